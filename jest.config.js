@@ -1,0 +1,10 @@
+/** Jest runs the TypeScript sources directly; `npm test` type-checks the whole tree first. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  testTimeout: 20000,
+};
