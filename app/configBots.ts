@@ -1,0 +1,87 @@
+import { decodeEncodingAesKey, isValidEncodingAesKey } from './crypto/aesKey';
+import { type Env, Problems, hideSecret, readJsonObject, readList, readString } from './configReaders';
+
+/**
+ * One WeCom AI bot's callback credentials. `token` and `aesKey` are non-enumerable so that logging
+ * or serialising the config never prints them.
+ */
+export interface BotConfig {
+  /** The `:botid` path segment this bot answers, or `*` for the default bot. */
+  readonly key: string;
+  readonly token: string;
+  /** The 32-byte AES key decoded once from the 43-character EncodingAESKey. */
+  readonly aesKey: Buffer;
+  /** `""` for AI bots (wecom-aibot-protocol.md §2.3); a CorpID for classic app callbacks. */
+  readonly receiveId: string;
+  /** Names users type after `@` in groups; stripped from the question (§5.2). */
+  readonly mentionNames: readonly string[];
+}
+
+export interface BotsConfig {
+  /** Bots listed in WECOM_BOTS, by path segment. */
+  readonly byKey: ReadonlyMap<string, BotConfig>;
+  /** The WECOM_TOKEN bot, which answers every path segment not listed (as the seed service did). */
+  readonly fallback: BotConfig | undefined;
+}
+
+function makeBot(key: string, token: string, encodingAesKey: string, receiveId: string, mentionNames: string[]): BotConfig {
+  const bot = { key, receiveId, mentionNames: Object.freeze([...mentionNames]) };
+  hideSecret(bot, 'token', token);
+  hideSecret(bot, 'aesKey', decodeEncodingAesKey(encodingAesKey));
+  return Object.freeze(bot) as unknown as BotConfig;
+}
+
+function checkCredentials(label: string, token: unknown, key: unknown, problems: Problems): key is string {
+  let ok = true;
+  if (typeof token !== 'string' || token.trim() === '') {
+    problems.add(`${label}: token is required`);
+    ok = false;
+  }
+  if (typeof key !== 'string' || !isValidEncodingAesKey(key)) {
+    const got = typeof key === 'string' ? ` (got ${key.length} characters)` : '';
+    problems.add(`${label}: EncodingAESKey must be 43 characters of [A-Za-z0-9]${got}`);
+    ok = false;
+  }
+  return ok;
+}
+
+function readDefaultBot(env: Env, problems: Problems): BotConfig | undefined {
+  const token = readString(env, 'WECOM_TOKEN');
+  const key = readString(env, 'WECOM_ENCODING_AES_KEY');
+  if (token === undefined && key === undefined) return undefined;
+  if (!checkCredentials('WECOM_TOKEN/WECOM_ENCODING_AES_KEY', token, key, problems)) return undefined;
+  return makeBot('*', token as string, key, readString(env, 'WECOM_RECEIVE_ID') ?? '', readList(env, 'WECOM_BOT_NAME'));
+}
+
+function readMentionNames(value: unknown): string[] {
+  if (typeof value === 'string') return value.trim() === '' ? [] : [value.trim()];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
+  return [];
+}
+
+function readListedBot(key: string, entry: unknown, problems: Problems): BotConfig | undefined {
+  const label = `WECOM_BOTS["${key}"]`;
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(key)) {
+    problems.add(`WECOM_BOTS: bot key must be 1-64 characters of [A-Za-z0-9_.-] (it is the URL path segment)`);
+    return undefined;
+  }
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    problems.add(`${label} must be an object {token, encodingAesKey}`);
+    return undefined;
+  }
+  const e = entry as Record<string, unknown>;
+  if (!checkCredentials(label, e['token'], e['encodingAesKey'], problems)) return undefined;
+  const receiveId = typeof e['receiveId'] === 'string' ? e['receiveId'] : '';
+  return makeBot(key, e['token'] as string, e['encodingAesKey'] as string, receiveId, readMentionNames(e['botName']));
+}
+
+export function readBots(env: Env, problems: Problems): BotsConfig {
+  const fallback = readDefaultBot(env, problems);
+  const byKey = new Map<string, BotConfig>();
+  const listed = readJsonObject(env, 'WECOM_BOTS', problems) ?? {};
+  for (const [key, entry] of Object.entries(listed)) {
+    const bot = readListedBot(key, entry, problems);
+    if (bot !== undefined) byKey.set(key, bot);
+  }
+  return Object.freeze({ byKey, fallback });
+}

@@ -1,0 +1,49 @@
+/**
+ * Every sentence a WeCom user can see from the gateway itself, in one place (DESIGN.md "User-facing texts").
+ * Chinese by default; each is overridable by an env variable named `TEXT_<KEY>` (e.g. `TEXT_THINKING`).
+ */
+export const DEFAULT_TEXTS = {
+  /** First stream reply, shown until the agent's first token arrives. */
+  THINKING: '正在思考中...',
+  /** No Dify agent is configured for this bot. */
+  AGENT_NOT_CONFIGURED: '抱歉，这个机器人还没有接入智能体，请联系管理员。',
+  /** Dify unreachable, 5xx, or the connection failed before any answer. */
+  AGENT_UNAVAILABLE: '抱歉，智能体服务暂时不可用，请稍后再试。',
+  /** Dify rejected the request for a reason only an admin can fix (key, app, model, quota). */
+  AGENT_MISCONFIGURED: '抱歉，智能体配置有误，暂时无法回答，请联系管理员。',
+  /** Dify kept answering 429 after our retries. */
+  AGENT_BUSY: '当前提问的人较多，请稍后再试。',
+  /** No byte from Dify for too long, or the overall limit was reached. */
+  TIMEOUT: '抱歉，智能体响应超时，请稍后再试。',
+  /** The stream broke off after part of the answer. */
+  INTERRUPTED: '（回答中断，内容可能不完整，请稍后重试。）',
+  /** Dify reported an error while answering. */
+  ANSWER_FAILED: '抱歉，生成回答时出错，请稍后再试。',
+  /** Dify finished without any text. */
+  EMPTY_ANSWER: '抱歉，智能体没有给出回答，请换个问法再试。',
+  /** The app paused for human input, which WeCom cannot provide here. */
+  NEEDS_INPUT: '抱歉，该智能体需要填写表单才能继续，当前对话暂不支持。',
+  /** Appended when the 6-minute stream window closes before the answer is ready. */
+  STILL_WORKING: '⏳ 回答仍在生成中，完成后会另行发送给你。',
+  /** A poll for a stream we no longer know (expired or restarted). */
+  STREAM_EXPIRED: '该消息已过期，请重新发送。',
+  /** Appended when the final answer does not fit WeCom's 20480-byte limit. */
+  TRUNCATED: '（回答过长，后面的内容已省略。）',
+  /** A message type this gateway does not answer yet. */
+  UNSUPPORTED_MESSAGE: '暂不支持这类消息，请发送文字。',
+  /** The user sent an empty text (e.g. only the @-mention). */
+  EMPTY_QUESTION: '请在 @ 我之后输入你的问题。',
+} as const;
+
+export type TextKey = keyof typeof DEFAULT_TEXTS;
+export type Texts = Readonly<Record<TextKey, string>>;
+
+/** Applies `TEXT_<KEY>` overrides; an empty override is ignored so a typo cannot blank a notice. */
+export function loadTexts(env: Readonly<Record<string, string | undefined>>): Texts {
+  const texts: Record<string, string> = {};
+  for (const key of Object.keys(DEFAULT_TEXTS) as TextKey[]) {
+    const override = env[`TEXT_${key}`];
+    texts[key] = override !== undefined && override.trim() !== '' ? override : DEFAULT_TEXTS[key];
+  }
+  return Object.freeze(texts) as Texts;
+}
