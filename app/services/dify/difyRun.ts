@@ -1,0 +1,117 @@
+import type { AxiosInstance } from 'axios';
+import type { Logger } from 'pino';
+import type { AgentConfig, AgentMode } from '../../config';
+import { AnswerBuilder } from './answerBuilder';
+import type { AppModes } from './appModes';
+import { DifyError, type DifyFailure, describeFailure, isConversationMissing } from './difyErrors';
+import type { DifyHttp } from './difyHttp';
+import { type RunInput, buildRunRequest, hasConversations, stopPath } from './runRequest';
+import { readDifyEvents } from './sseDecoder';
+
+/** After a terminal event, how long to wait for EOF before taking the answer as complete (dify-api.md §4.4). */
+const TERMINAL_GRACE_MS = 2000;
+
+export interface RunCallbacks {
+  /** The visible answer or thinking changed. */
+  onChange(builder: AnswerBuilder): void;
+  /** The conversation id is known (first event); save it at once (dify-api.md §4.2). */
+  onConversation(conversationId: string): void;
+  /** The stored conversation was gone and a new one was started. */
+  onConversationReset(): void;
+}
+
+export interface RunResult {
+  readonly mode: AgentMode;
+  readonly builder: AnswerBuilder;
+  /** Why the run failed; undefined when the stream ended (EOF, or a terminal event then silence). */
+  readonly failure: DifyFailure | undefined;
+}
+
+export interface DifyRunDeps {
+  readonly http: DifyHttp;
+  readonly axios: AxiosInstance;
+  readonly modes: AppModes;
+  readonly logger: Logger;
+}
+
+/**
+ * One Dify run for one user turn: picks the endpoint for the app's mode, opens the stream (with the
+ * pre-stream retries of DifyHttp), retries once without the conversation when Dify no longer has it,
+ * and feeds every event to an AnswerBuilder. It never throws for Dify's failures: they are returned.
+ */
+export async function runDify(deps: DifyRunDeps, agent: AgentConfig, input: RunInput, signal: AbortSignal, callbacks: RunCallbacks): Promise<RunResult> {
+  const mode = await deps.modes.modeOf(agent, signal);
+  const builder = new AnswerBuilder({ mode, ...(agent.outputKey !== undefined ? { workflowOutputKey: agent.outputKey } : {}) });
+  const conversationId = hasConversations(mode) ? input.conversationId : undefined;
+  let chunks: AsyncIterable<Buffer>;
+  const grace = new AbortController();
+  const runSignal = AbortSignal.any([signal, grace.signal]);
+  try {
+    chunks = await openWithConversationFallback(deps, agent, mode, { ...input, conversationId }, runSignal, callbacks);
+  } catch (err) {
+    if (err instanceof DifyError) return { mode, builder, failure: err.failure };
+    throw err;
+  }
+  const failure = await consume(chunks, builder, callbacks, grace);
+  builder.end();
+  if (failure !== undefined && (failure.kind === 'idle_timeout' || failure.kind === 'deadline')) stopRemoteTask(deps, agent, mode, builder, input.user);
+  return { mode, builder, failure };
+}
+
+async function openWithConversationFallback(
+  deps: DifyRunDeps,
+  agent: AgentConfig,
+  mode: AgentMode,
+  input: RunInput,
+  signal: AbortSignal,
+  callbacks: RunCallbacks,
+): Promise<AsyncIterable<Buffer>> {
+  const onRetry = (attempt: number, failure: DifyFailure): void => {
+    deps.logger.warn({ agent: agent.id, attempt, cause: describeFailure(failure) }, 'retrying Dify request');
+  };
+  const request = buildRunRequest(agent, mode, input);
+  try {
+    return await deps.http.openStream(agent, request.path, request.body, signal, onRetry);
+  } catch (err) {
+    if (!(err instanceof DifyError) || input.conversationId === undefined || input.conversationId === '' || !isConversationMissing(err.failure)) throw err;
+    // The conversation was deleted, belongs to another app/key, or ended: start a fresh one transparently.
+    callbacks.onConversationReset();
+    const fresh = buildRunRequest(agent, mode, { ...input, conversationId: undefined });
+    return deps.http.openStream(agent, fresh.path, fresh.body, signal, onRetry);
+  }
+}
+
+async function consume(chunks: AsyncIterable<Buffer>, builder: AnswerBuilder, callbacks: RunCallbacks, grace: AbortController): Promise<DifyFailure | undefined> {
+  let conversationSaved = false;
+  let graceTimer: NodeJS.Timeout | undefined;
+  try {
+    for await (const event of readDifyEvents(chunks)) {
+      if (builder.apply(event)) callbacks.onChange(builder);
+      const conversationId = builder.ids.conversationId;
+      if (!conversationSaved && conversationId !== undefined) {
+        conversationSaved = true;
+        callbacks.onConversation(conversationId);
+      }
+      if (builder.terminal !== undefined && graceTimer === undefined) {
+        graceTimer = setTimeout(() => grace.abort(new DifyError({ kind: 'connection_lost', reason: 'grace' })), TERMINAL_GRACE_MS);
+      }
+    }
+    return undefined;
+  } catch (err) {
+    // After a terminal event the answer is complete: a drop or the grace abort changes nothing.
+    if (builder.terminal !== undefined) return undefined;
+    if (err instanceof DifyError) return err.failure;
+    throw err;
+  } finally {
+    if (graceTimer !== undefined) clearTimeout(graceTimer);
+  }
+}
+
+/** Closing the connection does not stop Dify's worker; the stop API does, mostly (dify-api.md §5.4, §8 P13). */
+function stopRemoteTask(deps: DifyRunDeps, agent: AgentConfig, mode: AgentMode, builder: AnswerBuilder, user: string): void {
+  const taskId = builder.ids.taskId;
+  if (taskId === undefined) return;
+  deps.axios
+    .post(`${agent.baseUrl}${stopPath(mode, taskId)}`, { user }, { headers: { Authorization: `Bearer ${agent.apiKey}` }, timeout: 5000 })
+    .catch((err: unknown) => deps.logger.warn({ agent: agent.id, err: (err as Error).message }, 'Dify stop request failed'));
+}
