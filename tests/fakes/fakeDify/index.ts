@@ -1,0 +1,18 @@
+/**
+ * Public API of the fake Dify Service API used by the integration tests (dify-api.md §9).
+ * Independent of app/: it encodes Dify's behaviour from the reference, not from our client.
+ */
+export { startFakeDify } from './server';
+export { legacyJson } from './encoding';
+export type {
+  Chunking,
+  DifyMode,
+  FakeDify,
+  FakeDifyApp,
+  JsonStyle,
+  RecordedRequest,
+  ScriptedEvent,
+  ScriptedReply,
+  StartFakeDifyOptions,
+  StreamEnd,
+} from './types';

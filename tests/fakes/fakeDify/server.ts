@@ -1,0 +1,107 @@
+/**
+ * The fake Dify Service API over real HTTP on 127.0.0.1 (dify-api.md §9). Routing order is
+ * Flask's: unknown route → 404 before auth; then token (§1.1); then the endpoint.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLocal, queryRecord, readBody } from '../shared/localServer';
+import { handleStop, sendInfo, sendParameters } from './appRoutes';
+import { fixturePath } from './replies';
+import { sendDifyError } from './responses';
+import { handleRun, type RunDeps } from './runHandler';
+import { FakeDifyState } from './state';
+import type { FakeDify, FakeDifyApp, RunRoute, StartFakeDifyOptions } from './types';
+import { authenticate, difyError, isDifyError, parseJsonBody } from './validation';
+
+type Route =
+  | { kind: 'info' }
+  | { kind: 'parameters' }
+  | { kind: 'run'; route: RunRoute }
+  | { kind: 'stop'; route: RunRoute; taskId: string };
+
+const RUN_PATHS: Record<string, RunRoute> = {
+  '/chat-messages': 'chat',
+  '/workflows/run': 'workflow',
+  '/completion-messages': 'completion',
+};
+
+function matchRoute(method: string, path: string): Route | undefined {
+  if (method === 'GET' && path === '/info') return { kind: 'info' };
+  if (method === 'GET' && path === '/parameters') return { kind: 'parameters' };
+  if (method !== 'POST') return undefined;
+  const run = RUN_PATHS[path];
+  if (run) return { kind: 'run', route: run };
+  const stop = /^\/(chat-messages|completion-messages|workflows\/tasks)\/([^/]+)\/stop$/.exec(path);
+  if (!stop?.[1] || !stop[2]) return undefined;
+  const route: RunRoute = stop[1] === 'chat-messages' ? 'chat' : stop[1] === 'completion-messages' ? 'completion' : 'workflow';
+  return { kind: 'stop', route, taskId: decodeURIComponent(stop[2]) };
+}
+
+function recordedBody(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  const text = raw.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function bearerOf(header: string | undefined): string | undefined {
+  const match = /^bearer\s+(.+)$/i.exec(header ?? '');
+  return match?.[1]?.trim();
+}
+
+async function dispatch(deps: RunDeps, route: Route, app: FakeDifyApp, req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> {
+  if (route.kind === 'info') return sendInfo(res, app);
+  if (route.kind === 'parameters') return sendParameters(res, app);
+  const body = parseJsonBody(req.headers['content-type'], raw);
+  if (isDifyError(body)) return sendDifyError(res, body);
+  if (route.kind === 'stop') return handleStop(deps.state, route.route, route.taskId, app, body, res);
+  return handleRun(deps, route.route, app, body, res);
+}
+
+async function handle(deps: RunDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const raw = await readBody(req);
+  const underV1 = url.pathname.startsWith('/v1/');
+  const path = underV1 ? url.pathname.slice('/v1'.length) : url.pathname;
+  const method = req.method ?? 'GET';
+  const apiKey = bearerOf(req.headers.authorization);
+  deps.state.requests.push({ method, path, query: queryRecord(url), headers: req.headers, body: recordedBody(raw), at: Date.now(), apiKey });
+  const route = underV1 ? matchRoute(method, path) : undefined;
+  if (!route) {
+    return sendDifyError(res, difyError(404, 'not_found',
+      'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.'));
+  }
+  const app = authenticate(req.headers.authorization, deps.state.apps);
+  if (isDifyError(app)) return sendDifyError(res, app);
+  await dispatch(deps, route, app, req, raw, res);
+}
+
+export async function startFakeDify(opts: StartFakeDifyOptions = {}): Promise<FakeDify> {
+  const state = new FakeDifyState();
+  for (const app of opts.apps ?? []) state.addApp(app);
+  const deps: RunDeps = { state, pingIntervalMs: opts.pingIntervalMs };
+  const local = await listenLocal((req, res) => {
+    handle(deps, req, res).catch((err: unknown) => {
+      sendDifyError(res, difyError(500, 'internal_server_error', `fake Dify failed: ${String(err)}`));
+    });
+  });
+  return {
+    baseUrl: `${local.origin}/v1`,
+    origin: local.origin,
+    requests: state.requests,
+    addApp: (app) => state.addApp(app),
+    script: (apiKey, ...replies) => {
+      for (const reply of replies) if (reply.kind === 'fixture') fixturePath(reply.name);
+      state.script(apiKey, replies);
+    },
+    runRequests: (apiKey) =>
+      state.requests.filter((r) => r.method === 'POST' && Object.hasOwn(RUN_PATHS, r.path) && (apiKey === undefined || r.apiKey === apiKey)),
+    conversationsOf: (apiKey, user) => state.conversationsOf(apiKey, user),
+    close: async () => {
+      for (const task of state.tasks.values()) task.stream.abort();
+      await local.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Public API of the fake WeCom side (wecom-aibot-protocol.md §2–§6, §9): a callback client that
+ * encrypts/signs like WeCom and polls streams, payload builders, and a response_url receiver.
+ * Crypto comes only from `@wecom/crypto`, never from app/.
+ */
+export { FakeWecomClient } from './client';
+export type { CallbackResult, FakeWecomOptions, PostOpts } from './client';
+export type { ChatOpts, ChatTranscript, StreamReply } from './transcript';
+export { asStreamReply } from './transcript';
+export {
+  deadResponseUrl,
+  enterChatPayload,
+  feedbackEventPayload,
+  filePayload,
+  imagePayload,
+  mixedPayload,
+  randomMsgid,
+  randomNonce,
+  streamRefreshPayload,
+  templateCardEventPayload,
+  textPayload,
+  unixSeconds,
+  videoPayload,
+  voicePayload,
+} from './payloads';
+export type { FeedbackEvent, MessageOpts, MixedItem, PayloadOpts, TemplateCardEvent } from './payloads';
+export { startResponseUrlServer } from './responseUrlServer';
+export type { ResponseUrlPost, ResponseUrlServer } from './responseUrlServer';
