@@ -1,0 +1,45 @@
+/**
+ * Stream state: the turn writes snapshots, WeCom's polls read them (DESIGN.md steps 4-6). The
+ * interface is asynchronous so that a shared store can implement it (several instances behind one
+ * URL, wecom-aibot-protocol.md §15.13).
+ */
+export interface StreamMeta {
+  readonly id: string;
+  readonly msgid: string;
+  /** The bot (`:botid` path segment) that accepted the message; polls from another bot do not see it. */
+  readonly botKey: string;
+  readonly aibotid: string;
+  readonly userid: string;
+  readonly chatid: string | undefined;
+  readonly chattype: 'single' | 'group';
+  /** One-shot URL for the late answer (§9); polls do not carry it. */
+  readonly responseUrl: string | undefined;
+  /** When the gateway received the message (ms since epoch); the 6-minute window counts from here. */
+  readonly receivedAt: number;
+}
+
+/** An image for `stream.msg_item` (wecom-aibot-protocol.md §6.2). */
+export interface StreamImage {
+  /** Standard base64 of the raw JPG/PNG bytes. */
+  readonly base64: string;
+  /** Lowercase hex md5 of the raw bytes. */
+  readonly md5: string;
+}
+
+export interface StreamSnapshot {
+  readonly content: string;
+  readonly finish: boolean;
+  readonly images?: readonly StreamImage[];
+}
+
+export interface StreamRecord {
+  readonly meta: StreamMeta;
+  readonly snapshot: StreamSnapshot;
+}
+
+export interface StreamStore {
+  create(meta: StreamMeta, initial: StreamSnapshot): Promise<void>;
+  get(id: string): Promise<StreamRecord | undefined>;
+  /** Replaces the snapshot; ignored once a finished snapshot was stored (a stream finishes once). */
+  publish(id: string, snapshot: StreamSnapshot): Promise<void>;
+}

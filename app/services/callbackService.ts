@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { MsgidClaims } from '../cache/msgidClaims';
+import type { StreamMeta, StreamRecord, StreamStore } from '../cache/streamStore';
+import type { AgentConfig, BotConfig, Config } from '../config';
+import type { TurnChannel } from './answerStream';
+import { routeToAgent } from './agentRouting';
+import { buildTurnQuery } from './query';
+import type { TurnRunner, TurnTask } from './turn';
+import { type StreamRefresh, type UserMessage, type WecomInbound, isUserMessage } from './wecom/inbound';
+import type { StreamFrame } from './wecom/reply';
+import type { ResponseUrlClient } from './wecom/responseUrlClient';
+
+/** What the route sends back, before encryption (wecom-aibot-protocol.md §4.2, §6). */
+export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'stream'; readonly frame: StreamFrame };
+
+export interface CallbackDeps {
+  readonly config: Config;
+  readonly streams: StreamStore;
+  readonly claims: MsgidClaims;
+  readonly turns: TurnRunner;
+  readonly responseUrl: ResponseUrlClient;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+const EMPTY: CallbackReply = { kind: 'empty' };
+
+type TurnPlan =
+  | { readonly kind: 'notice'; readonly text: string }
+  | { readonly kind: 'run'; readonly query: string; readonly route: { readonly agentId: string; readonly agent: AgentConfig } };
+
+/** Stream ids are ours to choose (§6.2); 96 random bits, URL-safe. */
+function newStreamId(): string {
+  return `s_${randomBytes(12).toString('base64url')}`;
+}
+
+function frameOf(id: string, record: StreamRecord): StreamFrame {
+  const { snapshot } = record;
+  return snapshot.images === undefined ? { id, finish: snapshot.finish, content: snapshot.content } : { id, finish: snapshot.finish, content: snapshot.content, images: snapshot.images };
+}
+
+/**
+ * The callback channel: answers every decrypted callback at once and never waits for Dify
+ * (DESIGN.md steps 2-6). Messages start a turn in the background; polls read the stream state.
+ */
+export class CallbackService {
+  constructor(private readonly deps: CallbackDeps) {}
+
+  async handle(bot: BotConfig, inbound: WecomInbound): Promise<CallbackReply> {
+    if (isUserMessage(inbound)) return this.acceptMessage(bot, inbound);
+    switch (inbound.msgtype) {
+      case 'stream':
+        return this.answerPoll(bot, inbound);
+      case 'event':
+      case 'unsupported':
+        // Events get their handlers in a later issue; an empty reply is always allowed (§6).
+        return EMPTY;
+      default: {
+        const exhaustive: never = inbound;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** A stream refresh: the latest snapshot, or a finished "expired" notice for an unknown id (§15.14). */
+  private async answerPoll(bot: BotConfig, poll: StreamRefresh): Promise<CallbackReply> {
+    const id = poll.stream.id;
+    const record = await this.deps.streams.get(id);
+    if (record === undefined || record.meta.botKey !== bot.key || record.meta.aibotid !== poll.aibotid) {
+      return { kind: 'stream', frame: { id, finish: true, content: this.deps.config.texts.STREAM_EXPIRED } };
+    }
+    return { kind: 'stream', frame: frameOf(id, record) };
+  }
+
+  private async acceptMessage(bot: BotConfig, message: UserMessage): Promise<CallbackReply> {
+    const { config, streams, claims } = this.deps;
+    const streamId = newStreamId();
+    const claim = await claims.claim(`${message.aibotid}:${message.msgid}`, streamId);
+    if (!claim.won) {
+      // A retry of a message we already accepted: the same stream, no second Dify run (§15.7).
+      const record = await streams.get(claim.streamId);
+      return { kind: 'stream', frame: record === undefined ? { id: claim.streamId, finish: true, content: config.texts.STREAM_EXPIRED } : frameOf(claim.streamId, record) };
+    }
+    const meta = this.metaOf(bot, message, streamId);
+    const plan = this.plan(bot, message);
+    if (plan.kind === 'notice') {
+      await streams.create(meta, { content: plan.text, finish: true });
+      this.deps.logger.info({ stream: streamId, msgid: message.msgid, msgtype: message.msgtype, outcome: 'notice' }, 'message answered with a notice');
+      return { kind: 'stream', frame: { id: streamId, finish: true, content: plan.text } };
+    }
+    await streams.create(meta, { content: config.texts.THINKING, finish: false });
+    this.startTurn(meta, plan.query, plan.route);
+    return { kind: 'stream', frame: { id: streamId, finish: false, content: config.texts.THINKING } };
+  }
+
+  /** Messages that need no agent run get their answer in the first reply. */
+  private plan(bot: BotConfig, message: UserMessage): TurnPlan {
+    const { texts, agents } = this.deps.config;
+    const query = buildTurnQuery(message, bot.mentionNames);
+    if (query.kind === 'unsupported') return { kind: 'notice', text: texts.UNSUPPORTED_MESSAGE };
+    if (query.kind === 'empty') return { kind: 'notice', text: texts.EMPTY_QUESTION };
+    const route = routeToAgent(agents, message.aibotid);
+    if (route.agent === undefined) return { kind: 'notice', text: texts.AGENT_NOT_CONFIGURED };
+    return { kind: 'run', query: query.query, route: { agentId: route.agentId, agent: route.agent } };
+  }
+
+  private startTurn(meta: StreamMeta, query: string, route: { agentId: string; agent: AgentConfig }): void {
+    const task: TurnTask = {
+      streamId: meta.id,
+      msgid: meta.msgid,
+      party: { aibotid: meta.aibotid, userid: meta.userid, chattype: meta.chattype, chatid: meta.chatid },
+      query,
+      agentId: route.agentId,
+      agent: route.agent,
+      receivedAt: meta.receivedAt,
+      channel: this.channelFor(meta),
+    };
+    // After the reply is written: the first answer never waits for Dify (wecom-aibot-protocol.md §15.6).
+    setImmediate(() => void this.deps.turns.run(task));
+  }
+
+  private channelFor(meta: StreamMeta): TurnChannel {
+    const { streams, responseUrl, logger } = this.deps;
+    return {
+      publish: (snapshot) => streams.publish(meta.id, snapshot),
+      deliverLate: async (markdown) => {
+        if (meta.responseUrl === undefined) {
+          logger.error({ stream: meta.id, msgid: meta.msgid }, 'late answer lost: the message had no response_url');
+          return false;
+        }
+        return responseUrl.postMarkdown(meta.responseUrl, markdown, { stream: meta.id, msgid: meta.msgid });
+      },
+    };
+  }
+
+  private metaOf(bot: BotConfig, message: UserMessage, streamId: string): StreamMeta {
+    return {
+      id: streamId,
+      msgid: message.msgid,
+      botKey: bot.key,
+      aibotid: message.aibotid,
+      userid: message.from.userid,
+      chatid: message.chatid,
+      chattype: message.chattype,
+      responseUrl: message.response_url,
+      receivedAt: this.deps.now(),
+    };
+  }
+}

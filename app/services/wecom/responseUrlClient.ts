@@ -1,0 +1,37 @@
+import type { AxiosInstance } from 'axios';
+import type { Logger } from 'pino';
+import { markdownMessageJson } from './reply';
+
+/**
+ * Posts the late answer to the message's `response_url` (wecom-aibot-protocol.md §9): once, markdown,
+ * ≤ 20480 bytes, plain JSON (not encrypted). The URL works only once, so a failure is logged and not
+ * retried blindly (a timed-out call may already have been consumed).
+ */
+export class ResponseUrlClient {
+  constructor(
+    private readonly http: AxiosInstance,
+    private readonly logger: Logger,
+  ) {}
+
+  async postMarkdown(url: string, content: string, context: Record<string, unknown>): Promise<boolean> {
+    try {
+      const response = await this.http.post<unknown>(url, markdownMessageJson(content), {
+        headers: { 'Content-Type': 'application/json' },
+        timeout: 10_000,
+        maxRedirects: 0,
+        validateStatus: () => true,
+        transformRequest: [(body: unknown) => body],
+      });
+      const body = response.data as { errcode?: unknown; errmsg?: unknown } | null;
+      const errcode = typeof body === 'object' && body !== null ? body.errcode : undefined;
+      if (response.status === 200 && errcode === 0) {
+        this.logger.info({ ...context, outcome: 'delivered' }, 'response_url answer delivered');
+        return true;
+      }
+      this.logger.error({ ...context, status: response.status, errcode, errmsg: body?.errmsg }, 'response_url answer rejected');
+    } catch (err) {
+      this.logger.error({ ...context, err: (err as Error).message }, 'response_url post failed');
+    }
+    return false;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Starts the real gateway (createApp + composeGateway) on 127.0.0.1 with a fake Dify that is a real
+ * HTTP server and a response_url receiver, and hands out fake WeCom clients that sign and encrypt like
+ * WeCom. Durations are given in milliseconds here so tests of the window and timeouts stay fast.
+ */
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { composeGateway } from '../../app/compose';
+import { type Config, loadConfig } from '../../app/config';
+import { createLogger } from '../../app/logger';
+import { createApp } from '../../app/server';
+import { type FakeDify, type FakeDifyApp, startFakeDify } from '../fakes/fakeDify';
+import { FakeWecomClient, type ResponseUrlServer, startResponseUrlServer } from '../fakes/fakeWecom';
+
+/** The protocol reference's AI-bot credentials (wecom-aibot-protocol.md §14.2). */
+export const BOT = { token: 'QDG6eK', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' } as const;
+export const SECOND_BOT = { token: 'secondBotToken', encodingAesKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt' } as const;
+
+export interface HarnessOptions {
+  /** Fake Dify apps; the first is the default agent unless env says otherwise. */
+  apps?: FakeDifyApp[];
+  /** More agents, by id: their apiKey (and options) for DIFY_AGENTS, pointed at the fake Dify. */
+  agents?: Record<string, { apiKey: string; [option: string]: unknown }>;
+  /** Extra env variables (strings, as in production). */
+  env?: Record<string, string>;
+  windowMs?: number;
+  idleTimeoutMs?: number;
+  turnTimeoutMs?: number;
+  pingIntervalMs?: number;
+}
+
+export interface Harness {
+  readonly url: string;
+  readonly dify: FakeDify;
+  readonly responseUrls: ResponseUrlServer;
+  readonly config: Config;
+  /** Every log line the gateway wrote, parsed. */
+  readonly logs: Array<Record<string, unknown>>;
+  /** The raw log text, to search for leaked secrets. */
+  logText(): string;
+  wecom(path?: string, creds?: { token: string; encodingAesKey: string }, aibotid?: string): FakeWecomClient;
+  close(): Promise<void>;
+}
+
+function withDurations(config: Config, opts: HarnessOptions): Config {
+  return {
+    ...config,
+    stream: { ...config.stream, ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}) },
+    dify: {
+      ...config.dify,
+      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+      ...(opts.turnTimeoutMs !== undefined ? { turnTimeoutMs: opts.turnTimeoutMs } : {}),
+    },
+  };
+}
+
+function agentsEnv(agents: NonNullable<HarnessOptions['agents']>, baseUrl: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(agents).map(([id, agent]) => [id, { baseUrl, ...agent }]));
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const apps = opts.apps ?? [{ apiKey: 'app-chat', mode: 'chat' }];
+  const dify = await startFakeDify({ apps, ...(opts.pingIntervalMs !== undefined ? { pingIntervalMs: opts.pingIntervalMs } : {}) });
+  const responseUrls = await startResponseUrlServer();
+  const env: Record<string, string> = {
+    WECOM_TOKEN: BOT.token,
+    WECOM_ENCODING_AES_KEY: BOT.encodingAesKey,
+    DIFY_API_BASE_URL: dify.baseUrl,
+    DIFY_API_KEY: apps[0]?.apiKey ?? 'app-none',
+    DIFY_RETRY_BASE_MS: '20',
+    LOG_LEVEL: 'debug',
+    ...(opts.agents !== undefined ? { DIFY_AGENTS: JSON.stringify(agentsEnv(opts.agents, dify.baseUrl)) } : {}),
+    ...opts.env,
+  };
+  let config: Config;
+  try {
+    config = withDurations(loadConfig(env).config, opts);
+  } catch (err) {
+    await Promise.all([dify.close(), responseUrls.close()]);
+    throw err;
+  }
+  const logText: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logText.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const gateway = composeGateway(config, logger);
+  const server = createApp({ config, callbacks: gateway.callbacks, logger }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    dify,
+    responseUrls,
+    config,
+    get logs() {
+      return logText.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+    logText: () => logText.join(''),
+    wecom(path = '/wecom/callback/bot1', creds = BOT, aibotid?: string) {
+      return new FakeWecomClient({ baseUrl: url, path, token: creds.token, encodingAesKey: creds.encodingAesKey, ...(aibotid !== undefined ? { aibotid } : {}) });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await Promise.all([dify.close(), responseUrls.close()]);
+    },
+  };
+}
