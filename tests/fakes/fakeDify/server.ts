@@ -99,6 +99,7 @@ export async function startFakeDify(opts: StartFakeDifyOptions = {}): Promise<Fa
     runRequests: (apiKey) =>
       state.requests.filter((r) => r.method === 'POST' && Object.hasOwn(RUN_PATHS, r.path) && (apiKey === undefined || r.apiKey === apiKey)),
     conversationsOf: (apiKey, user) => state.conversationsOf(apiKey, user),
+    forgetConversations: (apiKey, user) => state.forgetConversations(apiKey, user),
     close: async () => {
       for (const task of state.tasks.values()) task.stream.abort();
       await local.close();

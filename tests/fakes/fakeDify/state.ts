@@ -63,6 +63,13 @@ export class FakeDifyState {
     this.byOwner.set(key, [...(this.byOwner.get(key) ?? []), id]);
   }
 
+  /** Simulates conversations deleted in Dify (or an app whose key was replaced): their ids give 404. */
+  forgetConversations(apiKey: string, user: string): void {
+    const key = ownerKey(apiKey, user);
+    for (const id of this.byOwner.get(key) ?? []) this.owners.get(id)?.delete(key);
+    this.byOwner.delete(key);
+  }
+
   conversationsOf(apiKey: string, user: string): string[] {
     return [...(this.byOwner.get(ownerKey(apiKey, user)) ?? [])];
   }

@@ -68,6 +68,8 @@ export interface FakeDify {
   readonly requests: RecordedRequest[];
   runRequests(apiKey?: string): RecordedRequest[];
   conversationsOf(apiKey: string, user: string): string[];
+  /** Deletes the user's conversations on the Dify side: a later run naming one gets 404. */
+  forgetConversations(apiKey: string, user: string): void;
   close(): Promise<void>;
 }
 
