@@ -1,0 +1,24 @@
+import request from 'supertest';
+import pino from 'pino';
+import { composeGateway } from '../../app/compose';
+import { loadConfig } from '../../app/config';
+import { createApp } from '../../app/server';
+
+describe('createApp', () => {
+  const { config } = loadConfig({});
+  const logger = pino({ level: 'silent' });
+  const app = createApp({ config, callbacks: composeGateway(config, logger).callbacks, logger });
+
+  it('serves /healthz', async () => {
+    const res = await request(app).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers 404 for unknown routes and for callbacks when no bot is configured', async () => {
+    expect((await request(app).get('/nope')).status).toBe(404);
+    const res = await request(app).post('/wecom/callback/x?msg_signature=a&timestamp=1&nonce=2').send('{"encrypt":"abc"}');
+    expect(res.status).toBe(404);
+    expect(res.text).toBe('BOT_NOT_FOUND');
+  });
+});
