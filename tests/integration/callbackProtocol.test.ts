@@ -2,10 +2,11 @@
  * The callback protocol at the HTTP edge (wecom-aibot-protocol.md §3, §4, §5.9, §15): URL verification,
  * dedupe by msgid, polls of unknown streams, events, and bad input answered with the right 4xx.
  */
-import { getSignature } from '@wecom/crypto';
+import { decrypt, getSignature } from '@wecom/crypto';
 import { DEFAULT_TEXTS } from '../../app/texts';
 import { enterChatPayload, feedbackEventPayload, imagePayload, randomMsgid, streamRefreshPayload, textPayload } from '../fakes/fakeWecom';
 import { loopbackRequest } from '../fakes/shared/loopbackRequest';
+import { TV5, TV6, TV6_BODY } from '../fixtures/wecom/vectors';
 import { BOT, type Harness, startHarness } from './harness';
 
 const POLL = { pollIntervalMs: 20, maxPolls: 500 };
@@ -26,11 +27,24 @@ describe('callback protocol', () => {
   });
 
   it('answers the protocol reference vector TV-5 byte-exact', async () => {
-    const query = 'msg_signature=6d98f64d2824842c066636cbebd890acc6e19099&timestamp=1409659589&nonce=263014780&echostr=' +
-      encodeURIComponent('sKqRbbiSUnDhFHOvPjtUMWzf2R8PrpMiTTPaicBgqZm9eFleDkaZY7LObMBXhUqCcxijQlSKcvc+WpPyowukzA==');
+    const query = `msg_signature=${TV5.signature}&timestamp=${TV5.timestamp}&nonce=${TV5.nonce}&echostr=${encodeURIComponent(TV5.ciphertext)}`;
     const res = await loopbackRequest(`${h.url}/wecom/callback/any?${query}`, { method: 'GET' });
     expect(res.status).toBe(200);
-    expect(res.text).toBe('1616140317555161061');
+    expect(res.text).toBe(TV5.plaintext);
+  });
+
+  it('answers the reference group message TV-6 with a thinking stream sealed with its timestamp and nonce', async () => {
+    const query = `msg_signature=${TV6.signature}&timestamp=${TV6.timestamp}&nonce=${TV6.nonce}`;
+    const res = await loopbackRequest(`${h.url}/wecom/callback/any?${query}`, { method: 'POST', body: TV6_BODY });
+    expect(res.status).toBe(200);
+    const envelope = JSON.parse(res.text) as { encrypt: string; msgsignature: string; timestamp: number; nonce: string };
+    expect(envelope).toMatchObject({ timestamp: Number(TV6.timestamp), nonce: TV6.nonce });
+    expect(envelope.msgsignature).toBe(getSignature(TV6.token, TV6.timestamp, TV6.nonce, envelope.encrypt));
+    const { message, id } = decrypt(TV6.encodingAesKey, envelope.encrypt);
+    expect(id).toBe('');
+    expect(JSON.parse(message)).toMatchObject({ msgtype: 'stream', stream: { finish: false, content: DEFAULT_TEXTS.THINKING } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.dify.runRequests().at(-1)?.body).toMatchObject({ query: '你好，机器人', user: 'wecom:AIBOTID:group:CHATID' });
   });
 
   it('gives a retried msgid the same stream and never a second Dify run', async () => {

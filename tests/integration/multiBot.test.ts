@@ -3,13 +3,12 @@
  * WECOM_AIBOT_AGENT_MAPPING), and the classic XML envelope (wecom-aibot-protocol.md §13).
  */
 import { loopbackRequest } from '../fakes/shared/loopbackRequest';
+import { TV2 } from '../fixtures/wecom/vectors';
 import { BOT, type Harness, SECOND_BOT, startHarness } from './harness';
 
 const POLL = { pollIntervalMs: 20, maxPolls: 500 };
-/** The classic-callback vectors TV-1/TV-2 of the protocol reference (§14.1). */
-const CLASSIC = { token: 'QDG6eK', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', receiveId: 'wx5823bf96d3bd56c7' };
-const TV2_ENCRYPT =
-  'RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==';
+/** A classic self-built-app bot with the credentials of the official vectors TV-1/TV-2 (§14.1). */
+const CLASSIC = { token: TV2.token, encodingAesKey: TV2.encodingAesKey, receiveId: TV2.receiveId };
 
 describe('several bots and agents', () => {
   let h: Harness;
@@ -45,8 +44,8 @@ describe('several bots and agents', () => {
   });
 
   it('decodes the classic XML envelope and answers its (unsupported) XML message with an empty 200', async () => {
-    const body = `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><AgentID><![CDATA[218]]></AgentID><Encrypt><![CDATA[${TV2_ENCRYPT}]]></Encrypt></xml>`;
-    const query = 'msg_signature=477715d11cdb4164915debcba66cb864d751f3e6&timestamp=1409659813&nonce=1372623149';
+    const body = `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><AgentID><![CDATA[218]]></AgentID><Encrypt><![CDATA[${TV2.ciphertext}]]></Encrypt></xml>`;
+    const query = `msg_signature=${TV2.signature}&timestamp=${TV2.timestamp}&nonce=${TV2.nonce}`;
     const res = await loopbackRequest(`${h.url}/wecom/callback/classic?${query}`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
