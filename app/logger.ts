@@ -9,3 +9,12 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   const options = { level, base: { service: 'wecom-dify-gateway' }, timestamp: pino.stdTimeFunctions.isoTime };
   return destination === undefined ? pino(options) : pino(options, destination);
 }
+
+/**
+ * What of an unknown error may be logged: its name, message and stack, never its other fields
+ * (an HTTP client error carries the request config, API key header included).
+ */
+export function errorFields(err: unknown): { name: string; message: string; stack?: string } {
+  if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) };
+  return { name: typeof err, message: String(err) };
+}

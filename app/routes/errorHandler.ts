@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors';
+import { errorFields } from '../logger';
 
 /**
  * The only error middleware. A GatewayError answers its status with its code (the caller's mistake,
@@ -13,7 +14,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (gatewayError !== undefined) {
       logger.warn({ path: req.path, status, code: gatewayError.code, reason: gatewayError.message }, 'callback rejected');
     } else {
-      logger.error({ path: req.path, err }, 'unexpected error');
+      logger.error({ path: req.path, err: errorFields(err) }, 'unexpected error');
     }
     if (res.headersSent) {
       res.destroy();

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConversationStore } from '../cache/conversationStore';
+import { errorFields } from '../logger';
 import type { AgentConfig, Config } from '../config';
 import { AnswerStream, type TurnChannel } from './answerStream';
 import { type ChatParty, type ConversationScope, conversationScope } from './conversationScope';
@@ -41,7 +42,7 @@ export class TurnRunner {
   async run(task: TurnTask): Promise<void> {
     const { config, logger, now } = this.deps;
     const log = logger.child({ stream: task.streamId, msgid: task.msgid, agent: task.agentId });
-    const stream = new AnswerStream(task.channel, this.renderOptions(), config.texts, (err) => log.error({ err }, 'publishing a snapshot failed'));
+    const stream = new AnswerStream(task.channel, this.renderOptions(), config.texts, (err) => log.error({ err: errorFields(err) }, 'publishing a snapshot failed'));
     const windowTimer = setTimeout(() => stream.closeWindow(), Math.max(0, task.receivedAt + config.stream.windowMs - now()));
     const scope = conversationScope(task.party, task.agentId, config.conversation.groupScope);
     let result: RunResult | undefined;
@@ -50,7 +51,7 @@ export class TurnRunner {
       result = await this.deps.locks.run(scope.key, () => this.runDify(task, scope, stream));
       outcome = classifyRun(result.failure, result.builder.terminal, result.builder.answer, config.texts);
     } catch (err) {
-      log.error({ err }, 'turn crashed');
+      log.error({ err: errorFields(err) }, 'turn crashed');
       outcome = { outcome: 'failed', notice: config.texts.ANSWER_FAILED, cause: 'internal_error' };
     } finally {
       clearTimeout(windowTimer);

@@ -22,11 +22,14 @@ export class DifyError extends Error {
   }
 }
 
-/** For logs: codes and statuses only. Dify messages can quote user input, so they are cut short. */
+/**
+ * For logs and error messages: statuses and codes only. Dify's messages can quote the user's input
+ * (validation errors echo it), so they never leave this object.
+ */
 export function describeFailure(failure: DifyFailure): string {
   switch (failure.kind) {
     case 'http':
-      return `Dify HTTP ${failure.status} ${failure.code}: ${failure.message.slice(0, 160)}`;
+      return `Dify HTTP ${failure.status} ${failure.code}`;
     case 'network':
       return `Dify unreachable: ${failure.reason}`;
     case 'connection_lost':
