@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendDifyError, sendJson } from './responses';
 import type { FakeDifyState } from './state';
-import type { FakeDifyApp, RunRoute } from './types';
+import type { FakeDifyApp, RunRoute, UploadLimitsMb } from './types';
 import { checkRoute, isDifyError, requireUser } from './validation';
 
 export function sendInfo(res: ServerResponse, app: FakeDifyApp): void {
@@ -13,8 +13,8 @@ export function sendInfo(res: ServerResponse, app: FakeDifyApp): void {
   sendJson(res, 200, { name, description: '', tags: [], mode: app.mode, author_name: 'fake' });
 }
 
-/** A minimal but realistic /parameters object with the default upload limits (§6.1, §6.9). */
-export function sendParameters(res: ServerResponse, app: FakeDifyApp): void {
+/** A minimal but realistic /parameters object with the fake's upload limits (§6.1, §6.9). */
+export function sendParameters(res: ServerResponse, app: FakeDifyApp, limits: UploadLimitsMb): void {
   const defaults = {
     opening_statement: '',
     suggested_questions: [],
@@ -30,10 +30,11 @@ export function sendParameters(res: ServerResponse, app: FakeDifyApp): void {
       image: { enabled: false, number_limits: 3, detail: 'high', transfer_methods: ['remote_url', 'local_file'] },
     },
     system_parameters: {
-      file_size_limit: 15,
-      image_file_size_limit: 10,
-      audio_file_size_limit: 50,
-      video_file_size_limit: 100,
+      // The limits POST /files/upload enforces (configurable, §6.1).
+      file_size_limit: limits.file,
+      image_file_size_limit: limits.image,
+      audio_file_size_limit: limits.audio,
+      video_file_size_limit: limits.video,
       workflow_file_upload_limit: 10,
     },
   };

@@ -1,6 +1,7 @@
 /**
  * Public API of the fake Dify Service API used by the integration tests (dify-api.md §9).
  * Independent of app/: it encodes Dify's behaviour from the reference, not from our client.
+ * Also serves uploads (§6.1) and signed tool files (§4.7).
  */
 export { startFakeDify } from './server';
 export { legacyJson } from './encoding';
@@ -13,6 +14,10 @@ export type {
   RecordedRequest,
   ScriptedEvent,
   ScriptedReply,
+  ServedFile,
+  ServeFileOptions,
   StartFakeDifyOptions,
   StreamEnd,
+  UploadLimitsMb,
+  UploadRecord,
 } from './types';

@@ -1,20 +1,24 @@
 /**
  * The fake Dify Service API over real HTTP on 127.0.0.1 (dify-api.md §9). Routing order is
- * Flask's: unknown route → 404 before auth; then token (§1.1); then the endpoint.
+ * Flask's: unknown route → 404 before auth; then token (§1.1); then the endpoint. Signed
+ * files (`/files/…`, §4.7) live outside `/v1` and need no token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenLocal, queryRecord, readBody } from '../shared/localServer';
 import { handleStop, sendInfo, sendParameters } from './appRoutes';
+import { describeMultipart, multipartBoundary } from './multipart';
 import { fixturePath } from './replies';
 import { sendDifyError } from './responses';
 import { handleRun, type RunDeps } from './runHandler';
-import { FakeDifyState } from './state';
+import { DEFAULT_UPLOAD_LIMITS_MB, FakeDifyState } from './state';
 import type { FakeDify, FakeDifyApp, RunRoute, StartFakeDifyOptions } from './types';
+import { handleUpload } from './upload';
 import { authenticate, difyError, isDifyError, parseJsonBody } from './validation';
 
 type Route =
   | { kind: 'info' }
   | { kind: 'parameters' }
+  | { kind: 'upload' }
   | { kind: 'run'; route: RunRoute }
   | { kind: 'stop'; route: RunRoute; taskId: string };
 
@@ -28,6 +32,7 @@ function matchRoute(method: string, path: string): Route | undefined {
   if (method === 'GET' && path === '/info') return { kind: 'info' };
   if (method === 'GET' && path === '/parameters') return { kind: 'parameters' };
   if (method !== 'POST') return undefined;
+  if (path === '/files/upload') return { kind: 'upload' };
   const run = RUN_PATHS[path];
   if (run) return { kind: 'run', route: run };
   const stop = /^\/(chat-messages|completion-messages|workflows\/tasks)\/([^/]+)\/stop$/.exec(path);
@@ -36,8 +41,11 @@ function matchRoute(method: string, path: string): Route | undefined {
   return { kind: 'stop', route, taskId: decodeURIComponent(stop[2]) };
 }
 
-function recordedBody(raw: Buffer): unknown {
+function recordedBody(raw: Buffer, contentType: string | undefined): unknown {
   if (raw.length === 0) return undefined;
+  const boundary = multipartBoundary(contentType);
+  // Uploads are recorded without their bytes (those are in `uploads`).
+  if (boundary) return describeMultipart(raw, boundary) ?? '<malformed multipart>';
   const text = raw.toString('utf8');
   try {
     return JSON.parse(text) as unknown;
@@ -53,7 +61,8 @@ function bearerOf(header: string | undefined): string | undefined {
 
 async function dispatch(deps: RunDeps, route: Route, app: FakeDifyApp, req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> {
   if (route.kind === 'info') return sendInfo(res, app);
-  if (route.kind === 'parameters') return sendParameters(res, app);
+  if (route.kind === 'parameters') return sendParameters(res, app, deps.state.uploadLimitsMb);
+  if (route.kind === 'upload') return handleUpload(deps.state, app, req.headers['content-type'], raw, res);
   const body = parseJsonBody(req.headers['content-type'], raw);
   if (isDifyError(body)) return sendDifyError(res, body);
   if (route.kind === 'stop') return handleStop(deps.state, route.route, route.taskId, app, body, res);
@@ -67,7 +76,11 @@ async function handle(deps: RunDeps, req: IncomingMessage, res: ServerResponse):
   const path = underV1 ? url.pathname.slice('/v1'.length) : url.pathname;
   const method = req.method ?? 'GET';
   const apiKey = bearerOf(req.headers.authorization);
-  deps.state.requests.push({ method, path, query: queryRecord(url), headers: req.headers, body: recordedBody(raw), at: Date.now(), apiKey });
+  const body = recordedBody(raw, req.headers['content-type']);
+  deps.state.requests.push({ method, path, query: queryRecord(url), headers: req.headers, body, at: Date.now(), apiKey });
+  if (!underV1 && (method === 'GET' || method === 'HEAD') && path.startsWith('/files/')) {
+    return deps.state.served.respond(url, method, res);
+  }
   const route = underV1 ? matchRoute(method, path) : undefined;
   if (!route) {
     return sendDifyError(res, difyError(404, 'not_found',
@@ -81,6 +94,7 @@ async function handle(deps: RunDeps, req: IncomingMessage, res: ServerResponse):
 export async function startFakeDify(opts: StartFakeDifyOptions = {}): Promise<FakeDify> {
   const state = new FakeDifyState();
   for (const app of opts.apps ?? []) state.addApp(app);
+  state.uploadLimitsMb = { ...DEFAULT_UPLOAD_LIMITS_MB, ...opts.uploadLimitsMb };
   const deps: RunDeps = { state, pingIntervalMs: opts.pingIntervalMs };
   const local = await listenLocal((req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
@@ -91,6 +105,7 @@ export async function startFakeDify(opts: StartFakeDifyOptions = {}): Promise<Fa
     baseUrl: `${local.origin}/v1`,
     origin: local.origin,
     requests: state.requests,
+    uploads: state.uploads,
     addApp: (app) => state.addApp(app),
     script: (apiKey, ...replies) => {
       for (const reply of replies) if (reply.kind === 'fixture') fixturePath(reply.name);
@@ -100,6 +115,11 @@ export async function startFakeDify(opts: StartFakeDifyOptions = {}): Promise<Fa
       state.requests.filter((r) => r.method === 'POST' && Object.hasOwn(RUN_PATHS, r.path) && (apiKey === undefined || r.apiKey === apiKey)),
     conversationsOf: (apiKey, user) => state.conversationsOf(apiKey, user),
     forgetConversations: (apiKey, user) => state.forgetConversations(apiKey, user),
+    failNextUpload: (apiKey, status, body) => state.failNextUpload(apiKey, { status, body }),
+    serveFile: (fileOpts) => {
+      const path = state.served.addToolFile(fileOpts);
+      return { path, url: `${local.origin}${path}` };
+    },
     close: async () => {
       for (const task of state.tasks.values()) task.stream.abort();
       await local.close();

@@ -1,10 +1,20 @@
 /**
  * In-memory state of the fake Dify: apps by key, scripted reply queues, conversations scoped
- * to (app, user) as in dify-api.md §1.3, and the open streams by task id (for §6.2 stop).
+ * to (app, user) as in dify-api.md §1.3, the open streams by task id (for §6.2 stop), and the
+ * uploads and signed files (§6.1, §4.7).
  */
 import { randomUUID } from 'node:crypto';
+import { ServedFiles } from './servedFiles';
 import type { SseStream } from './sseWriter';
-import type { FakeDifyApp, RecordedRequest, RunContext, ScriptedReply } from './types';
+import type { FakeDifyApp, RecordedRequest, RunContext, ScriptedReply, UploadLimitsMb, UploadRecord } from './types';
+
+/** Dify's UPLOAD_{IMAGE,AUDIO,VIDEO,}_FILE_SIZE_LIMIT defaults in MB (§6.1). */
+export const DEFAULT_UPLOAD_LIMITS_MB: UploadLimitsMb = { image: 10, audio: 50, video: 100, file: 15 };
+
+export interface UploadFailure {
+  status: number;
+  body: Record<string, unknown>;
+}
 
 /** An open stream that a stop call can end (§6.2). */
 export interface OpenTask {
@@ -22,6 +32,14 @@ export class FakeDifyState {
   readonly apps = new Map<string, FakeDifyApp>();
   readonly requests: RecordedRequest[] = [];
   readonly tasks = new Map<string, OpenTask>();
+  readonly uploads: UploadRecord[] = [];
+  readonly served = new ServedFiles();
+  uploadLimitsMb: UploadLimitsMb = { ...DEFAULT_UPLOAD_LIMITS_MB };
+  /** The workspace every file belongs to (`tenant_id` of upload answers). */
+  readonly tenantId = randomUUID();
+  private readonly uploadFailures = new Map<string, UploadFailure[]>();
+  /** (app, user) → EndUser id: Dify creates one end-user row per app and `user` string (§1.3). */
+  private readonly endUsers = new Map<string, string>();
   private readonly queues = new Map<string, ScriptedReply[]>();
   /** conversation id → owners. Usually one; a fixture's id may be registered for several. */
   private readonly owners = new Map<string, Set<string>>();
@@ -72,5 +90,21 @@ export class FakeDifyState {
 
   conversationsOf(apiKey: string, user: string): string[] {
     return [...(this.byOwner.get(ownerKey(apiKey, user)) ?? [])];
+  }
+
+  failNextUpload(apiKey: string, failure: UploadFailure): void {
+    this.uploadFailures.set(apiKey, [...(this.uploadFailures.get(apiKey) ?? []), failure]);
+  }
+
+  nextUploadFailure(apiKey: string): UploadFailure | undefined {
+    return this.uploadFailures.get(apiKey)?.shift();
+  }
+
+  /** The `created_by` of an upload: a stable UUID per (app, user). */
+  endUserId(apiKey: string, user: string): string {
+    const key = ownerKey(apiKey, user);
+    const id = this.endUsers.get(key) ?? randomUUID();
+    this.endUsers.set(key, id);
+    return id;
   }
 }

@@ -49,11 +49,17 @@ export type JsonStyle = 'compact' | 'legacy';
 
 export interface RecordedRequest {
   method: string;
-  /** Path WITHOUT the `/v1` prefix and without the query string, e.g. `/chat-messages`. */
+  /**
+   * Path WITHOUT the `/v1` prefix and without the query string, e.g. `/chat-messages`; served
+   * files have no prefix to strip (`/files/tools/<uuid>.png`, dify-api.md §4.7).
+   */
   path: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON; the raw text when it is not JSON; undefined when empty. */
+  /**
+   * Parsed JSON; the raw text when it is not JSON; undefined when empty. Multipart bodies
+   * (uploads) are recorded as `{fields, files: [{field, filename, contentType, size}]}`.
+   */
   body: unknown;
   at: number;
   /** Bearer token of the request, when one was sent. */
@@ -70,13 +76,83 @@ export interface FakeDify {
   conversationsOf(apiKey: string, user: string): string[];
   /** Deletes the user's conversations on the Dify side: a later run naming one gets 404. */
   forgetConversations(apiKey: string, user: string): void;
+  /** Every successful `POST /v1/files/upload`, in order (§6.1). */
+  readonly uploads: UploadRecord[];
+  /**
+   * The next upload of `apiKey` that passes validation is answered with `status` and `body`
+   * (Dify's `{code, message, status}` style) instead of 201, and is not recorded. FIFO.
+   */
+  failNextUpload(apiKey: string, status: number, body: Record<string, unknown>): void;
+  /**
+   * Publishes bytes as a tool file at `GET /files/tools/<uuid>.<ext>?timestamp&nonce&sign`
+   * (no `/v1`, no auth: the signature is the credential, §4.7) — what `message_file` events
+   * and markdown images point to.
+   */
+  serveFile(opts: ServeFileOptions): ServedFile;
   close(): Promise<void>;
+}
+
+/** One accepted upload (§6.1). */
+export interface UploadRecord {
+  /** The `id` returned to the client (the `upload_file_id` of later runs). */
+  id: string;
+  apiKey: string;
+  /** The `user` form field, `DEFAULT-USER` when absent. */
+  user: string;
+  filename: string;
+  /** The file part's Content-Type, as sent. */
+  mimeType: string;
+  size: number;
+  /** Lowercase hex MD5 of `bytes`, to compare with what the gateway meant to send. */
+  md5: string;
+  bytes: Buffer;
+}
+
+/**
+ * Size limits of `POST /files/upload` in MB (MiB), like Dify's `UPLOAD_*_FILE_SIZE_LIMIT`
+ * (§6.1); the kind is chosen by extension as in Dify. Fractions are allowed so tests can use
+ * small files. GET /parameters reports them in `system_parameters`.
+ */
+export interface UploadLimitsMb {
+  /** jpg, jpeg, png, webp, gif, svg — default 10. */
+  image: number;
+  /** mp3, m4a, wav, amr, mpga — default 50. */
+  audio: number;
+  /** mp4, mov, mpeg, webm — default 100. */
+  video: number;
+  /** Everything else — default 15. */
+  file: number;
+}
+
+export interface ServeFileOptions {
+  bytes: Buffer;
+  contentType: string;
+  /** The tool file's name: sent as Content-Disposition with `?as_attachment=true`. */
+  name?: string;
+  /** After this many ms GET answers 403 like an expired signature (default 300 000, §4.7). */
+  ttlMs?: number;
+  /** Force this status (e.g. 404 for a deleted file) with a Dify error body. */
+  status?: number;
+  /** Answer 302 to this absolute URL (e.g. a storage bucket). */
+  redirectTo?: string;
+}
+
+export interface ServedFile {
+  /**
+   * `/files/tools/<uuid>.<ext>?timestamp=…&nonce=…&sign=…` — relative, exactly as Dify emits it
+   * when FILES_URL is unset (§4.7); the client must prefix the Dify origin.
+   */
+  path: string;
+  /** The same on the fake's origin, `http://127.0.0.1:PORT/files/tools/…`. */
+  url: string;
 }
 
 export interface StartFakeDifyOptions {
   apps?: FakeDifyApp[];
   /** Keep-alive `event: ping` interval while a stream is open (§5.4: 10 s in Dify; off by default). */
   pingIntervalMs?: number;
+  /** Overrides of the upload limits (defaults 10/50/100/15 MB, §6.1). */
+  uploadLimitsMb?: Partial<UploadLimitsMb>;
 }
 
 /** The three run routes of §1.2. */
