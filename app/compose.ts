@@ -6,9 +6,11 @@ import { MemoryStreamStore } from './cache/memoryStreamStore';
 import type { Config } from './config';
 import { CallbackService } from './services/callbackService';
 import { AppModes } from './services/dify/appModes';
+import { DifyFiles } from './services/dify/difyFiles';
 import { DifyHttp } from './services/dify/difyHttp';
 import { KeyedLock } from './services/keyedLock';
 import { TurnRunner } from './services/turn';
+import { TurnMedia } from './services/turnMedia';
 import { ResponseUrlClient } from './services/wecom/responseUrlClient';
 
 export interface Gateway {
@@ -24,8 +26,10 @@ export function composeGateway(config: Config, logger: Logger, now: () => number
   const http = axios.create({ headers: { 'User-Agent': 'wecom-dify-gateway' } });
   const streams = new MemoryStreamStore({ ttlMs: config.stream.ttlMs });
   const claims = new MemoryMsgidClaims({ ttlMs: config.stream.ttlMs });
-  const dify = { http: new DifyHttp(http, config.dify), axios: http, modes: new AppModes(http, logger), logger };
-  const turns = new TurnRunner({ config, dify, conversations: new MemoryConversationStore(), locks: new KeyedLock(), logger, now });
+  const modes = new AppModes(http, logger);
+  const dify = { http: new DifyHttp(http, config.dify), axios: http, modes, logger };
+  const media = new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger });
+  const turns = new TurnRunner({ config, dify, media, conversations: new MemoryConversationStore(), locks: new KeyedLock(), logger, now });
   const callbacks = new CallbackService({ config, streams, claims, turns, responseUrl: new ResponseUrlClient(http, logger), logger, now });
   return { callbacks, streams };
 }

@@ -1,10 +1,12 @@
 import { type AgentsConfig, DEFAULT_AGENT_ID, readAgents } from './configAgents';
 import { type BotsConfig, readBots } from './configBots';
 import { type Env, Problems, readBool, readEnum, readInt, readString } from './configReaders';
+import { type MediaConfig, readMedia } from './configMedia';
 import { type Texts, loadTexts } from './texts';
 
 export type { AgentConfig, AgentMode } from './configAgents';
 export type { BotConfig } from './configBots';
+export type { MediaConfig } from './configMedia';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -32,6 +34,7 @@ export interface Config {
     readonly retryMax: number;
     readonly retryBaseMs: number;
   };
+  readonly media: MediaConfig;
   readonly conversation: { readonly groupScope: GroupScope };
   readonly texts: Texts;
   readonly logLevel: LogLevel;
@@ -97,6 +100,7 @@ export function loadConfig(env: Env): LoadedConfig {
     bots: readBots(env, problems),
     agents: readAgents(env, problems),
     ...readStreamAndDify(env, problems),
+    media: readMedia(env, problems),
     conversation: { groupScope: readEnum(env, 'WECOM_GROUP_CONVERSATION_SCOPE', ['group', 'member'] as const, 'group', problems) },
     texts: loadTexts(env),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
@@ -106,7 +110,7 @@ export function loadConfig(env: Env): LoadedConfig {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && !(value instanceof Map)) {
+  if (typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && !(value instanceof Map) && !(value instanceof Set)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

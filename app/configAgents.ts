@@ -20,6 +20,10 @@ export interface AgentConfig {
   readonly queryVariable: string;
   /** Workflow apps: which output holds the answer when no text was streamed. */
   readonly outputKey: string | undefined;
+  /** Workflow apps: the file-list input variable that receives the user's images and files. */
+  readonly fileVariable: string | undefined;
+  /** Prefix of relative `/files/...` URLs in answers (dify-api.md §4.7): DIFY_FILES_BASE_URL, else baseUrl without `/v1`. */
+  readonly filesBaseUrl: string;
 }
 
 export interface AgentsConfig {
@@ -35,6 +39,8 @@ interface AgentFields {
   inputs?: unknown;
   queryVariable?: unknown;
   outputKey?: unknown;
+  fileVariable?: unknown;
+  filesBaseUrl?: unknown;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -53,6 +59,9 @@ function readAgent(id: string, label: string, fields: AgentFields, problems: Pro
   if (fields.inputs !== undefined && !isPlainObject(fields.inputs)) problems.add(`${label}: inputs must be an object`);
   if (fields.queryVariable !== undefined && typeof fields.queryVariable !== 'string') problems.add(`${label}: queryVariable must be a string`);
   if (fields.outputKey !== undefined && typeof fields.outputKey !== 'string') problems.add(`${label}: outputKey must be a string`);
+  if (fields.fileVariable !== undefined && typeof fields.fileVariable !== 'string') problems.add(`${label}: fileVariable must be a string`);
+  const filesBase = typeof fields.filesBaseUrl === 'string' ? normalizeBaseUrl(fields.filesBaseUrl, `${label} filesBaseUrl`, problems) : undefined;
+  if (fields.filesBaseUrl !== undefined && typeof fields.filesBaseUrl !== 'string') problems.add(`${label}: filesBaseUrl must be a URL string`);
   if (problems.list.length > before || baseUrl === undefined) return undefined;
   const agent = {
     id,
@@ -61,6 +70,8 @@ function readAgent(id: string, label: string, fields: AgentFields, problems: Pro
     inputs: Object.freeze({ ...((fields.inputs as Record<string, unknown> | undefined) ?? {}) }),
     queryVariable: (fields.queryVariable as string | undefined) ?? 'query',
     outputKey: fields.outputKey as string | undefined,
+    fileVariable: fields.fileVariable as string | undefined,
+    filesBaseUrl: filesBase ?? baseUrl.replace(/\/v1$/, ''),
   };
   hideSecret(agent, 'apiKey', (fields.apiKey as string).trim());
   return Object.freeze(agent) as unknown as AgentConfig;
@@ -70,7 +81,12 @@ function readDefaultAgent(env: Env, problems: Problems): AgentConfig | undefined
   const baseUrl = readString(env, 'DIFY_API_BASE_URL');
   const apiKey = readString(env, 'DIFY_API_KEY');
   if (apiKey === undefined) return undefined;
-  const fields: AgentFields = { baseUrl: baseUrl ?? 'https://api.dify.ai/v1', apiKey, mode: readString(env, 'DIFY_APP_MODE') };
+  const fields: AgentFields = {
+    baseUrl: baseUrl ?? 'https://api.dify.ai/v1',
+    apiKey,
+    mode: readString(env, 'DIFY_APP_MODE'),
+    filesBaseUrl: readString(env, 'DIFY_FILES_BASE_URL'),
+  };
   return readAgent(DEFAULT_AGENT_ID, 'DIFY_API_BASE_URL/DIFY_API_KEY', fields, problems);
 }
 

@@ -29,10 +29,22 @@ export const DEFAULT_TEXTS = {
   STREAM_EXPIRED: '该消息已过期，请重新发送。',
   /** Appended when the final answer does not fit WeCom's 20480-byte limit. */
   TRUNCATED: '（回答过长，后面的内容已省略。）',
-  /** A message type this gateway does not answer yet. */
-  UNSUPPORTED_MESSAGE: '暂不支持这类消息，请发送文字。',
   /** The user sent an empty text (e.g. only the @-mention). */
   EMPTY_QUESTION: '请在 @ 我之后输入你的问题。',
+  /** An attachment could not be downloaded, decrypted or uploaded; {name} is e.g. "第2张图片". */
+  ATTACHMENT_FAILED: '（{name}未能读取，已按其余内容回答。）',
+  /** The Dify app does not take this kind of file; {name} as above. */
+  ATTACHMENT_NOT_ACCEPTED: '（当前智能体不接收{name}，已按其余内容回答。）',
+  /** Replaces an image of the answer that could not be fetched or converted. */
+  IMAGE_FAILED: '（图片无法显示）',
+  /** The text of an answer that consists of images only. */
+  IMAGES_ONLY: '请查看图片：',
+  /** The answer went to response_url after the window, where images cannot be attached. */
+  IMAGES_NOT_DELIVERED: '（回答中的图片无法在这条消息中显示。）',
+  /** Sent to the agent (not the user) when a message holds only images or files. */
+  QUERY_ATTACHMENTS_ONLY: '请查看以上内容。',
+  /** Sent to the agent before a quoted message. */
+  QUERY_QUOTE_INTRO: '以下是我引用的消息：',
 } as const;
 
 export type TextKey = keyof typeof DEFAULT_TEXTS;

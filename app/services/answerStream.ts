@@ -1,4 +1,4 @@
-import type { StreamSnapshot } from '../cache/streamStore';
+import type { StreamImage, StreamSnapshot } from '../cache/streamStore';
 import type { Texts } from '../texts';
 import { type AnswerView, type RenderOptions, renderFinal, renderMarkdown, renderStreaming } from './wecom/streamContent';
 
@@ -55,13 +55,15 @@ export class AnswerStream {
     this.enqueue({ content: renderFinal(this.latest, this.texts.STILL_WORKING, this.render), finish: true });
   }
 
-  /** The final answer, with an optional notice (error, interruption, empty answer). */
-  async finish(view: AnswerView, notice: string | undefined): Promise<AnswerStreamEnd> {
+  /** The final answer, with an optional notice (error, interruption, empty answer) and its images. */
+  async finish(view: AnswerView, notice: string | undefined, images: readonly StreamImage[] = []): Promise<AnswerStreamEnd> {
     if (this.finished) return 'in-stream';
     this.finished = true;
     this.latest = view;
     if (!this.windowClosed) {
-      this.enqueue({ content: renderFinal(view, notice, this.render), finish: true });
+      const content = renderFinal(view, notice, this.render);
+      // Images go only on the finishing reply, after the text (wecom-aibot-protocol.md §6.2).
+      this.enqueue(images.length > 0 ? { content, finish: true, images } : { content, finish: true });
       await this.publishing;
       return 'in-stream';
     }

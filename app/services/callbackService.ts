@@ -5,7 +5,7 @@ import type { StreamMeta, StreamRecord, StreamStore } from '../cache/streamStore
 import type { AgentConfig, BotConfig, Config } from '../config';
 import type { TurnChannel } from './answerStream';
 import { routeToAgent } from './agentRouting';
-import { buildTurnQuery } from './query';
+import { type TurnQuery, buildTurnQuery } from './query';
 import type { TurnRunner, TurnTask } from './turn';
 import { type StreamRefresh, type UserMessage, type WecomInbound, isUserMessage } from './wecom/inbound';
 import type { StreamFrame } from './wecom/reply';
@@ -28,7 +28,8 @@ const EMPTY: CallbackReply = { kind: 'empty' };
 
 type TurnPlan =
   | { readonly kind: 'notice'; readonly text: string }
-  | { readonly kind: 'run'; readonly query: string; readonly route: { readonly agentId: string; readonly agent: AgentConfig } };
+  | { readonly kind: 'run'; readonly query: AskQuery; readonly route: { readonly agentId: string; readonly agent: AgentConfig } };
+type AskQuery = Extract<TurnQuery, { kind: 'ask' }>;
 
 /** Stream ids are ours to choose (§6.2); 96 random bits, URL-safe. */
 function newStreamId(): string {
@@ -90,7 +91,7 @@ export class CallbackService {
       return { kind: 'stream', frame: { id: streamId, finish: true, content: plan.text } };
     }
     await streams.create(meta, { content: config.texts.THINKING, finish: false });
-    this.startTurn(meta, plan.query, plan.route);
+    this.startTurn(meta, plan.query, plan.route, bot.aesKey);
     return { kind: 'stream', frame: { id: streamId, finish: false, content: config.texts.THINKING } };
   }
 
@@ -98,19 +99,19 @@ export class CallbackService {
   private plan(bot: BotConfig, message: UserMessage): TurnPlan {
     const { texts, agents } = this.deps.config;
     const query = buildTurnQuery(message, bot.mentionNames);
-    if (query.kind === 'unsupported') return { kind: 'notice', text: texts.UNSUPPORTED_MESSAGE };
     if (query.kind === 'empty') return { kind: 'notice', text: texts.EMPTY_QUESTION };
     const route = routeToAgent(agents, message.aibotid);
     if (route.agent === undefined) return { kind: 'notice', text: texts.AGENT_NOT_CONFIGURED };
-    return { kind: 'run', query: query.query, route: { agentId: route.agentId, agent: route.agent } };
+    return { kind: 'run', query, route: { agentId: route.agentId, agent: route.agent } };
   }
 
-  private startTurn(meta: StreamMeta, query: string, route: { agentId: string; agent: AgentConfig }): void {
+  private startTurn(meta: StreamMeta, query: AskQuery, route: { agentId: string; agent: AgentConfig }, mediaKey: Buffer): void {
     const task: TurnTask = {
       streamId: meta.id,
       msgid: meta.msgid,
       party: { aibotid: meta.aibotid, userid: meta.userid, chattype: meta.chattype, chatid: meta.chatid },
       query,
+      mediaKey,
       agentId: route.agentId,
       agent: route.agent,
       receivedAt: meta.receivedAt,

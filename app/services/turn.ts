@@ -1,12 +1,17 @@
 import type { Logger } from 'pino';
 import type { ConversationStore } from '../cache/conversationStore';
-import { errorFields } from '../logger';
 import type { AgentConfig, Config } from '../config';
+import { errorFields } from '../logger';
 import { AnswerStream, type TurnChannel } from './answerStream';
 import { type ChatParty, type ConversationScope, conversationScope } from './conversationScope';
 import { DifyError } from './dify/difyErrors';
 import { type DifyRunDeps, type RunResult, runDify } from './dify/difyRun';
 import type { KeyedLock } from './keyedLock';
+import { hideImagesWhileStreaming } from './media/answerImages';
+import { ImageCollector } from './media/outboundImages';
+import type { TurnQuery } from './query';
+import { composeQuery } from './queryText';
+import { NO_MEDIA, type PreparedMedia, type TurnMedia } from './turnMedia';
 import { type TurnOutcome, classifyRun } from './turnOutcome';
 import { utf8Length } from './wecom/utf8';
 
@@ -15,7 +20,9 @@ export interface TurnTask {
   readonly streamId: string;
   readonly msgid: string;
   readonly party: ChatParty;
-  readonly query: string;
+  readonly query: Extract<TurnQuery, { kind: 'ask' }>;
+  /** The bot's AES key, which also encrypts its media (wecom-aibot-protocol.md §10). */
+  readonly mediaKey: Buffer;
   readonly agentId: string;
   readonly agent: AgentConfig;
   /** When the message arrived; WeCom's 6-minute window counts from here. */
@@ -26,15 +33,22 @@ export interface TurnTask {
 export interface TurnDeps {
   readonly config: Config;
   readonly dify: DifyRunDeps;
+  readonly media: TurnMedia;
   readonly conversations: ConversationStore;
   readonly locks: KeyedLock;
   readonly logger: Logger;
   readonly now: () => number;
 }
 
+interface TurnWork {
+  readonly result: RunResult;
+  readonly media: PreparedMedia;
+}
+
 /**
- * Runs a turn: conversation lookup → Dify stream → answer builder → snapshots, with the window and the
- * overall limit enforced. It never rejects: every failure becomes a finished stream with a notice.
+ * Runs a turn: attachments → conversation lookup → Dify stream → answer builder → snapshots, then the
+ * answer's images, with the window and the overall limit enforced. It never rejects: every failure
+ * becomes a finished stream with a notice.
  */
 export class TurnRunner {
   constructor(private readonly deps: TurnDeps) {}
@@ -44,45 +58,72 @@ export class TurnRunner {
     const log = logger.child({ stream: task.streamId, msgid: task.msgid, agent: task.agentId });
     const stream = new AnswerStream(task.channel, this.renderOptions(), config.texts, (err) => log.error({ err: errorFields(err) }, 'publishing a snapshot failed'));
     const windowTimer = setTimeout(() => stream.closeWindow(), Math.max(0, task.receivedAt + config.stream.windowMs - now()));
-    const scope = conversationScope(task.party, task.agentId, config.conversation.groupScope);
-    let result: RunResult | undefined;
+    const images = new ImageCollector(task.agent, config.media, config.texts.IMAGE_FAILED, log);
+    let work: TurnWork | undefined;
     let outcome: TurnOutcome;
     try {
-      result = await this.deps.locks.run(scope.key, () => this.runDify(task, scope, stream));
-      outcome = classifyRun(result.failure, result.builder.terminal, result.builder.answer, config.texts);
+      work = await this.work(task, stream, images);
+      outcome = classifyRun(work.result.failure, work.result.builder.terminal, work.result.builder.answer, config.texts);
     } catch (err) {
       log.error({ err: errorFields(err) }, 'turn crashed');
       outcome = { outcome: 'failed', notice: config.texts.ANSWER_FAILED, cause: 'internal_error' };
     } finally {
       clearTimeout(windowTimer);
     }
-    const answer = result?.builder.answer ?? '';
-    const end = await stream.finish({ answer, thinking: result?.builder.thinking ?? '' }, outcome.notice);
-    const level = outcome.outcome === 'answered' ? 'info' : 'warn';
-    log[level](
-      { mode: result?.mode, outcome: outcome.outcome, cause: outcome.cause, delivery: end, ms: now() - task.receivedAt, answerBytes: utf8Length(answer) },
+    const answer = work?.result.builder.answer ?? '';
+    const delivered = await images.finish(answer).catch((err: unknown) => {
+      log.error({ err: errorFields(err) }, 'answer images failed');
+      return { text: answer, images: [], failed: 0 };
+    });
+    if (outcome.cause === 'empty_answer' && delivered.images.length > 0) outcome = { outcome: 'answered', notice: undefined, cause: undefined };
+    const text = delivered.text === '' && delivered.images.length > 0 ? config.texts.IMAGES_ONLY : delivered.text;
+    const notices = [...(work?.media.notices ?? []), outcome.notice];
+    if (stream.isWindowClosed && delivered.images.length > 0) notices.push(config.texts.IMAGES_NOT_DELIVERED);
+    const notice = notices.filter((n): n is string => n !== undefined).join('\n') || undefined;
+    const end = await stream.finish({ answer: text, thinking: work?.result.builder.thinking ?? '' }, notice, delivered.images);
+    log[outcome.outcome === 'answered' ? 'info' : 'warn'](
+      { mode: work?.result.mode, outcome: outcome.outcome, cause: outcome.cause, delivery: end, ms: now() - task.receivedAt, answerBytes: utf8Length(delivered.text), images: delivered.images.length, imagesFailed: delivered.failed },
       'turn finished',
     );
   }
 
-  private async runDify(task: TurnTask, scope: ConversationScope, stream: AnswerStream): Promise<RunResult> {
-    const { config, conversations } = this.deps;
-    const deadline = new AbortController();
-    const deadlineTimer = setTimeout(() => deadline.abort(new DifyError({ kind: 'deadline' })), config.dify.turnTimeoutMs);
-    try {
-      const conversationId = await conversations.get(scope.key);
-      return await runDify(this.deps.dify, task.agent, { query: task.query, user: scope.difyUser, conversationId }, deadline.signal, {
-        onChange: (builder) => stream.update({ answer: builder.answer, thinking: builder.thinking }),
-        onConversation: (id) => {
-          if (id !== conversationId) void conversations.set(scope.key, id);
-        },
-        onConversationReset: () => {
-          void conversations.delete(scope.key);
-        },
-      });
-    } finally {
-      clearTimeout(deadlineTimer);
-    }
+  /** Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs. */
+  private async work(task: TurnTask, stream: AnswerStream, images: ImageCollector): Promise<TurnWork> {
+    const { config, media } = this.deps;
+    const scope = conversationScope(task.party, task.agentId, config.conversation.groupScope);
+    const downloads = await media.download(task.query.attachments, task.mediaKey, AbortSignal.timeout(config.media.downloadTimeoutMs * 2));
+    return this.deps.locks.run(scope.key, async () => {
+      const deadline = new AbortController();
+      const deadlineTimer = setTimeout(() => deadline.abort(new DifyError({ kind: 'deadline' })), config.dify.turnTimeoutMs);
+      try {
+        const prepared = downloads.length === 0 ? NO_MEDIA : await media.upload(task.query.attachments, downloads, task.agent, scope.difyUser, deadline.signal);
+        const query = composeQuery(task.query, prepared.outcomes, config.texts);
+        const result = await this.runDify(task, scope, query, prepared, stream, images, deadline.signal);
+        return { result, media: prepared };
+      } finally {
+        clearTimeout(deadlineTimer);
+      }
+    });
+  }
+
+  private async runDify(task: TurnTask, scope: ConversationScope, query: string, media: PreparedMedia, stream: AnswerStream, images: ImageCollector, signal: AbortSignal): Promise<RunResult> {
+    const { conversations } = this.deps;
+    const conversationId = await conversations.get(scope.key);
+    return runDify(this.deps.dify, task.agent, { query, files: media.files, user: scope.difyUser, conversationId }, signal, {
+      onChange: (builder) => {
+        images.scan(builder.answer);
+        stream.update({ answer: hideImagesWhileStreaming(builder.answer), thinking: builder.thinking });
+      },
+      onFile: (file) => {
+        if (file.fileType === 'image') images.add(file.url);
+      },
+      onConversation: (id) => {
+        if (id !== conversationId) void conversations.set(scope.key, id);
+      },
+      onConversationReset: () => {
+        void conversations.delete(scope.key);
+      },
+    });
   }
 
   private renderOptions(): { showThinking: boolean; placeholder: string; truncatedNotice: string } {

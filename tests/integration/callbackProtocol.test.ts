@@ -4,7 +4,7 @@
  */
 import { decrypt, getSignature } from '@wecom/crypto';
 import { DEFAULT_TEXTS } from '../../app/texts';
-import { enterChatPayload, feedbackEventPayload, imagePayload, randomMsgid, streamRefreshPayload, textPayload } from '../fakes/fakeWecom';
+import { enterChatPayload, feedbackEventPayload, randomMsgid, streamRefreshPayload, textPayload } from '../fakes/fakeWecom';
 import { loopbackRequest } from '../fakes/shared/loopbackRequest';
 import { TV5, TV6, TV6_BODY } from '../fixtures/wecom/vectors';
 import { BOT, type Harness, startHarness } from './harness';
@@ -79,12 +79,6 @@ describe('callback protocol', () => {
       expect(result.status).toBe(200);
       expect(result.text).toBe('');
     }
-  });
-
-  it('answers an image message with a finished "not supported yet" stream in the first reply', async () => {
-    const client = h.wecom();
-    const t = await client.chatPayload(imagePayload('https://example.invalid/img', { aibotid: client.aibotid }), POLL);
-    expect(t.first).toMatchObject({ finish: true, content: DEFAULT_TEXTS.UNSUPPORTED_MESSAGE });
   });
 
   it('asks for a question when a group message holds only the mention', async () => {

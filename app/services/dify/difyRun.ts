@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import type { AgentConfig, AgentMode } from '../../config';
-import { AnswerBuilder } from './answerBuilder';
+import { AnswerBuilder, type DifyFileRef } from './answerBuilder';
 import type { AppModes } from './appModes';
 import { DifyError, type DifyFailure, describeFailure, isConversationMissing } from './difyErrors';
 import type { DifyHttp } from './difyHttp';
@@ -18,6 +18,8 @@ export interface RunCallbacks {
   onConversation(conversationId: string): void;
   /** The stored conversation was gone and a new one was started. */
   onConversationReset(): void;
+  /** A file of the answer (`message_file`, dify-api.md §4.7); its signed URL expires in 300 s. */
+  onFile(file: DifyFileRef): void;
 }
 
 export interface RunResult {
@@ -83,10 +85,12 @@ async function openWithConversationFallback(
 
 async function consume(chunks: AsyncIterable<Buffer>, builder: AnswerBuilder, callbacks: RunCallbacks, grace: AbortController): Promise<DifyFailure | undefined> {
   let conversationSaved = false;
+  let filesSeen = 0;
   let graceTimer: NodeJS.Timeout | undefined;
   try {
     for await (const event of readDifyEvents(chunks)) {
       if (builder.apply(event)) callbacks.onChange(builder);
+      while (filesSeen < builder.files.length) callbacks.onFile(builder.files[filesSeen++] as DifyFileRef);
       const conversationId = builder.ids.conversationId;
       if (!conversationSaved && conversationId !== undefined) {
         conversationSaved = true;

@@ -1,8 +1,17 @@
 import type { AgentConfig, AgentMode } from '../../config';
 
+/** An uploaded file handed to the app (dify-api.md §2 `files[]`, §6.1). */
+export interface DifyFileInput {
+  readonly type: 'image' | 'document' | 'audio' | 'video' | 'custom';
+  readonly transfer_method: 'local_file';
+  readonly upload_file_id: string;
+}
+
 /** What one user turn asks of a Dify app. */
 export interface RunInput {
   readonly query: string;
+  /** The user's images and files, uploaded to Dify beforehand with the same `user`. */
+  readonly files?: readonly DifyFileInput[];
   /** Dify's end-user id; conversations and files are scoped to it (dify-api.md §1.3). */
   readonly user: string;
   /** Absent or '' starts a new conversation. */
@@ -19,6 +28,7 @@ export interface RunRequest {
  * agent apps reject blocking, and streaming is what lets WeCom show the answer growing.
  */
 export function buildRunRequest(agent: AgentConfig, mode: AgentMode, input: RunInput): RunRequest {
+  const files = input.files !== undefined && input.files.length > 0 ? input.files : undefined;
   switch (mode) {
     case 'chat':
     case 'agent-chat':
@@ -32,18 +42,27 @@ export function buildRunRequest(agent: AgentConfig, mode: AgentMode, input: RunI
           response_mode: 'streaming',
           user: input.user,
           conversation_id: input.conversationId ?? '',
+          ...(files !== undefined ? { files } : {}),
         },
       };
-    case 'workflow':
-      // Workflow apps have no `query`: the question goes into an input variable.
+    case 'workflow': {
+      // Workflow apps have no `query` and no `files`: both go into input variables (§6.10).
+      const fileInput = files !== undefined && agent.fileVariable !== undefined ? { [agent.fileVariable]: files } : {};
       return {
         path: '/workflows/run',
-        body: { inputs: { ...agent.inputs, [agent.queryVariable]: input.query }, response_mode: 'streaming', user: input.user },
+        body: { inputs: { ...agent.inputs, [agent.queryVariable]: input.query, ...fileInput }, response_mode: 'streaming', user: input.user },
       };
+    }
     case 'completion':
       return {
         path: '/completion-messages',
-        body: { inputs: { ...agent.inputs, [agent.queryVariable]: input.query }, query: input.query, response_mode: 'streaming', user: input.user },
+        body: {
+          inputs: { ...agent.inputs, [agent.queryVariable]: input.query },
+          query: input.query,
+          response_mode: 'streaming',
+          user: input.user,
+          ...(files !== undefined ? { files } : {}),
+        },
       };
     default: {
       const exhaustive: never = mode;
@@ -58,6 +77,11 @@ export function stopPath(mode: AgentMode, taskId: string): string {
   if (mode === 'workflow') return `/workflows/tasks/${task}/stop`;
   if (mode === 'completion') return `/completion-messages/${task}/stop`;
   return `/chat-messages/${task}/stop`;
+}
+
+/** Whether the app can receive the user's files at all (workflow apps need a configured file variable). */
+export function acceptsFiles(agent: AgentConfig, mode: AgentMode): boolean {
+  return mode !== 'workflow' || agent.fileVariable !== undefined;
 }
 
 /** Chat-family apps keep conversations; workflow and completion apps do not. */

@@ -1,5 +1,7 @@
-import { buildTurnQuery } from '../../../app/services/query';
+import { buildTurnQuery, type TurnQuery } from '../../../app/services/query';
+import { attachmentLabel, composeQuery } from '../../../app/services/queryText';
 import { isUserMessage, parseInbound, type UserMessage } from '../../../app/services/wecom/inbound';
+import { DEFAULT_TEXTS } from '../../../app/texts';
 import { raw } from './wecom/inboundFixtures';
 
 /** Real UserMessage values, built by the one inbound parser from WeCom's JSON (§5). */
@@ -15,78 +17,99 @@ function text(content: string, chattype: 'single' | 'group', quote?: unknown): U
   const chat = chattype === 'group' ? { chattype, chatid: 'CHATID' } : { chattype };
   return userMessage(JSON.stringify({ ...base, ...chat, msgtype: 'text', text: { content }, quote }));
 }
-const NAMES = ['RobotA'];
+const NAMES = ['RobotA', 'MyBot'];
 
-describe('buildTurnQuery: the question', () => {
+function ask(query: TurnQuery): Extract<TurnQuery, { kind: 'ask' }> {
+  if (query.kind !== 'ask') throw new Error('expected a question');
+  return query;
+}
+const allOk = (q: Extract<TurnQuery, { kind: 'ask' }>, name?: string) => q.attachments.map(() => ({ ok: true, name }));
+const composed = (message: UserMessage): string => {
+  const q = ask(buildTurnQuery(message, NAMES));
+  return composeQuery(q, allOk(q), DEFAULT_TEXTS);
+};
+
+describe('buildTurnQuery + composeQuery: the question', () => {
   it('strips the configured mention from a group text', () => {
-    expect(buildTurnQuery(text('@RobotA 今天开会吗？', 'group'), NAMES)).toEqual({ kind: 'ask', query: '今天开会吗？' });
+    expect(composed(text('@RobotA 帮我总结一下', 'group'))).toBe('帮我总结一下');
   });
 
   it('strips the mention by heuristics when no name is configured (TV-6 plaintext)', () => {
-    expect(buildTurnQuery(fixture('tv6-text-group'), [])).toEqual({ kind: 'ask', query: '你好，机器人' });
+    const q = ask(buildTurnQuery(fixture('tv6-text-group'), []));
+    expect(composeQuery(q, [], DEFAULT_TEXTS)).toBe('你好，机器人');
   });
 
   it('does not strip @ in a single chat, where there is no mention', () => {
-    expect(buildTurnQuery(text('  @RobotA 你好  ', 'single'), NAMES)).toEqual({ kind: 'ask', query: '@RobotA 你好' });
-    expect(buildTurnQuery(fixture('text-single'), NAMES)).toEqual({ kind: 'ask', query: '帮我查一下明天的会议' });
+    expect(composed(text('  @RobotA 你好 ', 'single'))).toBe('@RobotA 你好');
   });
 
   it('asks the voice transcript', () => {
-    expect(buildTurnQuery(fixture('voice-single'), NAMES)).toEqual({ kind: 'ask', query: '这是语音转成文本的内容' });
+    expect(composed(fixture('voice-single'))).toBe('这是语音转成文本的内容');
   });
 
-  it.each([
-    ['a group text that is only the mention', text('@RobotA ', 'group')],
-    ['a blank single-chat text', text(' \n ', 'single')],
-    ['a blank voice transcript', userMessage(JSON.stringify({ ...base, chattype: 'single', msgtype: 'voice', voice: { content: '  ' } }))],
-  ])('is empty for %s', (_label, message) => {
-    expect(buildTurnQuery(message, NAMES)).toEqual({ kind: 'empty' });
+  it('is empty when nothing but the mention was sent, even with a quote', () => {
+    expect(buildTurnQuery(text('@RobotA', 'group'), NAMES)).toEqual({ kind: 'empty' });
+    expect(buildTurnQuery(text('@RobotA ', 'group', { msgtype: 'text', text: { content: '旧消息' } }), NAMES)).toEqual({ kind: 'empty' });
   });
 
-  it('is empty even when the empty question quotes something', () => {
-    expect(buildTurnQuery(text('@RobotA', 'group', { msgtype: 'text', text: { content: '引用' } }), NAMES)).toEqual({ kind: 'empty' });
+  it('attaches a lone image and asks the agent to look at it', () => {
+    const q = ask(buildTurnQuery(fixture('image-single'), NAMES));
+    expect(q.attachments).toEqual([{ kind: 'image', url: expect.any(String), aeskey: undefined, fromQuote: false }]);
+    expect(composeQuery(q, allOk(q), DEFAULT_TEXTS)).toBe(`[图片1]\n${DEFAULT_TEXTS.QUERY_ATTACHMENTS_ONLY}`);
   });
 
-  it.each([
-    ['image-single', 'image'],
-    ['file-single', 'file'],
-    ['video-single', 'video'],
-    ['mixed-group', 'mixed'],
-    ['mixed-quote-mixed', 'mixed'],
-  ])('declines %s as unsupported', (name, msgtype) => {
-    expect(buildTurnQuery(fixture(name), NAMES)).toEqual({ kind: 'unsupported', msgtype });
+  it('names a file by the name it arrived with', () => {
+    const q = ask(buildTurnQuery(fixture('file-single'), NAMES));
+    expect(composeQuery(q, allOk(q, '周报.pdf'), DEFAULT_TEXTS)).toBe(`[文件：周报.pdf]\n${DEFAULT_TEXTS.QUERY_ATTACHMENTS_ONLY}`);
+  });
+
+  it('keeps the order of text and images of a mixed message, mention stripped', () => {
+    expect(composed(fixture('mixed-group'))).toBe('这张图里是什么？\n[图片1]');
+  });
+
+  it('keeps the per-message aeskey of long-connection media', () => {
+    expect(ask(buildTurnQuery(fixture('image-ws-aeskey'), NAMES)).attachments[0]?.aeskey).toEqual(expect.any(String));
+  });
+
+  it('marks an attachment that could not be read', () => {
+    const q = ask(buildTurnQuery(fixture('mixed-group'), NAMES));
+    expect(composeQuery(q, [{ ok: false, name: undefined }], DEFAULT_TEXTS)).toBe('这张图里是什么？\n[图片1（未能读取）]');
   });
 });
 
-describe('buildTurnQuery: a quote becomes context before the question (§5.8)', () => {
-  const withContext = (context: string, question: string): string => `以下是我引用的消息：\n${context}\n\n${question}`;
+describe('a quote becomes context before the question (§5.8)', () => {
+  const intro = DEFAULT_TEXTS.QUERY_QUOTE_INTRO;
 
-  it('quotes a text (docs example of §5.3)', () => {
-    expect(buildTurnQuery(fixture('text-group-quote-text'), ['MyBot'])).toEqual({ kind: 'ask', query: withContext('本周进展：……', '帮我总结一下这份周报') });
+  it('quotes a text', () => {
+    expect(composed(fixture('text-group-quote-text'))).toBe(`${intro}\n本周进展：……\n\n帮我总结一下这份周报`);
   });
 
-  it.each([
-    ['voice', { msgtype: 'voice', voice: { content: '语音转写' } }, '语音转写'],
-    ['mixed', { msgtype: 'mixed', mixed: { msg_item: [{ msgtype: 'text', text: { content: '旧版界面' } }, { msgtype: 'image', image: { url: 'u' } }] } }, '旧版界面[图片]'],
-    ['image', { msgtype: 'image', image: { url: 'u' } }, '[图片]'],
-    ['file', { msgtype: 'file', file: { url: 'u' } }, '[文件]'],
-    ['video', { msgtype: 'video', video: { url: 'u' } }, '[视频]'],
-    ['unknown type', { msgtype: 'smartsheet', smartsheet: { title: '表格' } }, '[暂不支持的消息]'],
-  ])('quotes a %s', (_label, quote, context) => {
-    expect(buildTurnQuery(text('这是什么？', 'single', quote), NAMES)).toEqual({ kind: 'ask', query: withContext(context, '这是什么？') });
+  it('attaches a quoted image and refers to it in the context', () => {
+    const q = ask(buildTurnQuery(fixture('text-quote-image'), NAMES));
+    expect(q.attachments.map((a) => a.fromQuote)).toEqual([true]);
+    expect(composeQuery(q, allOk(q), DEFAULT_TEXTS)).toBe(`${intro}\n[图片1]\n\n这张图里写的是什么？`);
   });
 
-  it('reads the quote fixtures the same way', () => {
-    expect(buildTurnQuery(fixture('text-quote-image'), NAMES)).toEqual({ kind: 'ask', query: withContext('[图片]', '这张图里写的是什么？') });
-    expect(buildTurnQuery(fixture('text-quote-unknown'), NAMES)).toEqual({ kind: 'ask', query: withContext('[暂不支持的消息]', '这是什么？') });
+  it('numbers the images of a message before those of its quote', () => {
+    const q = ask(buildTurnQuery(fixture('mixed-quote-mixed'), NAMES));
+    expect(composeQuery(q, allOk(q), DEFAULT_TEXTS)).toBe(`${intro}\n旧版界面\n[图片2]\n\n[图片1]\n和上面那条比有什么区别？`);
   });
 
-  it('ignores a quote with no content', () => {
-    expect(buildTurnQuery(text('问题', 'single', { msgtype: 'text', text: { content: '  ' } }), NAMES)).toEqual({ kind: 'ask', query: '问题' });
+  it('describes a quote of a type WeCom cannot show', () => {
+    expect(composed(fixture('text-quote-unknown'))).toContain('[暂不支持显示的消息]');
+  });
+});
+
+describe('attachmentLabel: how the user is told which attachment failed', () => {
+  it('says "图片" for a single image and numbers several', () => {
+    expect(attachmentLabel([{ kind: 'image', url: 'u', aeskey: undefined, fromQuote: false }], 0)).toBe('图片');
+    const two = [0, 1].map(() => ({ kind: 'image' as const, url: 'u', aeskey: undefined, fromQuote: false }));
+    expect(attachmentLabel(two, 1)).toBe('第2张图片');
   });
 
-  it('does not strip the mention names from the quoted text', () => {
-    const query = buildTurnQuery(text('@RobotA 解释一下', 'group', { msgtype: 'text', text: { content: '@RobotA 说过的话' } }), NAMES);
-    expect(query).toEqual({ kind: 'ask', query: withContext('@RobotA 说过的话', '解释一下') });
+  it('names quoted media, files and videos', () => {
+    expect(attachmentLabel([{ kind: 'image', url: 'u', aeskey: undefined, fromQuote: true }], 0)).toBe('引用的图片');
+    expect(attachmentLabel([{ kind: 'file', url: 'u', aeskey: undefined, fromQuote: false }], 0)).toBe('文件');
+    expect(attachmentLabel([{ kind: 'video', url: 'u', aeskey: undefined, fromQuote: false }], 0)).toBe('视频');
   });
 });

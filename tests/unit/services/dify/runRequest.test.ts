@@ -9,6 +9,8 @@ const agent: AgentConfig = {
   inputs: { lang: 'zh' },
   queryVariable: 'question',
   outputKey: undefined,
+  fileVariable: undefined,
+  filesBaseUrl: 'https://dify.example',
 };
 const input = { query: '报销流程是什么？', user: 'wecom:aib:zhangsan', conversationId: undefined };
 const CHAT_FAMILY: AgentMode[] = ['chat', 'agent-chat', 'advanced-chat', 'agent'];
