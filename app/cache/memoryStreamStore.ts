@@ -6,15 +6,29 @@ interface Entry {
   snapshot: StreamSnapshot;
 }
 
+/** Rough bytes of an entry: UTF-16 text plus base64 images (finished answers can carry ~7 MB of images). */
+function entrySize(entry: Entry): number {
+  let size = 1024 + entry.snapshot.content.length * 2;
+  for (const image of entry.snapshot.images ?? []) size += image.base64.length + image.md5.length;
+  return size;
+}
+
 /**
- * In-process stream state (one instance). Bounded by count and age: entries live `ttlMs` after their
- * last write, which covers the 6-minute polling window, late polls and WeCom's retries.
+ * In-process stream state (one instance). Bounded by count, bytes and age: entries live `ttlMs` after
+ * their last write, which covers the 6-minute polling window, late polls and WeCom's retries; the
+ * byte bound keeps a burst of image answers from exhausting memory (oldest entries go first).
  */
 export class MemoryStreamStore implements StreamStore {
   private readonly entries: LRUCache<string, Entry>;
 
-  constructor(opts: { ttlMs: number; max?: number }) {
-    this.entries = new LRUCache<string, Entry>({ max: opts.max ?? 50_000, ttl: opts.ttlMs, updateAgeOnGet: false });
+  constructor(opts: { ttlMs: number; max?: number; maxBytes?: number }) {
+    this.entries = new LRUCache<string, Entry>({
+      max: opts.max ?? 50_000,
+      maxSize: opts.maxBytes ?? 256 * 1024 * 1024,
+      sizeCalculation: entrySize,
+      ttl: opts.ttlMs,
+      updateAgeOnGet: false,
+    });
   }
 
   create(meta: StreamMeta, initial: StreamSnapshot): Promise<void> {
