@@ -7,4 +7,6 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
   testTimeout: 20000,
+  // Starts a local PostgreSQL for the store suites when one is installed and none is configured.
+  globalSetup: '<rootDir>/tests/helpers/globalSetup.js',
 };

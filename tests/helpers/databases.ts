@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import vm from 'node:vm';
+import { Client } from 'pg';
+import type { Database } from '../../app/store/database';
+import { createPgDatabase } from '../../app/store/pgDatabase';
+import { createEmbeddedDatabase } from '../../app/store/pgliteDatabase';
+
+export type DatabaseKind = Database['kind'];
+
+export interface SuiteTarget {
+  readonly kind: DatabaseKind;
+  /** PostgreSQL only: the suite's own database, e.g. to open a second pool as another instance would. */
+  connectionString(): string;
+}
+
+export type SuiteBody = (getDb: () => Database, target: SuiteTarget) => void;
+
+export function postgresTestUrl(): string | undefined {
+  const url = process.env['TEST_DATABASE_URL']?.trim();
+  return url === undefined || url === '' ? undefined : url;
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+async function admin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * PGlite loads its parts with import(), which code running inside jest's module sandbox may only do
+ * when node runs with --experimental-vm-modules. Say so instead of failing deep inside PGlite.
+ */
+export function assertDynamicImport(): void {
+  if (typeof (vm as { SyntheticModule?: unknown }).SyntheticModule !== 'function') {
+    throw new Error('The embedded database (PGlite) needs NODE_OPTIONS=--experimental-vm-modules under jest');
+  }
+}
+
+/** A new, empty database on TEST_DATABASE_URL's server (the role needs CREATEDB), and how to drop it. */
+export async function createScratchPostgres(url: string): Promise<{ readonly url: string; drop(): Promise<void> }> {
+  const dbName = `gateway_t_${randomBytes(6).toString('hex')}`;
+  await admin(url, (client) => client.query(`CREATE DATABASE ${dbName}`));
+  return {
+    url: withDatabase(url, dbName),
+    drop: () => admin(url, (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+function embeddedSuite(name: string, body: SuiteBody): void {
+  describe(`${name} [embedded]`, () => {
+    let db: Database | undefined;
+    beforeAll(async () => {
+      assertDynamicImport();
+      db = await createEmbeddedDatabase({});
+    });
+    body(() => required(db), { kind: 'embedded', connectionString: () => { throw new Error('the embedded database has no connection string'); } });
+    // After the body: jest runs afterAll hooks in the order they were declared, so the suite's own
+    // teardown runs while the database still exists.
+    afterAll(async () => {
+      await db?.close();
+    });
+  });
+}
+
+function postgresSuite(name: string, url: string, body: SuiteBody): void {
+  describe(`${name} [postgres]`, () => {
+    // Random, and only [a-z0-9_]: safe to interpolate as an identifier.
+    const dbName = `gateway_t_${randomBytes(6).toString('hex')}`;
+    const suiteUrl = withDatabase(url, dbName);
+    let db: Database | undefined;
+    beforeAll(async () => {
+      await admin(url, (client) => client.query(`CREATE DATABASE ${dbName}`));
+      db = createPgDatabase({ connectionString: suiteUrl, onError: () => undefined });
+    });
+    body(() => required(db), { kind: 'postgres', connectionString: () => suiteUrl });
+    // After the body, as above.
+    afterAll(async () => {
+      await db?.close();
+      // FORCE: a test that left a connection open must not leave the database behind.
+      await admin(url, (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    });
+  });
+}
+
+function required(db: Database | undefined): Database {
+  if (db === undefined) throw new Error('the suite database is not open (did beforeAll fail?)');
+  return db;
+}
+
+/** Only the PostgreSQL half: for what only PostgreSQL has (several connections, a server to lose). */
+export function forPostgres(name: string, body: SuiteBody): void {
+  const url = postgresTestUrl();
+  if (url !== undefined) {
+    postgresSuite(name, url, body);
+  } else if (process.env['CI'] === 'true') {
+    describe(`${name} [postgres]`, () => {
+      it('needs TEST_DATABASE_URL', () => {
+        throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI. Run .ci/postgres.sh and export the TEST_DATABASE_URL it prints.');
+      });
+    });
+  }
+  // Outside CI without a PostgreSQL the suite is not defined; tests/helpers/globalSetup.js says so once.
+}
+
+/**
+ * Runs one suite against every backend: the embedded database (in-memory PGlite) always, and
+ * PostgreSQL when TEST_DATABASE_URL is set (`.ci/postgres.sh` prints one). Each suite gets a fresh
+ * database: a new PGlite, or a database created on TEST_DATABASE_URL's server and dropped afterwards
+ * (the role needs CREATEDB). In CI (CI=true) a missing TEST_DATABASE_URL fails instead of skipping,
+ * so the PostgreSQL half can never go silently untested.
+ */
+export function forEachDatabase(name: string, body: SuiteBody): void {
+  embeddedSuite(name, body);
+  forPostgres(name, body);
+}
