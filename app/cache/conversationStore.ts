@@ -4,9 +4,16 @@ import { LRUCache } from 'lru-cache';
  * Dify conversation ids per chat scope, so that the next message continues the same conversation
  * (dify-api.md §1.3). Keys are built by the conversation service; this room only stores them.
  */
+/** Where a conversation id belongs: one agent (ids are only valid within one app) and one Dify user. */
+export interface ConversationKey {
+  readonly key: string;
+  readonly agentId: string;
+  readonly difyUser: string;
+}
+
 export interface ConversationStore {
   get(key: string): Promise<string | undefined>;
-  set(key: string, conversationId: string): Promise<void>;
+  set(scope: ConversationKey, conversationId: string): Promise<void>;
   delete(key: string): Promise<void>;
 }
 
@@ -21,8 +28,8 @@ export class MemoryConversationStore implements ConversationStore {
     return Promise.resolve(this.ids.get(key));
   }
 
-  set(key: string, conversationId: string): Promise<void> {
-    this.ids.set(key, conversationId);
+  set(scope: ConversationKey, conversationId: string): Promise<void> {
+    this.ids.set(scope.key, conversationId);
     return Promise.resolve();
   }
 

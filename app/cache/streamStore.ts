@@ -35,6 +35,8 @@ export interface StreamSnapshot {
 export interface StreamRecord {
   readonly meta: StreamMeta;
   readonly snapshot: StreamSnapshot;
+  /** Still running, but the instance running it stopped beating: it will never finish on its own. */
+  readonly stale?: boolean;
 }
 
 export interface StreamStore {

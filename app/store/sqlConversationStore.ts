@@ -1,0 +1,24 @@
+import type { ConversationKey, ConversationStore } from '../cache/conversationStore';
+import type { Queryable } from './database';
+
+/** Dify conversation ids per chat scope, kept across restarts and shared by all instances. */
+export class SqlConversationStore implements ConversationStore {
+  constructor(private readonly db: Queryable) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ conversation_id: string }>('SELECT conversation_id FROM conversations WHERE key = $1', [key]);
+    return rows[0]?.conversation_id;
+  }
+
+  async set(scope: ConversationKey, conversationId: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO conversations (key, agent_id, dify_user, conversation_id, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (key) DO UPDATE SET conversation_id = EXCLUDED.conversation_id, updated_at = now()`,
+      [scope.key, scope.agentId, scope.difyUser, conversationId],
+    );
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.db.query('DELETE FROM conversations WHERE key = $1', [key]);
+  }
+}

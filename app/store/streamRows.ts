@@ -1,0 +1,85 @@
+import type { StreamImage, StreamMeta, StreamRecord, StreamSnapshot } from '../cache/streamStore';
+import type { Database } from './database';
+
+interface StreamRow {
+  id: string;
+  msgid: string;
+  bot_key: string;
+  aibotid: string;
+  userid: string;
+  chatid: string | null;
+  chattype: string;
+  response_url: string | null;
+  received_ms: number | string;
+  content: string;
+  finish: boolean;
+  image_count: number;
+  stale: boolean;
+}
+
+function toRecord(row: StreamRow, images: readonly StreamImage[]): StreamRecord {
+  const meta: StreamMeta = {
+    id: row.id,
+    msgid: row.msgid,
+    botKey: row.bot_key,
+    aibotid: row.aibotid,
+    userid: row.userid,
+    chatid: row.chatid ?? undefined,
+    chattype: row.chattype === 'group' ? 'group' : 'single',
+    responseUrl: row.response_url ?? undefined,
+    receivedAt: Number(row.received_ms),
+  };
+  const snapshot: StreamSnapshot = images.length > 0 ? { content: row.content, finish: row.finish, images } : { content: row.content, finish: row.finish };
+  return { meta, snapshot, stale: row.stale };
+}
+
+/** The SQL of the `streams` and `stream_images` tables. */
+export class StreamRows {
+  constructor(private readonly db: Database) {}
+
+  async insert(meta: StreamMeta, initial: StreamSnapshot, owner: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO streams (id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url, received_at, content, finish, owner_instance)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::double precision / 1000), $10, $11, $12)`,
+      [meta.id, meta.msgid, meta.botKey, meta.aibotid, meta.userid, meta.chatid ?? null, meta.chattype, meta.responseUrl ?? null, meta.receivedAt, initial.content, initial.finish, owner],
+    );
+  }
+
+  /** One query per poll; a second one only for a finished stream that has images. */
+  async read(id: string, ownerTimeoutMs: number): Promise<StreamRecord | undefined> {
+    const { rows } = await this.db.query<StreamRow>(
+      `SELECT id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url,
+              extract(epoch from received_at) * 1000 AS received_ms, content, finish, image_count,
+              (NOT finish AND heartbeat_at < now() - make_interval(secs => $2::double precision / 1000)) AS stale
+         FROM streams WHERE id = $1`,
+      [id, ownerTimeoutMs],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    if (!row.finish || row.image_count === 0) return toRecord(row, []);
+    const images = await this.db.query<StreamImage>('SELECT base64, md5 FROM stream_images WHERE stream_id = $1 ORDER BY position', [id]);
+    return toRecord(row, images.rows);
+  }
+
+  async update(id: string, content: string): Promise<void> {
+    await this.db.query('UPDATE streams SET content = $2, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish', [id, content]);
+  }
+
+  /** The final snapshot and its images become visible together, and only once. */
+  async finish(id: string, content: string, images: readonly StreamImage[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const updated = await tx.query(
+        'UPDATE streams SET content = $2, finish = true, image_count = $3, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish',
+        [id, content, images.length],
+      );
+      if (updated.rowCount === 0 || images.length === 0) return;
+      for (const [position, image] of images.entries()) {
+        await tx.query('INSERT INTO stream_images (stream_id, position, base64, md5) VALUES ($1, $2, $3, $4)', [id, position, image.base64, image.md5]);
+      }
+    });
+  }
+
+  async beat(owner: string): Promise<void> {
+    await this.db.query('UPDATE streams SET heartbeat_at = now() WHERE owner_instance = $1 AND NOT finish', [owner]);
+  }
+}

@@ -1,0 +1,133 @@
+import { SqlMessageLog, type FinishedMessage, type ReceivedMessage } from '../../../app/store/messageLog';
+import { migrate } from '../../../app/store/migrations';
+import { MIGRATIONS } from '../../../app/store/schema';
+import { forEachDatabase } from '../../helpers/databases';
+
+function received(overrides: Partial<ReceivedMessage> = {}): ReceivedMessage {
+  return {
+    streamId: 'stream-1',
+    msgid: 'msg-1',
+    botKey: 'bot-a',
+    aibotid: 'aibot-1',
+    userid: 'alice',
+    chatid: undefined,
+    chattype: 'single',
+    msgtype: 'text',
+    agentId: 'agent-1',
+    receivedAt: 1_718_000_000_123,
+    status: 'running',
+    cause: undefined,
+    ...overrides,
+  };
+}
+
+function finished(overrides: Partial<FinishedMessage> = {}): FinishedMessage {
+  return {
+    status: 'answered',
+    cause: undefined,
+    query: 'What is the weather?',
+    answer: 'Sunny, 24°C.',
+    answerBytes: 15,
+    images: 2,
+    delivery: 'stream',
+    firstTokenMs: 850,
+    durationMs: 4200,
+    ...overrides,
+  };
+}
+
+/** Every column of `messages`, timestamps as ms since epoch. */
+const SELECT_ROW = `SELECT stream_id, msgid, bot_key, aibotid, userid, chatid, chattype, msgtype, agent_id, query,
+       (extract(epoch from received_at) * 1000)::float8 AS received_ms, first_token_ms,
+       (extract(epoch from finished_at) * 1000)::float8 AS finished_ms, duration_ms, status, cause, answer, answer_bytes, images, delivery
+  FROM messages WHERE stream_id = $1`;
+
+forEachDatabase('SqlMessageLog', (getDb) => {
+  beforeAll(async () => {
+    await migrate(getDb(), MIGRATIONS);
+  });
+
+  async function row(streamId: string): Promise<Record<string, unknown> | undefined> {
+    const { rows } = await getDb().query(SELECT_ROW, [streamId]);
+    return rows[0];
+  }
+
+  it('stores a received message with every field and leaves the outcome empty', async () => {
+    const log = new SqlMessageLog(getDb());
+    await log.received(received({ streamId: 'recv-1', msgid: 'msg-recv-1', chatid: 'chat-9', chattype: 'group', msgtype: 'image' }));
+    expect(await row('recv-1')).toEqual({
+      stream_id: 'recv-1',
+      msgid: 'msg-recv-1',
+      bot_key: 'bot-a',
+      aibotid: 'aibot-1',
+      userid: 'alice',
+      chatid: 'chat-9',
+      chattype: 'group',
+      msgtype: 'image',
+      agent_id: 'agent-1',
+      query: null,
+      received_ms: 1_718_000_000_123,
+      first_token_ms: null,
+      finished_ms: null,
+      duration_ms: null,
+      status: 'running',
+      cause: null,
+      answer: null,
+      answer_bytes: null,
+      images: null,
+      delivery: null,
+    });
+  });
+
+  it('stores absent chatid, agent and cause as NULL, and a notice with its cause', async () => {
+    const log = new SqlMessageLog(getDb());
+    await log.received(received({ streamId: 'notice-1', agentId: undefined, status: 'notice', cause: 'no_agent' }));
+    expect(await row('notice-1')).toMatchObject({ chatid: null, agent_id: null, status: 'notice', cause: 'no_agent' });
+  });
+
+  it('completes the row when the turn finishes', async () => {
+    const log = new SqlMessageLog(getDb());
+    await log.received(received({ streamId: 'done-1' }));
+    const before = Date.now();
+    await log.finished('done-1', finished());
+    const stored = await row('done-1');
+    expect(stored).toMatchObject({
+      stream_id: 'done-1',
+      msgid: 'msg-1',
+      received_ms: 1_718_000_000_123,
+      status: 'answered',
+      cause: null,
+      query: 'What is the weather?',
+      answer: 'Sunny, 24°C.',
+      answer_bytes: 15,
+      images: 2,
+      delivery: 'stream',
+      first_token_ms: 850,
+      duration_ms: 4200,
+    });
+    // finished_at is the database's now(): allow for clock skew with a PostgreSQL server.
+    expect(Math.abs(Number(stored?.['finished_ms']) - before)).toBeLessThan(60_000);
+  });
+
+  it('stores a failed turn with its cause and without a first token', async () => {
+    const log = new SqlMessageLog(getDb());
+    await log.received(received({ streamId: 'failed-1' }));
+    await log.finished('failed-1', finished({ status: 'failed', cause: 'dify_timeout', query: undefined, answer: '', answerBytes: 0, images: 0, firstTokenMs: undefined }));
+    expect(await row('failed-1')).toMatchObject({ status: 'failed', cause: 'dify_timeout', query: null, answer: '', answer_bytes: 0, images: 0, first_token_ms: null });
+  });
+
+  it('keeps the first row when the same stream id is received twice, without throwing', async () => {
+    const log = new SqlMessageLog(getDb());
+    await log.received(received({ streamId: 'twice-1', msgid: 'first' }));
+    await expect(log.received(received({ streamId: 'twice-1', msgid: 'second', status: 'notice', cause: 'duplicate' }))).resolves.toBeUndefined();
+    expect(await row('twice-1')).toMatchObject({ msgid: 'first', status: 'running', cause: null });
+    const { rows } = await getDb().query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE stream_id = $1', ['twice-1']);
+    expect(rows[0]?.n).toBe(1);
+  });
+
+  it('ignores a finish for a stream id it never received', async () => {
+    const log = new SqlMessageLog(getDb());
+    await expect(log.finished('never-received', finished())).resolves.toBeUndefined();
+    expect(await row('never-received')).toBeUndefined();
+  });
+});

@@ -1,0 +1,127 @@
+import { SqlMessageLog, type ReceivedMessage } from '../../../app/store/messageLog';
+import { migrate } from '../../../app/store/migrations';
+import { applyRetention, type RetentionPeriods } from '../../../app/store/retention';
+import { MIGRATIONS } from '../../../app/store/schema';
+import { SqlConversationStore } from '../../../app/store/sqlConversationStore';
+import { SqlMsgidClaims } from '../../../app/store/sqlMsgidClaims';
+import { StreamRows } from '../../../app/store/streamRows';
+import { forEachDatabase } from '../../helpers/databases';
+import { image, streamMeta } from './storeTestKit';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+const PERIODS: RetentionPeriods = { streamMs: HOUR_MS, messageMs: 2 * DAY_MS, conversationMs: 7 * DAY_MS };
+
+function receivedMessage(streamId: string): ReceivedMessage {
+  return {
+    streamId,
+    msgid: `msg-${streamId}`,
+    botKey: 'bot-a',
+    aibotid: 'aibot-1',
+    userid: 'alice',
+    chatid: undefined,
+    chattype: 'single',
+    msgtype: 'text',
+    agentId: 'agent-1',
+    receivedAt: Date.now(),
+    status: 'running',
+    cause: undefined,
+  };
+}
+
+forEachDatabase('applyRetention', (getDb) => {
+  beforeAll(async () => {
+    await migrate(getDb(), MIGRATIONS);
+  });
+
+  beforeEach(async () => {
+    // stream_images goes with its streams.
+    for (const table of ['streams', 'msgid_claims', 'messages', 'conversations']) await getDb().query(`DELETE FROM ${table}`);
+  });
+
+  async function ids(sql: string): Promise<string[]> {
+    const { rows } = await getDb().query<{ id: string }>(sql);
+    return rows.map((row) => row.id).sort();
+  }
+
+  /** A finished stream with `imageCount` images. */
+  async function stream(id: string, imageCount: number): Promise<void> {
+    const rows = new StreamRows(getDb());
+    await rows.insert(streamMeta({ id }), { content: '', finish: false }, 'instance-1');
+    const images = Array.from({ length: imageCount }, (_, i) => image(`${id}-${i}`));
+    await rows.finish(id, 'answer', images);
+  }
+
+  async function backdate(table: string, column: string, keyColumn: string, key: string, age: string): Promise<void> {
+    const updated = await getDb().query(`UPDATE ${table} SET ${column} = now() - $2::interval WHERE ${keyColumn} = $1`, [key, age]);
+    expect(updated.rowCount).toBe(1);
+  }
+
+  it('deletes streams and msgid claims past the stream period, and keeps recent ones', async () => {
+    await stream('s-old', 0);
+    await stream('s-recent', 0);
+    await stream('s-new', 0);
+    await backdate('streams', 'updated_at', 'id', 's-old', '2 hours');
+    await backdate('streams', 'updated_at', 'id', 's-recent', '50 minutes');
+    const claims = new SqlMsgidClaims(getDb());
+    for (const key of ['c-old', 'c-recent', 'c-new']) await claims.claim(key, `stream-${key}`);
+    await backdate('msgid_claims', 'created_at', 'key', 'c-old', '2 hours');
+    await backdate('msgid_claims', 'created_at', 'key', 'c-recent', '50 minutes');
+
+    expect(await applyRetention(getDb(), PERIODS)).toEqual({ streams: 1, claims: 1, messages: 0, conversations: 0 });
+    expect(await ids('SELECT id FROM streams')).toEqual(['s-new', 's-recent']);
+    expect(await ids('SELECT key AS id FROM msgid_claims')).toEqual(['c-new', 'c-recent']);
+    // A retry of the deleted msgid may claim it anew.
+    expect(await claims.claim('c-old', 'stream-retry')).toEqual({ won: true });
+  });
+
+  it('deletes the images of a deleted stream with it, and keeps those of the others', async () => {
+    await stream('s-old-images', 3);
+    await stream('s-new-images', 2);
+    await backdate('streams', 'updated_at', 'id', 's-old-images', '2 hours');
+
+    expect((await applyRetention(getDb(), PERIODS)).streams).toBe(1);
+    const { rows } = await getDb().query<{ stream_id: string; n: number }>('SELECT stream_id, count(*)::int AS n FROM stream_images GROUP BY stream_id');
+    expect(rows).toEqual([{ stream_id: 's-new-images', n: 2 }]);
+  });
+
+  it('deletes messages by age of receipt and conversations by age of last use, each with its own period', async () => {
+    const log = new SqlMessageLog(getDb());
+    for (const id of ['m-old', 'm-older', 'm-recent', 'm-new']) await log.received(receivedMessage(id));
+    await backdate('messages', 'received_at', 'stream_id', 'm-old', '3 days');
+    await backdate('messages', 'received_at', 'stream_id', 'm-older', '30 days');
+    // Older than the stream period but within the message period.
+    await backdate('messages', 'received_at', 'stream_id', 'm-recent', '1 day');
+    const conversations = new SqlConversationStore(getDb());
+    for (const user of ['old', 'recent', 'new']) await conversations.set({ key: `k-${user}`, agentId: 'agent-1', difyUser: user }, `conv-${user}`);
+    await backdate('conversations', 'updated_at', 'key', 'k-old', '10 days');
+    await backdate('conversations', 'updated_at', 'key', 'k-recent', '3 days');
+
+    expect(await applyRetention(getDb(), PERIODS)).toEqual({ streams: 0, claims: 0, messages: 2, conversations: 1 });
+    expect(await ids('SELECT stream_id AS id FROM messages')).toEqual(['m-new', 'm-recent']);
+    expect(await ids('SELECT key AS id FROM conversations')).toEqual(['k-new', 'k-recent']);
+    expect(await conversations.get('k-old')).toBeUndefined();
+  });
+
+  it('counts nothing when nothing is old enough, and a second run deletes nothing more', async () => {
+    await stream('s-fresh', 1);
+    await new SqlMsgidClaims(getDb()).claim('c-fresh', 's-fresh');
+    await new SqlMessageLog(getDb()).received(receivedMessage('m-fresh'));
+    await new SqlConversationStore(getDb()).set({ key: 'k-fresh', agentId: 'agent-1', difyUser: 'u' }, 'conv');
+    const nothing = { streams: 0, claims: 0, messages: 0, conversations: 0 };
+
+    expect(await applyRetention(getDb(), PERIODS)).toEqual(nothing);
+    await backdate('streams', 'updated_at', 'id', 's-fresh', '2 hours');
+    expect(await applyRetention(getDb(), PERIODS)).toEqual({ ...nothing, streams: 1 });
+    expect(await applyRetention(getDb(), PERIODS)).toEqual(nothing);
+  });
+
+  it('takes the periods in milliseconds', async () => {
+    await stream('s-seconds-old', 0);
+    await backdate('streams', 'updated_at', 'id', 's-seconds-old', '5 seconds');
+    await stream('s-just-now', 0);
+
+    expect((await applyRetention(getDb(), { ...PERIODS, streamMs: 2500 })).streams).toBe(1);
+    expect(await ids('SELECT id FROM streams')).toEqual(['s-just-now']);
+  });
+});
