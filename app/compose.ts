@@ -1,9 +1,7 @@
 import axios from 'axios';
 import type { Logger } from 'pino';
-import { MemoryConversationStore } from './cache/conversationStore';
-import { MemoryMsgidClaims } from './cache/msgidClaims';
-import { MemoryStreamStore } from './cache/memoryStreamStore';
 import type { Config } from './config';
+import { errorFields } from './logger';
 import { CallbackService } from './services/callbackService';
 import { AppModes } from './services/dify/appModes';
 import { DifyFiles } from './services/dify/difyFiles';
@@ -12,24 +10,63 @@ import { KeyedLock } from './services/keyedLock';
 import { TurnRunner } from './services/turn';
 import { TurnMedia } from './services/turnMedia';
 import { ResponseUrlClient } from './services/wecom/responseUrlClient';
+import type { Database } from './store/database';
+import { SqlMessageLog } from './store/messageLog';
+import { applyRetention } from './store/retention';
+import { SharedStreamStore } from './store/sharedStreamStore';
+import { SqlConversationStore } from './store/sqlConversationStore';
+import { SqlMsgidClaims } from './store/sqlMsgidClaims';
 
 export interface Gateway {
   readonly callbacks: CallbackService;
-  readonly streams: MemoryStreamStore;
+  readonly turns: TurnRunner;
+  /** SIGTERM: stop taking new turns, let running ones finish (bounded), flush state; the caller closes the database. */
+  shutdown(): Promise<void>;
+}
+
+/** How often old rows are deleted; every instance may do it. */
+const RETENTION_INTERVAL_MS = 10 * 60 * 1000;
+
+function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Timeout {
+  const periods = { streamMs: config.stream.ttlMs, messageMs: config.store.messageRetentionMs, conversationMs: config.store.conversationRetentionMs };
+  const run = (): void => {
+    applyRetention(db, periods)
+      .then((deleted) => logger.info({ deleted }, 'retention applied'))
+      .catch((err: unknown) => logger.error({ err: errorFields(err) }, 'retention failed'));
+  };
+  const timer = setInterval(run, RETENTION_INTERVAL_MS);
+  timer.unref();
+  setImmediate(run);
+  return timer;
 }
 
 /**
- * Wires the services for one process from a validated config. Tests call this with their own config
- * and logger; app/index.ts calls it with the real ones.
+ * Wires the services of one process over an open, migrated database. Tests call this with their own
+ * config, logger and database; app/index.ts with the real ones.
  */
-export function composeGateway(config: Config, logger: Logger, now: () => number = Date.now): Gateway {
+export function composeGateway(config: Config, logger: Logger, db: Database, now: () => number = Date.now): Gateway {
   const http = axios.create({ headers: { 'User-Agent': 'wecom-dify-gateway' } });
-  const streams = new MemoryStreamStore({ ttlMs: config.stream.ttlMs });
-  const claims = new MemoryMsgidClaims({ ttlMs: config.stream.ttlMs });
+  const onStoreError = (err: unknown): void => logger.error({ err: errorFields(err) }, 'stream store write failed');
+  const streams = new SharedStreamStore(db, { ...config.store, ttlMs: config.stream.ttlMs }, onStoreError);
+  const messages = new SqlMessageLog(db);
   const modes = new AppModes(http, logger);
   const dify = { http: new DifyHttp(http, config.dify), axios: http, modes, logger };
   const media = new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger });
-  const turns = new TurnRunner({ config, dify, media, conversations: new MemoryConversationStore(), locks: new KeyedLock(), logger, now });
-  const callbacks = new CallbackService({ config, streams, claims, turns, responseUrl: new ResponseUrlClient(http, logger), logger, now });
-  return { callbacks, streams };
+  const conversations = new SqlConversationStore(db);
+  const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now });
+  const claims = new SqlMsgidClaims(db);
+  const callbacks = new CallbackService({ config, streams, claims, messages, turns, responseUrl: new ResponseUrlClient(http, logger), logger, now });
+  const retention = startRetention(db, config, logger);
+  return {
+    callbacks,
+    turns,
+    async shutdown() {
+      callbacks.startDraining();
+      logger.info({ activeTurns: turns.activeTurns, graceMs: config.store.shutdownGraceMs }, 'draining running turns');
+      await turns.drain(config.store.shutdownGraceMs);
+      clearInterval(retention);
+      await streams.flushAll();
+      streams.close();
+    },
+  };
 }

@@ -2,11 +2,13 @@ import { type AgentsConfig, DEFAULT_AGENT_ID, readAgents } from './configAgents'
 import { type BotsConfig, readBots } from './configBots';
 import { type Env, Problems, readBool, readEnum, readInt, readString } from './configReaders';
 import { type MediaConfig, readMedia } from './configMedia';
+import { type StoreConfig, readStore } from './configStore';
 import { type Texts, loadTexts } from './texts';
 
 export type { AgentConfig, AgentMode } from './configAgents';
 export type { BotConfig } from './configBots';
 export type { MediaConfig } from './configMedia';
+export type { StoreConfig } from './configStore';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -35,6 +37,7 @@ export interface Config {
     readonly retryBaseMs: number;
   };
   readonly media: MediaConfig;
+  readonly store: StoreConfig;
   readonly conversation: { readonly groupScope: GroupScope };
   readonly texts: Texts;
   readonly logLevel: LogLevel;
@@ -101,6 +104,7 @@ export function loadConfig(env: Env): LoadedConfig {
     agents: readAgents(env, problems),
     ...readStreamAndDify(env, problems),
     media: readMedia(env, problems),
+    store: readStore(env, problems),
     conversation: { groupScope: readEnum(env, 'WECOM_GROUP_CONVERSATION_SCOPE', ['group', 'member'] as const, 'group', problems) },
     texts: loadTexts(env),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),

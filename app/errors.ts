@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   PAYLOAD_INVALID: 400,
   BODY_TOO_LARGE: 413,
   NOT_FOUND: 404,
+  /** Shutting down: WeCom retries the message, and the load balancer sends it to another instance. */
+  SHUTTING_DOWN: 503,
   INTERNAL: 500,
 } as const;
 

@@ -1,45 +1,78 @@
 import 'dotenv/config';
 import type { Server } from 'node:http';
-import { composeGateway } from './compose';
-import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import type { Logger } from 'pino';
+import { type Gateway, composeGateway } from './compose';
+import { type Config, ConfigError, type LogLevel, loadConfig } from './config';
+import { createLogger, errorFields } from './logger';
 import { createApp } from './server';
+import type { Database } from './store/database';
+import { describeDatabase, openDatabase } from './store/openDatabase';
 
-/** Composition root: the only place that reads process.env, listens and handles signals. */
-function main(): void {
-  const bootLogger = createLogger((process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'info');
+/** Composition root: the only place that reads process.env, opens pools, listens and handles signals. */
+async function main(): Promise<void> {
+  const bootLogger = createLogger((process.env['LOG_LEVEL'] as LogLevel | undefined) ?? 'info');
   let loaded;
   try {
     loaded = loadConfig(process.env);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      bootLogger.fatal({ problems: err.problems }, 'configuration is invalid; fix these and start again');
-      process.exit(1);
-    }
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    bootLogger.fatal({ problems: err.problems }, 'configuration is invalid; fix these and start again');
+    process.exit(1);
   }
   const { config, warnings } = loaded;
   const logger = createLogger(config.logLevel);
   for (const warning of warnings) logger.warn(warning);
-  const gateway = composeGateway(config, logger);
+  const db = await openStore(config, logger);
+  const gateway = composeGateway(config, logger, db);
   const app = createApp({ config, callbacks: gateway.callbacks, logger });
   const server = app.listen(config.server.port, config.server.host, () => {
     logger.info(
-      { host: config.server.host, port: config.server.port, bots: [...config.bots.byKey.keys()], defaultBot: config.bots.fallback !== undefined, agents: [...config.agents.byId.keys()] },
+      { host: config.server.host, port: config.server.port, instance: config.store.instanceId, bots: [...config.bots.byKey.keys()], defaultBot: config.bots.fallback !== undefined, agents: [...config.agents.byId.keys()] },
       'gateway listening',
     );
   });
-  installShutdown(server, logger);
+  installShutdown({ server, gateway, db, logger });
+  // A crash inside one turn must not take the process down; it is logged and the turn's stream is finished.
+  process.on('unhandledRejection', (reason) => logger.error({ err: errorFields(reason) }, 'unhandled rejection'));
 }
 
-function installShutdown(server: Server, logger: ReturnType<typeof createLogger>): void {
-  const stop = (signal: string): void => {
+async function openStore(config: Config, logger: Logger): Promise<Database> {
+  const target = { databaseUrl: config.store.databaseUrl, usePgEnv: config.store.usePgEnv, dataDir: config.store.dataDir };
+  try {
+    const db = await openDatabase({ ...target, onError: (err) => logger.error({ err: errorFields(err) }, 'database connection error') });
+    logger.info({ database: describeDatabase(target) }, 'store ready, migrations applied');
+    return db;
+  } catch (err) {
+    logger.fatal({ err: errorFields(err), database: describeDatabase(target) }, 'cannot open the store');
+    process.exit(1);
+  }
+}
+
+function installShutdown(parts: { server: Server; gateway: Gateway; db: Database; logger: Logger }): void {
+  const { server, gateway, db, logger } = parts;
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
+    await gateway.shutdown();
+    server.close();
+    server.closeIdleConnections();
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      stop(signal).catch((err: unknown) => {
+        logger.error({ err: errorFields(err) }, 'shutdown failed');
+        process.exit(1);
+      });
+    });
+  }
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

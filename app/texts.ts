@@ -25,6 +25,10 @@ export const DEFAULT_TEXTS = {
   NEEDS_INPUT: '抱歉，该智能体需要填写表单才能继续，当前对话暂不支持。',
   /** Appended when the 6-minute stream window closes before the answer is ready. */
   STILL_WORKING: '⏳ 回答仍在生成中，完成后会另行发送给你。',
+  /** The gateway shut down before the answer was complete. */
+  SERVICE_RESTARTING: '（服务正在重启，回答中断，请稍后重新发送。）',
+  /** The instance running the answer stopped (crash, kill); another instance finishes the stream. */
+  OWNER_LOST: '（处理这条消息的服务中断了，请重新发送。）',
   /** A poll for a stream we no longer know (expired or restarted). */
   STREAM_EXPIRED: '该消息已过期，请重新发送。',
   /** Appended when the final answer does not fit WeCom's 20480-byte limit. */

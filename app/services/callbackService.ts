@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MsgidClaims } from '../cache/msgidClaims';
 import type { StreamMeta, StreamRecord, StreamStore } from '../cache/streamStore';
+import { GatewayError } from '../errors';
+import { errorFields } from '../logger';
+import type { MessageLog } from '../store/messageLog';
 import type { AgentConfig, BotConfig, Config } from '../config';
 import type { TurnChannel } from './answerStream';
 import { routeToAgent } from './agentRouting';
@@ -10,6 +13,7 @@ import type { TurnRunner, TurnTask } from './turn';
 import { type StreamRefresh, type UserMessage, type WecomInbound, isUserMessage } from './wecom/inbound';
 import type { StreamFrame } from './wecom/reply';
 import type { ResponseUrlClient } from './wecom/responseUrlClient';
+import { WECOM_CONTENT_MAX_BYTES, truncateUtf8 } from './wecom/utf8';
 
 /** What the route sends back, before encryption (wecom-aibot-protocol.md §4.2, §6). */
 export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'stream'; readonly frame: StreamFrame };
@@ -18,6 +22,7 @@ export interface CallbackDeps {
   readonly config: Config;
   readonly streams: StreamStore;
   readonly claims: MsgidClaims;
+  readonly messages: MessageLog;
   readonly turns: TurnRunner;
   readonly responseUrl: ResponseUrlClient;
   readonly logger: Logger;
@@ -27,7 +32,7 @@ export interface CallbackDeps {
 const EMPTY: CallbackReply = { kind: 'empty' };
 
 type TurnPlan =
-  | { readonly kind: 'notice'; readonly text: string }
+  | { readonly kind: 'notice'; readonly text: string; readonly cause: string }
   | { readonly kind: 'run'; readonly query: AskQuery; readonly route: { readonly agentId: string; readonly agent: AgentConfig } };
 type AskQuery = Extract<TurnQuery, { kind: 'ask' }>;
 
@@ -46,10 +51,20 @@ function frameOf(id: string, record: StreamRecord): StreamFrame {
  * (DESIGN.md steps 2-6). Messages start a turn in the background; polls read the stream state.
  */
 export class CallbackService {
+  private draining = false;
+
   constructor(private readonly deps: CallbackDeps) {}
 
+  /** Shutting down: new messages are refused with 503 (WeCom retries, another instance takes it); polls go on. */
+  startDraining(): void {
+    this.draining = true;
+  }
+
   async handle(bot: BotConfig, inbound: WecomInbound): Promise<CallbackReply> {
-    if (isUserMessage(inbound)) return this.acceptMessage(bot, inbound);
+    if (isUserMessage(inbound)) {
+      if (this.draining) throw new GatewayError('SHUTTING_DOWN', 'this instance is shutting down');
+      return this.acceptMessage(bot, inbound);
+    }
     switch (inbound.msgtype) {
       case 'stream':
         return this.answerPoll(bot, inbound);
@@ -71,7 +86,21 @@ export class CallbackService {
     if (record === undefined || record.meta.botKey !== bot.key || record.meta.aibotid !== poll.aibotid) {
       return { kind: 'stream', frame: { id, finish: true, content: this.deps.config.texts.STREAM_EXPIRED } };
     }
+    if (record.stale === true) return this.finishOrphan(id, record);
     return { kind: 'stream', frame: frameOf(id, record) };
+  }
+
+  /**
+   * The instance running this stream stopped beating (killed, crashed): it will never finish it, so
+   * this poll does, instead of leaving WeCom polling for 6 minutes (issue #4 scope 3).
+   */
+  private async finishOrphan(id: string, record: StreamRecord): Promise<CallbackReply> {
+    const { texts } = this.deps.config;
+    const partial = record.snapshot.content === texts.THINKING ? '' : record.snapshot.content;
+    const content = truncateUtf8(partial === '' ? texts.OWNER_LOST : `${partial}\n\n${texts.OWNER_LOST}`, WECOM_CONTENT_MAX_BYTES);
+    await this.deps.streams.publish(id, { content, finish: true });
+    this.deps.logger.warn({ stream: id, msgid: record.meta.msgid, outcome: 'owner_lost' }, 'finished a stream whose instance stopped');
+    return { kind: 'stream', frame: { id, finish: true, content } };
   }
 
   private async acceptMessage(bot: BotConfig, message: UserMessage): Promise<CallbackReply> {
@@ -85,6 +114,7 @@ export class CallbackService {
     }
     const meta = this.metaOf(bot, message, streamId);
     const plan = this.plan(bot, message);
+    this.logReceived(meta, message.msgtype, plan);
     if (plan.kind === 'notice') {
       await streams.create(meta, { content: plan.text, finish: true });
       this.deps.logger.info({ stream: streamId, msgid: message.msgid, msgtype: message.msgtype, outcome: 'notice' }, 'message answered with a notice');
@@ -99,9 +129,9 @@ export class CallbackService {
   private plan(bot: BotConfig, message: UserMessage): TurnPlan {
     const { texts, agents } = this.deps.config;
     const query = buildTurnQuery(message, bot.mentionNames);
-    if (query.kind === 'empty') return { kind: 'notice', text: texts.EMPTY_QUESTION };
+    if (query.kind === 'empty') return { kind: 'notice', text: texts.EMPTY_QUESTION, cause: 'empty_question' };
     const route = routeToAgent(agents, message.aibotid);
-    if (route.agent === undefined) return { kind: 'notice', text: texts.AGENT_NOT_CONFIGURED };
+    if (route.agent === undefined) return { kind: 'notice', text: texts.AGENT_NOT_CONFIGURED, cause: 'agent_not_configured' };
     return { kind: 'run', query, route: { agentId: route.agentId, agent: route.agent } };
   }
 
@@ -118,7 +148,26 @@ export class CallbackService {
       channel: this.channelFor(meta),
     };
     // After the reply is written: the first answer never waits for Dify (wecom-aibot-protocol.md §15.6).
-    setImmediate(() => void this.deps.turns.run(task));
+    setImmediate(() => this.deps.turns.start(task));
+  }
+
+  /** The message log must never fail or slow the reply: written in the background. */
+  private logReceived(meta: StreamMeta, msgtype: string, plan: TurnPlan): void {
+    const entry = {
+      streamId: meta.id,
+      msgid: meta.msgid,
+      botKey: meta.botKey,
+      aibotid: meta.aibotid,
+      userid: meta.userid,
+      chatid: meta.chatid,
+      chattype: meta.chattype,
+      msgtype,
+      agentId: plan.kind === 'run' ? plan.route.agentId : undefined,
+      receivedAt: meta.receivedAt,
+      status: plan.kind === 'run' ? ('running' as const) : ('notice' as const),
+      cause: plan.kind === 'notice' ? plan.cause : undefined,
+    };
+    this.deps.messages.received(entry).catch((err: unknown) => this.deps.logger.error({ err: errorFields(err), stream: meta.id }, 'message log write failed'));
   }
 
   private channelFor(meta: StreamMeta): TurnChannel {

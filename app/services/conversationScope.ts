@@ -13,6 +13,7 @@ export interface ConversationScope {
   readonly difyUser: string;
   /** Where the conversation id is stored: per agent, since ids are only valid within one app (§8 P4). */
   readonly key: string;
+  readonly agentId: string;
 }
 
 /**
@@ -27,5 +28,5 @@ export function conversationScope(party: ChatParty, agentId: string, groupScope:
   } else {
     difyUser = `wecom:${party.aibotid}:${party.userid}`;
   }
-  return { difyUser, key: `${agentId}|${difyUser}` };
+  return { difyUser, key: `${agentId}|${difyUser}`, agentId };
 }

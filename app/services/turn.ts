@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConversationStore } from '../cache/conversationStore';
+import type { MessageLog } from '../store/messageLog';
 import type { AgentConfig, Config } from '../config';
 import { errorFields } from '../logger';
 import { AnswerStream, type TurnChannel } from './answerStream';
@@ -35,14 +36,24 @@ export interface TurnDeps {
   readonly dify: DifyRunDeps;
   readonly media: TurnMedia;
   readonly conversations: ConversationStore;
+  readonly messages: MessageLog;
   readonly locks: KeyedLock;
   readonly logger: Logger;
   readonly now: () => number;
 }
 
+/** Where a run's events go: the user's stream, the answer's images, and the first-token time. */
+interface TurnSinks {
+  readonly stream: AnswerStream;
+  readonly images: ImageCollector;
+  readonly firstToken: { ms: number | undefined };
+}
+
 interface TurnWork {
   readonly result: RunResult;
   readonly media: PreparedMedia;
+  readonly query: string;
+  readonly firstTokenMs: number | undefined;
 }
 
 /**
@@ -51,7 +62,32 @@ interface TurnWork {
  * becomes a finished stream with a notice.
  */
 export class TurnRunner {
+  private readonly active = new Set<Promise<void>>();
+  private readonly shutdown = new AbortController();
+
   constructor(private readonly deps: TurnDeps) {}
+
+  /** Runs the turn in the background and keeps track of it for a graceful shutdown. */
+  start(task: TurnTask): void {
+    const running: Promise<void> = this.run(task).finally(() => this.active.delete(running));
+    this.active.add(running);
+  }
+
+  get activeTurns(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Lets running turns finish for up to `graceMs`, then cuts the rest short: their streams finish with
+   * a notice instead of being dropped (issue #4 scope 4).
+   */
+  async drain(graceMs: number): Promise<void> {
+    const all = (): Promise<unknown> => Promise.allSettled([...this.active]);
+    await Promise.race([all(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    if (this.active.size === 0) return;
+    this.shutdown.abort(new DifyError({ kind: 'shutdown' }));
+    await Promise.race([all(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  }
 
   async run(task: TurnTask): Promise<void> {
     const { config, logger, now } = this.deps;
@@ -70,21 +106,27 @@ export class TurnRunner {
     } finally {
       clearTimeout(windowTimer);
     }
+    await this.conclude(task, { stream, images, log }, work, outcome);
+  }
+
+  /** The answer's images, the final snapshot (or late delivery), the turn's log line and message log row. */
+  private async conclude(task: TurnTask, parts: { stream: AnswerStream; images: ImageCollector; log: Logger }, work: TurnWork | undefined, ran: TurnOutcome): Promise<void> {
+    const { config, now } = this.deps;
+    const { stream, images, log } = parts;
     const answer = work?.result.builder.answer ?? '';
     const delivered = await images.finish(answer).catch((err: unknown) => {
       log.error({ err: errorFields(err) }, 'answer images failed');
       return { text: answer, images: [], failed: 0 };
     });
-    if (outcome.cause === 'empty_answer' && delivered.images.length > 0) outcome = { outcome: 'answered', notice: undefined, cause: undefined };
+    const outcome: TurnOutcome = ran.cause === 'empty_answer' && delivered.images.length > 0 ? { outcome: 'answered', notice: undefined, cause: undefined } : ran;
     const text = delivered.text === '' && delivered.images.length > 0 ? config.texts.IMAGES_ONLY : delivered.text;
     const notices = [...(work?.media.notices ?? []), outcome.notice];
     if (stream.isWindowClosed && delivered.images.length > 0) notices.push(config.texts.IMAGES_NOT_DELIVERED);
     const notice = notices.filter((n): n is string => n !== undefined).join('\n') || undefined;
-    const end = await stream.finish({ answer: text, thinking: work?.result.builder.thinking ?? '' }, notice, delivered.images);
-    log[outcome.outcome === 'answered' ? 'info' : 'warn'](
-      { mode: work?.result.mode, outcome: outcome.outcome, cause: outcome.cause, delivery: end, ms: now() - task.receivedAt, answerBytes: utf8Length(delivered.text), images: delivered.images.length, imagesFailed: delivered.failed },
-      'turn finished',
-    );
+    const delivery = await stream.finish({ answer: text, thinking: work?.result.builder.thinking ?? '' }, notice, delivered.images);
+    const facts = { status: outcome.outcome, cause: outcome.cause, delivery, durationMs: now() - task.receivedAt, firstTokenMs: work?.firstTokenMs, answerBytes: utf8Length(text), images: delivered.images.length };
+    log[outcome.outcome === 'answered' ? 'info' : 'warn']({ ...facts, mode: work?.result.mode, imagesFailed: delivered.failed }, 'turn finished');
+    await this.deps.messages.finished(task.streamId, { ...facts, query: work?.query, answer: text }).catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
   }
 
   /** Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs. */
@@ -95,22 +137,29 @@ export class TurnRunner {
     return this.deps.locks.run(scope.key, async () => {
       const deadline = new AbortController();
       const deadlineTimer = setTimeout(() => deadline.abort(new DifyError({ kind: 'deadline' })), config.dify.turnTimeoutMs);
+      const signal = AbortSignal.any([deadline.signal, this.shutdown.signal]);
       try {
-        const prepared = downloads.length === 0 ? NO_MEDIA : await media.upload(task.query.attachments, downloads, task.agent, scope.difyUser, deadline.signal);
+        const prepared = downloads.length === 0 ? NO_MEDIA : await media.upload(task.query.attachments, downloads, task.agent, scope.difyUser, signal);
         const query = composeQuery(task.query, prepared.outcomes, config.texts);
-        const result = await this.runDify(task, scope, query, prepared, stream, images, deadline.signal);
-        return { result, media: prepared };
+        const firstToken = { ms: undefined as number | undefined };
+        const result = await this.runDify(task, scope, query, prepared, { stream, images, firstToken }, signal);
+        return { result, media: prepared, query, firstTokenMs: firstToken.ms };
       } finally {
         clearTimeout(deadlineTimer);
       }
     });
   }
 
-  private async runDify(task: TurnTask, scope: ConversationScope, query: string, media: PreparedMedia, stream: AnswerStream, images: ImageCollector, signal: AbortSignal): Promise<RunResult> {
-    const { conversations } = this.deps;
+  private async runDify(task: TurnTask, scope: ConversationScope, query: string, media: PreparedMedia, sinks: TurnSinks, signal: AbortSignal): Promise<RunResult> {
+    const { conversations, logger, now } = this.deps;
+    const { stream, images, firstToken } = sinks;
     const conversationId = await conversations.get(scope.key);
+    const keep = (work: Promise<void>): void => {
+      work.catch((err: unknown) => logger.error({ err: errorFields(err), stream: task.streamId }, 'conversation store write failed'));
+    };
     return runDify(this.deps.dify, task.agent, { query, files: media.files, user: scope.difyUser, conversationId }, signal, {
       onChange: (builder) => {
+        firstToken.ms ??= now() - task.receivedAt;
         images.scan(builder.answer);
         stream.update({ answer: hideImagesWhileStreaming(builder.answer), thinking: builder.thinking });
       },
@@ -118,11 +167,9 @@ export class TurnRunner {
         if (file.fileType === 'image') images.add(file.url);
       },
       onConversation: (id) => {
-        if (id !== conversationId) void conversations.set(scope.key, id);
+        if (id !== conversationId) keep(conversations.set(scope, id));
       },
-      onConversationReset: () => {
-        void conversations.delete(scope.key);
-      },
+      onConversationReset: () => keep(conversations.delete(scope.key)),
     });
   }
 

@@ -31,6 +31,8 @@ function noticeForFailure(failure: DifyFailure, hasAnswer: boolean, texts: Texts
     case 'idle_timeout':
     case 'deadline':
       return texts.TIMEOUT;
+    case 'shutdown':
+      return texts.SERVICE_RESTARTING;
     default: {
       const exhaustive: never = failure;
       return String(exhaustive);

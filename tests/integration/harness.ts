@@ -5,10 +5,16 @@
  */
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { composeGateway } from '../../app/compose';
+import { type Gateway, composeGateway } from '../../app/compose';
 import { type Config, loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
 import { createApp } from '../../app/server';
+import type { Database } from '../../app/store/database';
+import { migrate } from '../../app/store/migrations';
+import { createPgDatabase } from '../../app/store/pgDatabase';
+import { createEmbeddedDatabase } from '../../app/store/pgliteDatabase';
+import { MIGRATIONS } from '../../app/store/schema';
+import { assertDynamicImport, createScratchPostgres, postgresTestUrl } from '../helpers/databases';
 import { type FakeDify, type FakeDifyApp, startFakeDify } from '../fakes/fakeDify';
 import { FakeWecomClient, type ResponseUrlServer, startResponseUrlServer } from '../fakes/fakeWecom';
 
@@ -19,6 +25,8 @@ export const SECOND_BOT = { token: 'secondBotToken', encodingAesKey: '6qkdMrq68n
 export interface HarnessOptions {
   /** Fake Dify apps; the first is the default agent unless env says otherwise. */
   apps?: FakeDifyApp[];
+  /** A fake Dify that outlives this harness (a restart test keeps the same Dify); the harness does not close it. */
+  dify?: FakeDify;
   /** More agents, by id: their apiKey (and options) for DIFY_AGENTS, pointed at the fake Dify. */
   agents?: Record<string, { apiKey: string; [option: string]: unknown }>;
   /** Extra env variables (strings, as in production). */
@@ -26,7 +34,45 @@ export interface HarnessOptions {
   windowMs?: number;
   idleTimeoutMs?: number;
   turnTimeoutMs?: number;
+  shutdownGraceMs?: number;
   pingIntervalMs?: number;
+  /**
+   * The store: a fresh in-memory PGlite (default), a fresh database on TEST_DATABASE_URL's server, or
+   * an existing one that outlives the harness (to test restarts).
+   */
+  database?: 'embedded' | 'postgres' | { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string };
+}
+
+interface OpenedStore {
+  readonly db: Database;
+  close(): Promise<void>;
+}
+
+async function openStore(target: NonNullable<HarnessOptions['database']>): Promise<OpenedStore> {
+  if (typeof target === 'object') {
+    if (target.kind === 'embedded') assertDynamicImport();
+    const db = target.kind === 'embedded' ? await createEmbeddedDatabase({ dataDir: target.dataDir }) : createPgDatabase({ connectionString: target.url, onError: () => undefined });
+    await migrate(db, MIGRATIONS);
+    return { db, close: () => db.close() };
+  }
+  if (target === 'embedded') {
+    assertDynamicImport();
+    const db = await createEmbeddedDatabase({});
+    await migrate(db, MIGRATIONS);
+    return { db, close: () => db.close() };
+  }
+  const url = postgresTestUrl();
+  if (url === undefined) throw new Error('this test needs TEST_DATABASE_URL (run .ci/postgres.sh)');
+  const scratch = await createScratchPostgres(url);
+  const db = createPgDatabase({ connectionString: scratch.url, onError: () => undefined });
+  await migrate(db, MIGRATIONS);
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      await scratch.drop();
+    },
+  };
 }
 
 export interface Harness {
@@ -34,6 +80,8 @@ export interface Harness {
   readonly dify: FakeDify;
   readonly responseUrls: ResponseUrlServer;
   readonly config: Config;
+  readonly gateway: Gateway;
+  readonly db: Database;
   /** Every log line the gateway wrote, parsed. */
   readonly logs: Array<Record<string, unknown>>;
   /** The raw log text, to search for leaked secrets. */
@@ -46,6 +94,7 @@ function withDurations(config: Config, opts: HarnessOptions): Config {
   return {
     ...config,
     stream: { ...config.stream, ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}) },
+    store: Object.assign(Object.create(null) as object, config.store, opts.shutdownGraceMs !== undefined ? { shutdownGraceMs: opts.shutdownGraceMs } : {}) as Config['store'],
     dify: {
       ...config.dify,
       ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
@@ -60,7 +109,8 @@ function agentsEnv(agents: NonNullable<HarnessOptions['agents']>, baseUrl: strin
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const apps = opts.apps ?? [{ apiKey: 'app-chat', mode: 'chat' }];
-  const dify = await startFakeDify({ apps, ...(opts.pingIntervalMs !== undefined ? { pingIntervalMs: opts.pingIntervalMs } : {}) });
+  const ownDify = opts.dify === undefined;
+  const dify = opts.dify ?? (await startFakeDify({ apps, ...(opts.pingIntervalMs !== undefined ? { pingIntervalMs: opts.pingIntervalMs } : {}) }));
   const responseUrls = await startResponseUrlServer();
   const env: Record<string, string> = {
     WECOM_TOKEN: BOT.token,
@@ -76,7 +126,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   try {
     config = withDurations(loadConfig(env).config, opts);
   } catch (err) {
-    await Promise.all([dify.close(), responseUrls.close()]);
+    await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close()]);
     throw err;
   }
   const logText: string[] = [];
@@ -87,7 +137,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const gateway = composeGateway(config, logger);
+  const store = await openStore(opts.database ?? 'embedded');
+  const gateway = composeGateway(config, logger, store.db);
   const server = createApp({ config, callbacks: gateway.callbacks, logger }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -96,6 +147,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     dify,
     responseUrls,
     config,
+    gateway,
+    db: store.db,
     get logs() {
       return logText.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
     },
@@ -104,9 +157,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return new FakeWecomClient({ baseUrl: url, path, token: creds.token, encodingAesKey: creds.encodingAesKey, ...(aibotid !== undefined ? { aibotid } : {}) });
     },
     async close() {
+      await gateway.shutdown();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([dify.close(), responseUrls.close()]);
+      await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close()]);
+      await store.close();
     },
   };
 }

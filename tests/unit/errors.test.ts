@@ -10,6 +10,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   PAYLOAD_INVALID: 400,
   BODY_TOO_LARGE: 413,
   NOT_FOUND: 404,
+  SHUTTING_DOWN: 503,
   INTERNAL: 500,
 };
 
@@ -18,9 +19,9 @@ describe('ERROR_STATUS', () => {
     expect(ERROR_STATUS).toStrictEqual(EXPECTED);
   });
 
-  it('never answers a client mistake with a 5xx; only INTERNAL is a 500', () => {
+  it('never answers a client mistake with a 5xx: only INTERNAL and SHUTTING_DOWN (a retry goes elsewhere)', () => {
     const serverErrors = Object.entries(ERROR_STATUS).filter(([, status]) => status >= 500);
-    expect(serverErrors).toEqual([['INTERNAL', 500]]);
+    expect(serverErrors).toEqual([['SHUTTING_DOWN', 503], ['INTERNAL', 500]]);
   });
 
   it.each(Object.entries(EXPECTED) as [ErrorCode, number][])('statusFor(%s) is %d', (code, status) => {

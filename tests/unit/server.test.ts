@@ -1,13 +1,15 @@
 import request from 'supertest';
 import pino from 'pino';
-import { composeGateway } from '../../app/compose';
 import { loadConfig } from '../../app/config';
 import { createApp } from '../../app/server';
+import type { CallbackService } from '../../app/services/callbackService';
 
 describe('createApp', () => {
   const { config } = loadConfig({});
   const logger = pino({ level: 'silent' });
-  const app = createApp({ config, callbacks: composeGateway(config, logger).callbacks, logger });
+  // No bot is configured, so no request reaches the callback service.
+  const callbacks = {} as CallbackService;
+  const app = createApp({ config, callbacks, logger });
 
   it('serves /healthz', async () => {
     const res = await request(app).get('/healthz');

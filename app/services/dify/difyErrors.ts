@@ -13,7 +13,9 @@ export type DifyFailure =
   /** No byte (not even a keep-alive ping) for the idle-read timeout. */
   | { readonly kind: 'idle_timeout' }
   /** The overall limit of the run was reached. */
-  | { readonly kind: 'deadline' };
+  | { readonly kind: 'deadline' }
+  /** The gateway is shutting down and the run did not finish within the grace period. */
+  | { readonly kind: 'shutdown' };
 
 export class DifyError extends Error {
   constructor(readonly failure: DifyFailure) {
@@ -38,6 +40,8 @@ export function describeFailure(failure: DifyFailure): string {
       return 'Dify stream idle timeout';
     case 'deadline':
       return 'Dify run reached its overall time limit';
+    case 'shutdown':
+      return 'Dify run cut short by shutdown';
     default: {
       const exhaustive: never = failure;
       return String(exhaustive);

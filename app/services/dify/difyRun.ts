@@ -56,7 +56,7 @@ export async function runDify(deps: DifyRunDeps, agent: AgentConfig, input: RunI
   }
   const failure = await consume(chunks, builder, callbacks, grace);
   builder.end();
-  if (failure !== undefined && (failure.kind === 'idle_timeout' || failure.kind === 'deadline')) stopRemoteTask(deps, agent, mode, builder, input.user);
+  if (failure !== undefined && (failure.kind === 'idle_timeout' || failure.kind === 'deadline' || failure.kind === 'shutdown')) stopRemoteTask(deps, agent, mode, builder, input.user);
   return { mode, builder, failure };
 }
 

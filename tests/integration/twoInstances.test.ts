@@ -1,0 +1,97 @@
+/**
+ * Two gateway processes on one PostgreSQL behind "one URL" (issue #4): WeCom's polls may reach either
+ * instance, a retried msgid may land on the other one, and an instance may die mid-turn.
+ */
+import { type FakeDify, startFakeDify } from '../fakes/fakeDify';
+import { FakeWecomClient, asStreamReply, randomMsgid, textPayload } from '../fakes/fakeWecom';
+import { createScratchPostgres, postgresTestUrl } from '../helpers/databases';
+import { DEFAULT_TEXTS } from '../../app/texts';
+import { type GatewayProcess, startGatewayProcess } from './gatewayProcess';
+import { BOT } from './harness';
+
+const url = postgresTestUrl();
+const required = url !== undefined || process.env['CI'] === 'true';
+
+function answerEvents(parts: string[]): Array<Record<string, unknown>> {
+  return [...parts.map((answer) => ({ event: 'message', answer })), { event: 'message_end' }];
+}
+
+// Outside CI without PostgreSQL this suite is not defined (tests/helpers/globalSetup.js says so).
+const describeWithPostgres = required ? describe : (): void => undefined;
+
+describeWithPostgres('two instances on one PostgreSQL', () => {
+  let dify: FakeDify;
+  let scratch: { url: string; drop(): Promise<void> };
+  let a: GatewayProcess;
+  let b: GatewayProcess;
+  const client = (gw: GatewayProcess): FakeWecomClient => new FakeWecomClient({ baseUrl: gw.url, path: '/wecom/callback/bot1', ...BOT });
+
+  beforeAll(async () => {
+    if (url === undefined) throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
+    dify = await startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] });
+    scratch = await createScratchPostgres(url);
+    const env = {
+      WECOM_TOKEN: BOT.token,
+      WECOM_ENCODING_AES_KEY: BOT.encodingAesKey,
+      DIFY_API_BASE_URL: dify.baseUrl,
+      DIFY_API_KEY: 'app-chat',
+      DATABASE_URL: scratch.url,
+      STREAM_FLUSH_MS: '50',
+      STREAM_OWNER_TIMEOUT_SECONDS: '3',
+      SHUTDOWN_GRACE_SECONDS: '2',
+    };
+    [a, b] = await Promise.all([startGatewayProcess({ ...env, INSTANCE_ID: 'A' }), startGatewayProcess({ ...env, INSTANCE_ID: 'B' })]);
+  }, 60000);
+
+  afterAll(async () => {
+    const codes = await Promise.all([a?.stop(), b?.stop()]);
+    // B shuts down cleanly on SIGTERM (A was killed).
+    expect(codes[1]).toBe(0);
+    await dify?.close();
+    await scratch?.drop();
+  }, 30000);
+
+  it('serves one consistent growing answer to polls alternating between the instances', async () => {
+    const parts = ['第一段，', '第二段，', '第三段，', '第四段。'];
+    dify.script('app-chat', { kind: 'stream', events: answerEvents(parts), delayMs: 150 });
+    const first = asStreamReply(await client(a).sendText('分段回答', { userid: 'alt-user' }), 'first');
+    const seen: string[] = [];
+    let finishes = 0;
+    for (let i = 0; i < 200 && finishes === 0; i += 1) {
+      const gw = i % 2 === 0 ? b : a;
+      const reply = asStreamReply(await client(gw).poll(first.id, { userid: 'alt-user' }), `poll ${i}`);
+      if (reply.content !== DEFAULT_TEXTS.THINKING) seen.push(reply.content);
+      if (reply.finish) finishes += 1;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(finishes).toBe(1);
+    for (let i = 1; i < seen.length; i += 1) expect(seen[i]?.startsWith(seen[i - 1] as string)).toBe(true);
+    expect(seen.at(-1)).toBe(parts.join(''));
+  });
+
+  it('gives the same msgid sent to both instances one stream and one Dify run', async () => {
+    const before = dify.runRequests('app-chat').length;
+    const payload = textPayload('同一条消息', { aibotid: 'aibFAKEBOT0001', msgid: randomMsgid(), userid: 'dup-user' });
+    const [ra, rb] = await Promise.all([client(a).post(payload), client(b).post(payload)]);
+    expect(asStreamReply(ra, 'A').id).toBe(asStreamReply(rb, 'B').id);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(dify.runRequests('app-chat').length - before).toBe(1);
+  });
+
+  it('finishes the stream with a notice on the other instance when the owner is killed mid-turn', async () => {
+    dify.script('app-chat', { kind: 'stream', events: [{ event: 'message', answer: '开始回答' }], end: 'hang' });
+    const first = asStreamReply(await client(a).sendText('会被打断', { userid: 'kill-user' }), 'first');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await a.kill();
+    const killedAt = Date.now();
+    let final: ReturnType<typeof asStreamReply> | undefined;
+    while (final === undefined && Date.now() - killedAt < 15_000) {
+      const reply = asStreamReply(await client(b).poll(first.id, { userid: 'kill-user' }), 'poll');
+      if (reply.finish) final = reply;
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(final?.content).toBe(`开始回答\n\n${DEFAULT_TEXTS.OWNER_LOST}`);
+    // Owner timeout 3 s, heartbeat every 1 s: noticed within about 3-4 s of the kill.
+    expect(Date.now() - killedAt).toBeLessThan(6000);
+  }, 30000);
+});
