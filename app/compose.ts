@@ -15,7 +15,6 @@ import { SqlMessageLog } from './store/messageLog';
 import { applyRetention } from './store/retention';
 import { SharedStreamStore } from './store/sharedStreamStore';
 import { SqlConversationStore } from './store/sqlConversationStore';
-import { SqlMsgidClaims } from './store/sqlMsgidClaims';
 
 export interface Gateway {
   readonly callbacks: CallbackService;
@@ -47,15 +46,14 @@ function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Ti
 export function composeGateway(config: Config, logger: Logger, db: Database, now: () => number = Date.now): Gateway {
   const http = axios.create({ headers: { 'User-Agent': 'wecom-dify-gateway' } });
   const onStoreError = (err: unknown): void => logger.error({ err: errorFields(err) }, 'stream store write failed');
-  const streams = new SharedStreamStore(db, { ...config.store, ttlMs: config.stream.ttlMs }, onStoreError);
-  const messages = new SqlMessageLog(db);
+  const streams = new SharedStreamStore(db, { ...config.store, ttlMs: config.stream.ttlMs, writeRunningSnapshots: db.kind === 'postgres' }, onStoreError);
+  const messages = new SqlMessageLog(db, (err) => logger.error({ err: errorFields(err) }, 'message log write failed'));
   const modes = new AppModes(http, logger);
   const dify = { http: new DifyHttp(http, config.dify), axios: http, modes, logger };
   const media = new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger });
   const conversations = new SqlConversationStore(db);
   const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now });
-  const claims = new SqlMsgidClaims(db);
-  const callbacks = new CallbackService({ config, streams, claims, messages, turns, responseUrl: new ResponseUrlClient(http, logger), logger, now });
+  const callbacks = new CallbackService({ config, streams, messages, turns, responseUrl: new ResponseUrlClient(http, logger), logger, now });
   const retention = startRetention(db, config, logger);
   return {
     callbacks,
@@ -66,6 +64,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
       await turns.drain(config.store.shutdownGraceMs);
       clearInterval(retention);
       await streams.flushAll();
+      await messages.flush();
       streams.close();
     },
   };

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { StreamMeta, StreamRecord, StreamSnapshot, StreamStore } from './streamStore';
+import type { ClaimResult, StreamMeta, StreamRecord, StreamSnapshot, StreamStore } from './streamStore';
 
 interface Entry {
   meta: StreamMeta;
@@ -20,6 +20,7 @@ function entrySize(entry: Entry): number {
  */
 export class MemoryStreamStore implements StreamStore {
   private readonly entries: LRUCache<string, Entry>;
+  private readonly claims: LRUCache<string, string>;
 
   constructor(opts: { ttlMs: number; max?: number; maxBytes?: number }) {
     this.entries = new LRUCache<string, Entry>({
@@ -29,6 +30,15 @@ export class MemoryStreamStore implements StreamStore {
       ttl: opts.ttlMs,
       updateAgeOnGet: false,
     });
+    this.claims = new LRUCache<string, string>({ max: (opts.max ?? 50_000) * 2, ttl: opts.ttlMs });
+  }
+
+  async claim(claimKey: string, meta: StreamMeta, initial: StreamSnapshot): Promise<ClaimResult> {
+    const existing = this.claims.get(claimKey);
+    if (existing !== undefined) return { won: false, streamId: existing };
+    this.claims.set(claimKey, meta.id);
+    await this.create(meta, initial);
+    return { won: true };
   }
 
   create(meta: StreamMeta, initial: StreamSnapshot): Promise<void> {

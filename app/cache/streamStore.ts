@@ -39,7 +39,15 @@ export interface StreamRecord {
   readonly stale?: boolean;
 }
 
+/** A msgid claim (wecom-aibot-protocol.md §15.7): the first callback wins; a retry gets the same stream. */
+export type ClaimResult = { readonly won: true } | { readonly won: false; readonly streamId: string };
+
 export interface StreamStore {
+  /**
+   * Claims `claimKey` (bot + msgid) and creates the stream in one step: atomic across instances, so a
+   * retry that lands on another instance gets this stream back and starts nothing.
+   */
+  claim(claimKey: string, meta: StreamMeta, initial: StreamSnapshot): Promise<ClaimResult>;
   create(meta: StreamMeta, initial: StreamSnapshot): Promise<void>;
   get(id: string): Promise<StreamRecord | undefined>;
   /** Replaces the snapshot; ignored once a finished snapshot was stored (a stream finishes once). */

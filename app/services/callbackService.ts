@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { MsgidClaims } from '../cache/msgidClaims';
 import type { StreamMeta, StreamRecord, StreamStore } from '../cache/streamStore';
 import { GatewayError } from '../errors';
 import { errorFields } from '../logger';
@@ -21,7 +20,6 @@ export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'strea
 export interface CallbackDeps {
   readonly config: Config;
   readonly streams: StreamStore;
-  readonly claims: MsgidClaims;
   readonly messages: MessageLog;
   readonly turns: TurnRunner;
   readonly responseUrl: ResponseUrlClient;
@@ -104,25 +102,23 @@ export class CallbackService {
   }
 
   private async acceptMessage(bot: BotConfig, message: UserMessage): Promise<CallbackReply> {
-    const { config, streams, claims } = this.deps;
-    const streamId = newStreamId();
-    const claim = await claims.claim(`${message.aibotid}:${message.msgid}`, streamId);
+    const { config, streams } = this.deps;
+    const meta = this.metaOf(bot, message, newStreamId());
+    const plan = this.plan(bot, message);
+    const initial = plan.kind === 'notice' ? { content: plan.text, finish: true } : { content: config.texts.THINKING, finish: false };
+    const claim = await streams.claim(`${message.aibotid}:${message.msgid}`, meta, initial);
     if (!claim.won) {
       // A retry of a message we already accepted: the same stream, no second Dify run (§15.7).
       const record = await streams.get(claim.streamId);
       return { kind: 'stream', frame: record === undefined ? { id: claim.streamId, finish: true, content: config.texts.STREAM_EXPIRED } : frameOf(claim.streamId, record) };
     }
-    const meta = this.metaOf(bot, message, streamId);
-    const plan = this.plan(bot, message);
     this.logReceived(meta, message.msgtype, plan);
     if (plan.kind === 'notice') {
-      await streams.create(meta, { content: plan.text, finish: true });
-      this.deps.logger.info({ stream: streamId, msgid: message.msgid, msgtype: message.msgtype, outcome: 'notice' }, 'message answered with a notice');
-      return { kind: 'stream', frame: { id: streamId, finish: true, content: plan.text } };
+      this.deps.logger.info({ stream: meta.id, msgid: message.msgid, msgtype: message.msgtype, outcome: 'notice' }, 'message answered with a notice');
+    } else {
+      this.startTurn(meta, plan.query, plan.route, bot.aesKey);
     }
-    await streams.create(meta, { content: config.texts.THINKING, finish: false });
-    this.startTurn(meta, plan.query, plan.route, bot.aesKey);
-    return { kind: 'stream', frame: { id: streamId, finish: false, content: config.texts.THINKING } };
+    return { kind: 'stream', frame: { id: meta.id, ...initial } };
   }
 
   /** Messages that need no agent run get their answer in the first reply. */

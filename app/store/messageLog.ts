@@ -1,3 +1,4 @@
+import { BatchWriter, valuesList } from './batchWriter';
 import type { Queryable } from './database';
 
 /** One inbound message as it arrived (issue #4: "every inbound message and final answer"). */
@@ -33,33 +34,59 @@ export interface FinishedMessage {
 export interface MessageLog {
   received(message: ReceivedMessage): Promise<void>;
   finished(streamId: string, outcome: FinishedMessage): Promise<void>;
+  /** Writes what is queued (shutdown, tests). */
+  flush(): Promise<void>;
 }
 
-/** The `messages` table: one row per accepted message, completed when its turn ends. */
+const RECEIVED_CASTS = ['::text', '', '', '', '', '', '', '', '', '::double precision', '', ''];
+const FINISHED_CASTS = ['::text', '::text', '::text', '::text', '::text', '::integer', '::integer', '::text', '::integer', '::integer'];
+
+/** The `messages` table: one row per accepted message, completed when its turn ends; written in batches. */
 export class SqlMessageLog implements MessageLog {
-  constructor(private readonly db: Queryable) {}
+  private readonly receivedRows: BatchWriter<ReceivedMessage>;
+  private readonly finishedRows: BatchWriter<[string, FinishedMessage]>;
 
-  async received(m: ReceivedMessage): Promise<void> {
-    await this.db.query(
-      `INSERT INTO messages (stream_id, msgid, bot_key, aibotid, userid, chatid, chattype, msgtype, agent_id, received_at, status, cause)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10::double precision / 1000), $11, $12)
-       ON CONFLICT (stream_id) DO NOTHING`,
-      [m.streamId, m.msgid, m.botKey, m.aibotid, m.userid, m.chatid ?? null, m.chattype, m.msgtype, m.agentId ?? null, m.receivedAt, m.status, m.cause ?? null],
-    );
+  constructor(db: Queryable, onError: (err: unknown) => void) {
+    this.receivedRows = new BatchWriter((rows) => insertReceived(db, rows), onError);
+    this.finishedRows = new BatchWriter((rows) => updateFinished(db, rows), onError);
   }
 
-  async finished(streamId: string, f: FinishedMessage): Promise<void> {
-    await this.db.query(
-      `UPDATE messages SET status = $2, cause = $3, query = $4, answer = $5, answer_bytes = $6, images = $7, delivery = $8,
-              first_token_ms = $9, duration_ms = $10, finished_at = now()
-        WHERE stream_id = $1`,
-      [streamId, f.status, f.cause ?? null, f.query ?? null, f.answer, f.answerBytes, f.images, f.delivery, f.firstTokenMs ?? null, f.durationMs],
-    );
+  received(message: ReceivedMessage): Promise<void> {
+    this.receivedRows.add(message);
+    return Promise.resolve();
+  }
+
+  finished(streamId: string, outcome: FinishedMessage): Promise<void> {
+    this.finishedRows.add([streamId, outcome]);
+    return Promise.resolve();
+  }
+
+  async flush(): Promise<void> {
+    await this.receivedRows.flush();
+    await this.finishedRows.flush();
   }
 }
 
-/** For unit tests of services that do not care about the log. */
-export const NO_MESSAGE_LOG: MessageLog = {
-  received: () => Promise.resolve(),
-  finished: () => Promise.resolve(),
-};
+async function insertReceived(db: Queryable, rows: ReceivedMessage[]): Promise<void> {
+  const params = rows.flatMap((m) => [m.streamId, m.msgid, m.botKey, m.aibotid, m.userid, m.chatid ?? null, m.chattype, m.msgtype, m.agentId ?? null, m.receivedAt, m.status, m.cause ?? null]);
+  await db.query(
+    `INSERT INTO messages (stream_id, msgid, bot_key, aibotid, userid, chatid, chattype, msgtype, agent_id, received_at, status, cause)
+     SELECT v.stream_id, v.msgid, v.bot_key, v.aibotid, v.userid, v.chatid, v.chattype, v.msgtype, v.agent_id, to_timestamp(v.received_ms / 1000), v.status, v.cause
+       FROM (VALUES ${valuesList(rows.length, RECEIVED_CASTS)})
+         AS v (stream_id, msgid, bot_key, aibotid, userid, chatid, chattype, msgtype, agent_id, received_ms, status, cause)
+     ON CONFLICT (stream_id) DO NOTHING`,
+    params,
+  );
+}
+
+async function updateFinished(db: Queryable, rows: Array<[string, FinishedMessage]>): Promise<void> {
+  const params = rows.flatMap(([id, f]) => [id, f.status, f.cause ?? null, f.query ?? null, f.answer, f.answerBytes, f.images, f.delivery, f.firstTokenMs ?? null, f.durationMs]);
+  await db.query(
+    `UPDATE messages AS m SET status = v.status, cause = v.cause, query = v.query, answer = v.answer, answer_bytes = v.answer_bytes,
+            images = v.images, delivery = v.delivery, first_token_ms = v.first_token_ms, duration_ms = v.duration_ms, finished_at = now()
+       FROM (VALUES ${valuesList(rows.length, FINISHED_CASTS)})
+         AS v (stream_id, status, cause, query, answer, answer_bytes, images, delivery, first_token_ms, duration_ms)
+      WHERE m.stream_id = v.stream_id`,
+    params,
+  );
+}

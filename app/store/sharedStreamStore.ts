@@ -1,10 +1,15 @@
 import { MemoryStreamStore } from '../cache/memoryStreamStore';
-import type { StreamImage, StreamMeta, StreamRecord, StreamSnapshot, StreamStore } from '../cache/streamStore';
+import type { ClaimResult, StreamImage, StreamMeta, StreamRecord, StreamSnapshot, StreamStore } from '../cache/streamStore';
 import type { Database } from './database';
 import { StreamRows } from './streamRows';
 
 export interface SharedStreamOptions {
   readonly instanceId: string;
+  /**
+   * Write running snapshots too (default). Only other instances read them; with the embedded store
+   * there is just one instance, so only the first and the final snapshot are written.
+   */
+  readonly writeRunningSnapshots?: boolean;
   readonly flushIntervalMs: number;
   readonly heartbeatIntervalMs: number;
   readonly ownerTimeoutMs: number;
@@ -48,6 +53,12 @@ export class SharedStreamStore implements StreamStore {
     this.heartbeat.unref();
   }
 
+  async claim(claimKey: string, meta: StreamMeta, initial: StreamSnapshot): Promise<ClaimResult> {
+    const result = await this.rows.insertClaimed(claimKey, meta, initial, this.opts.instanceId);
+    if (result.won) await this.local.create(meta, initial);
+    return result;
+  }
+
   async create(meta: StreamMeta, initial: StreamSnapshot): Promise<void> {
     await this.rows.insert(meta, initial, this.opts.instanceId);
     await this.local.create(meta, initial);
@@ -66,6 +77,7 @@ export class SharedStreamStore implements StreamStore {
     }
     if (mine.snapshot.finish) return;
     await this.local.publish(id, snapshot);
+    if (!snapshot.finish && this.opts.writeRunningSnapshots === false) return;
     this.schedule(id, snapshot);
     if (snapshot.finish) await this.pending.get(id)?.chain;
   }

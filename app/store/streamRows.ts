@@ -1,4 +1,4 @@
-import type { StreamImage, StreamMeta, StreamRecord, StreamSnapshot } from '../cache/streamStore';
+import type { ClaimResult, StreamImage, StreamMeta, StreamRecord, StreamSnapshot } from '../cache/streamStore';
 import type { Database } from './database';
 
 interface StreamRow {
@@ -33,16 +33,37 @@ function toRecord(row: StreamRow, images: readonly StreamImage[]): StreamRecord 
   return { meta, snapshot, stale: row.stale };
 }
 
-/** The SQL of the `streams` and `stream_images` tables. */
+const STREAM_COLUMNS = '(id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url, received_at, content, finish, owner_instance)';
+const STREAM_VALUES = '($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::double precision / 1000), $10, $11::boolean, $12)';
+
+function streamParams(meta: StreamMeta, initial: StreamSnapshot, owner: string): unknown[] {
+  return [meta.id, meta.msgid, meta.botKey, meta.aibotid, meta.userid, meta.chatid ?? null, meta.chattype, meta.responseUrl ?? null, meta.receivedAt, initial.content, initial.finish, owner];
+}
+
+/** The SQL of the `streams`, `stream_images` and `msgid_claims` tables. */
 export class StreamRows {
   constructor(private readonly db: Database) {}
 
   async insert(meta: StreamMeta, initial: StreamSnapshot, owner: string): Promise<void> {
-    await this.db.query(
-      `INSERT INTO streams (id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url, received_at, content, finish, owner_instance)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::double precision / 1000), $10, $11, $12)`,
-      [meta.id, meta.msgid, meta.botKey, meta.aibotid, meta.userid, meta.chatid ?? null, meta.chattype, meta.responseUrl ?? null, meta.receivedAt, initial.content, initial.finish, owner],
+    await this.db.query(`INSERT INTO streams ${STREAM_COLUMNS} VALUES ${STREAM_VALUES}`, streamParams(meta, initial, owner));
+  }
+
+  /**
+   * The msgid claim and the stream row in one statement (one round trip on the hot path). The primary
+   * key of msgid_claims makes it atomic across instances; a loser reads the winner's stream id in a
+   * second statement, whose snapshot sees the row the winner committed while we waited on the key.
+   */
+  async insertClaimed(claimKey: string, meta: StreamMeta, initial: StreamSnapshot, owner: string): Promise<ClaimResult> {
+    const inserted = await this.db.query(
+      `WITH claim AS (INSERT INTO msgid_claims (key, stream_id) VALUES ($13, $1) ON CONFLICT (key) DO NOTHING RETURNING stream_id)
+       INSERT INTO streams ${STREAM_COLUMNS} SELECT ${STREAM_VALUES.slice(1, -1)} FROM claim`,
+      [...streamParams(meta, initial, owner), claimKey],
     );
+    if (inserted.rowCount > 0) return { won: true };
+    const { rows } = await this.db.query<{ stream_id: string }>('SELECT stream_id FROM msgid_claims WHERE key = $1', [claimKey]);
+    const existing = rows[0]?.stream_id;
+    if (existing === undefined) throw new Error('msgid claim vanished between insert and read');
+    return { won: false, streamId: existing };
   }
 
   /** One query per poll; a second one only for a finished stream that has images. */
@@ -67,6 +88,11 @@ export class StreamRows {
 
   /** The final snapshot and its images become visible together, and only once. */
   async finish(id: string, content: string, images: readonly StreamImage[]): Promise<void> {
+    if (images.length === 0) {
+      // One statement is atomic on its own; no transaction round trips on the common path.
+      await this.db.query('UPDATE streams SET content = $2, finish = true, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish', [id, content]);
+      return;
+    }
     await this.db.transaction(async (tx) => {
       const updated = await tx.query(
         'UPDATE streams SET content = $2, finish = true, image_count = $3, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish',

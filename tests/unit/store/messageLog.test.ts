@@ -1,4 +1,5 @@
-import { SqlMessageLog, type FinishedMessage, type ReceivedMessage } from '../../../app/store/messageLog';
+import { type FinishedMessage, type MessageLog, type ReceivedMessage, SqlMessageLog } from '../../../app/store/messageLog';
+import type { Database } from '../../../app/store/database';
 import { migrate } from '../../../app/store/migrations';
 import { MIGRATIONS } from '../../../app/store/schema';
 import { forEachDatabase } from '../../helpers/databases';
@@ -42,6 +43,24 @@ const SELECT_ROW = `SELECT stream_id, msgid, bot_key, aibotid, userid, chatid, c
        (extract(epoch from finished_at) * 1000)::float8 AS finished_ms, duration_ms, status, cause, answer, answer_bytes, images, delivery
   FROM messages WHERE stream_id = $1`;
 
+/** The log writes in batches; these tests read the table right after each call, so each call flushes. */
+function logOf(db: Database): MessageLog {
+  const log = new SqlMessageLog(db, (err) => {
+    throw err;
+  });
+  return {
+    received: async (m) => {
+      await log.received(m);
+      await log.flush();
+    },
+    finished: async (id, f) => {
+      await log.finished(id, f);
+      await log.flush();
+    },
+    flush: () => log.flush(),
+  };
+}
+
 forEachDatabase('SqlMessageLog', (getDb) => {
   beforeAll(async () => {
     await migrate(getDb(), MIGRATIONS);
@@ -53,7 +72,7 @@ forEachDatabase('SqlMessageLog', (getDb) => {
   }
 
   it('stores a received message with every field and leaves the outcome empty', async () => {
-    const log = new SqlMessageLog(getDb());
+    const log = logOf(getDb());
     await log.received(received({ streamId: 'recv-1', msgid: 'msg-recv-1', chatid: 'chat-9', chattype: 'group', msgtype: 'image' }));
     expect(await row('recv-1')).toEqual({
       stream_id: 'recv-1',
@@ -80,13 +99,13 @@ forEachDatabase('SqlMessageLog', (getDb) => {
   });
 
   it('stores absent chatid, agent and cause as NULL, and a notice with its cause', async () => {
-    const log = new SqlMessageLog(getDb());
+    const log = logOf(getDb());
     await log.received(received({ streamId: 'notice-1', agentId: undefined, status: 'notice', cause: 'no_agent' }));
     expect(await row('notice-1')).toMatchObject({ chatid: null, agent_id: null, status: 'notice', cause: 'no_agent' });
   });
 
   it('completes the row when the turn finishes', async () => {
-    const log = new SqlMessageLog(getDb());
+    const log = logOf(getDb());
     await log.received(received({ streamId: 'done-1' }));
     const before = Date.now();
     await log.finished('done-1', finished());
@@ -110,14 +129,14 @@ forEachDatabase('SqlMessageLog', (getDb) => {
   });
 
   it('stores a failed turn with its cause and without a first token', async () => {
-    const log = new SqlMessageLog(getDb());
+    const log = logOf(getDb());
     await log.received(received({ streamId: 'failed-1' }));
     await log.finished('failed-1', finished({ status: 'failed', cause: 'dify_timeout', query: undefined, answer: '', answerBytes: 0, images: 0, firstTokenMs: undefined }));
     expect(await row('failed-1')).toMatchObject({ status: 'failed', cause: 'dify_timeout', query: null, answer: '', answer_bytes: 0, images: 0, first_token_ms: null });
   });
 
   it('keeps the first row when the same stream id is received twice, without throwing', async () => {
-    const log = new SqlMessageLog(getDb());
+    const log = logOf(getDb());
     await log.received(received({ streamId: 'twice-1', msgid: 'first' }));
     await expect(log.received(received({ streamId: 'twice-1', msgid: 'second', status: 'notice', cause: 'duplicate' }))).resolves.toBeUndefined();
     expect(await row('twice-1')).toMatchObject({ msgid: 'first', status: 'running', cause: null });
@@ -126,7 +145,7 @@ forEachDatabase('SqlMessageLog', (getDb) => {
   });
 
   it('ignores a finish for a stream id it never received', async () => {
-    const log = new SqlMessageLog(getDb());
+    const log = logOf(getDb());
     await expect(log.finished('never-received', finished())).resolves.toBeUndefined();
     expect(await row('never-received')).toBeUndefined();
   });

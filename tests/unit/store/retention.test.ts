@@ -3,7 +3,6 @@ import { migrate } from '../../../app/store/migrations';
 import { applyRetention, type RetentionPeriods } from '../../../app/store/retention';
 import { MIGRATIONS } from '../../../app/store/schema';
 import { SqlConversationStore } from '../../../app/store/sqlConversationStore';
-import { SqlMsgidClaims } from '../../../app/store/sqlMsgidClaims';
 import { StreamRows } from '../../../app/store/streamRows';
 import { forEachDatabase } from '../../helpers/databases';
 import { image, streamMeta } from './storeTestKit';
@@ -63,8 +62,9 @@ forEachDatabase('applyRetention', (getDb) => {
     await stream('s-new', 0);
     await backdate('streams', 'updated_at', 'id', 's-old', '2 hours');
     await backdate('streams', 'updated_at', 'id', 's-recent', '50 minutes');
-    const claims = new SqlMsgidClaims(getDb());
-    for (const key of ['c-old', 'c-recent', 'c-new']) await claims.claim(key, `stream-${key}`);
+    const claim = async (key: string, streamId: string): Promise<number> =>
+      (await getDb().query('INSERT INTO msgid_claims (key, stream_id) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, streamId])).rowCount;
+    for (const key of ['c-old', 'c-recent', 'c-new']) await claim(key, `stream-${key}`);
     await backdate('msgid_claims', 'created_at', 'key', 'c-old', '2 hours');
     await backdate('msgid_claims', 'created_at', 'key', 'c-recent', '50 minutes');
 
@@ -72,7 +72,7 @@ forEachDatabase('applyRetention', (getDb) => {
     expect(await ids('SELECT id FROM streams')).toEqual(['s-new', 's-recent']);
     expect(await ids('SELECT key AS id FROM msgid_claims')).toEqual(['c-new', 'c-recent']);
     // A retry of the deleted msgid may claim it anew.
-    expect(await claims.claim('c-old', 'stream-retry')).toEqual({ won: true });
+    expect(await claim('c-old', 'stream-retry')).toBe(1);
   });
 
   it('deletes the images of a deleted stream with it, and keeps those of the others', async () => {
@@ -86,8 +86,11 @@ forEachDatabase('applyRetention', (getDb) => {
   });
 
   it('deletes messages by age of receipt and conversations by age of last use, each with its own period', async () => {
-    const log = new SqlMessageLog(getDb());
+    const log = new SqlMessageLog(getDb(), (err) => {
+      throw err;
+    });
     for (const id of ['m-old', 'm-older', 'm-recent', 'm-new']) await log.received(receivedMessage(id));
+    await log.flush();
     await backdate('messages', 'received_at', 'stream_id', 'm-old', '3 days');
     await backdate('messages', 'received_at', 'stream_id', 'm-older', '30 days');
     // Older than the stream period but within the message period.
@@ -105,8 +108,12 @@ forEachDatabase('applyRetention', (getDb) => {
 
   it('counts nothing when nothing is old enough, and a second run deletes nothing more', async () => {
     await stream('s-fresh', 1);
-    await new SqlMsgidClaims(getDb()).claim('c-fresh', 's-fresh');
-    await new SqlMessageLog(getDb()).received(receivedMessage('m-fresh'));
+    await getDb().query('INSERT INTO msgid_claims (key, stream_id) VALUES ($1, $2)', ['c-fresh', 's-fresh']);
+    const log = new SqlMessageLog(getDb(), (err) => {
+      throw err;
+    });
+    await log.received(receivedMessage('m-fresh'));
+    await log.flush();
     await new SqlConversationStore(getDb()).set({ key: 'k-fresh', agentId: 'agent-1', difyUser: 'u' }, 'conv');
     const nothing = { streams: 0, claims: 0, messages: 0, conversations: 0 };
 

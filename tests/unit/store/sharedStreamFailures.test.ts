@@ -4,8 +4,11 @@ import { MIGRATIONS } from '../../../app/store/schema';
 import { forEachDatabase } from '../../helpers/databases';
 import { FAST_STREAM_OPTIONS, StreamStores, streamMeta, waitUntil } from './storeTestKit';
 
-/** Passes everything on, except that the next `failures` transactions fail as a lost connection would. */
-class FailingTransactions implements Database {
+/**
+ * Passes everything on, except that the next `failures` final writes (a finishing UPDATE, or a
+ * transaction, which is how a final with images is written) fail as a lost connection would.
+ */
+class FailingFinalWrites implements Database {
   constructor(
     private readonly inner: () => Database,
     private failures: number,
@@ -16,6 +19,10 @@ class FailingTransactions implements Database {
   }
 
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    if (this.failures > 0 && /finish = true/.test(sql)) {
+      this.failures--;
+      return Promise.reject(new Error('connection lost'));
+    }
     return this.inner().query<Row>(sql, params);
   }
 
@@ -44,7 +51,7 @@ forEachDatabase('SharedStreamStore when the final write fails', (getDb) => {
   });
 
   it('reports the error, and another instance still sees the stream end: finished, or stale so it can finish it', async () => {
-    const owner = stores.instance(new FailingTransactions(getDb, 1), 'owner');
+    const owner = stores.instance(new FailingFinalWrites(getDb, 1), 'owner');
     const reader = stores.instance(getDb(), 'reader');
     const meta = streamMeta();
     await owner.create(meta, { content: '', finish: false });
