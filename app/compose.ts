@@ -49,7 +49,8 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const streams = new SharedStreamStore(db, { ...config.store, ttlMs: config.stream.ttlMs, writeRunningSnapshots: db.kind === 'postgres' }, onStoreError);
   const messages = new SqlMessageLog(db, (err) => logger.error({ err: errorFields(err) }, 'message log write failed'));
   const modes = new AppModes(http, logger);
-  const dify = { http: new DifyHttp(http, config.dify), axios: http, modes, logger };
+  const difyHttp = new DifyHttp(config.dify);
+  const dify = { http: difyHttp, axios: http, modes, logger };
   const media = new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger });
   const conversations = new SqlConversationStore(db);
   const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now });
@@ -66,6 +67,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
       await streams.flushAll();
       await messages.flush();
       streams.close();
+      difyHttp.close();
     },
   };
 }

@@ -1,9 +1,10 @@
 import 'dotenv/config';
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { Logger } from 'pino';
 import { type Gateway, composeGateway } from './compose';
 import { type Config, ConfigError, type LogLevel, loadConfig } from './config';
-import { createLogger, errorFields } from './logger';
+import { createLogger, errorFields, flushLogs } from './logger';
+import { createMetricsRegistry } from './metrics';
 import { createApp } from './server';
 import type { Database } from './store/database';
 import { describeDatabase, openDatabase } from './store/openDatabase';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     bootLogger.fatal({ problems: err.problems }, 'configuration is invalid; fix these and start again');
+    await flushLogs(bootLogger);
     process.exit(1);
   }
   const { config, warnings } = loaded;
@@ -24,8 +26,8 @@ async function main(): Promise<void> {
   for (const warning of warnings) logger.warn(warning);
   const db = await openStore(config, logger);
   const gateway = composeGateway(config, logger, db);
-  const app = createApp({ config, callbacks: gateway.callbacks, logger });
-  const server = app.listen(config.server.port, config.server.host, () => {
+  const app = createApp({ config, callbacks: gateway.callbacks, logger, metrics: createMetricsRegistry() });
+  const server = createServer(app).listen(config.server.port, config.server.host, () => {
     logger.info(
       { host: config.server.host, port: config.server.port, instance: config.store.instanceId, bots: [...config.bots.byKey.keys()], defaultBot: config.bots.fallback !== undefined, agents: [...config.agents.byId.keys()] },
       'gateway listening',
@@ -44,6 +46,7 @@ async function openStore(config: Config, logger: Logger): Promise<Database> {
     return db;
   } catch (err) {
     logger.fatal({ err: errorFields(err), database: describeDatabase(target) }, 'cannot open the store');
+    await flushLogs(logger);
     process.exit(1);
   }
 }
@@ -60,6 +63,7 @@ function installShutdown(parts: { server: Server; gateway: Gateway; db: Database
     server.closeIdleConnections();
     await db.close();
     logger.info('stopped');
+    await flushLogs(logger);
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,9 +1,12 @@
-import express, { type Express } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorHandler } from './routes/errorHandler';
 import { healthRouter } from './routes/health';
-import { wecomCallbackRouter } from './routes/wecomCallback';
+import { metricsRouter } from './routes/metrics';
+import type { Registry } from 'prom-client';
+import { callbackTarget, handleCallback } from './routes/wecomCallback';
 import type { CallbackService } from './services/callbackService';
 import { GatewayError } from './errors';
 
@@ -11,16 +14,26 @@ export interface AppDeps {
   readonly config: Config;
   readonly callbacks: CallbackService;
   readonly logger: Logger;
+  /** Serves GET /metrics when given. */
+  readonly metrics?: Registry;
 }
 
-/** Builds the HTTP surface; no listen, no env (DESIGN.md "Rooms"). */
-export function createApp(deps: AppDeps): Express {
+/**
+ * Builds the HTTP surface as a request listener; no listen, no env (DESIGN.md "Rooms"). WeCom's
+ * callbacks (the hot path) go straight to their node:http handler; everything else (health,
+ * metrics, 404s) to an Express app.
+ */
+export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.use(healthRouter());
-  app.use(wecomCallbackRouter(deps));
+  if (deps.metrics !== undefined) app.use(metricsRouter(deps.metrics));
   app.use((_req, _res, next) => next(new GatewayError('NOT_FOUND', 'no such route')));
   app.use(errorHandler(deps.logger));
-  return app;
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const target = callbackTarget(req.url);
+    if (target !== undefined) void handleCallback(deps, target, req, res);
+    else app(req, res);
+  };
 }

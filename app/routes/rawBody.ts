@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors';
 
 /** WeCom callbacks are small JSON envelopes; anything bigger is refused (issue #2 "Bad input"). */
@@ -9,7 +9,7 @@ export const MAX_CALLBACK_BODY_BYTES = 1024 * 1024;
  * (wecom-aibot-protocol.md §4.1, §15.21), so no content-type based parser is used; the size is
  * checked against Content-Length up front and against the bytes actually received.
  */
-export function readRawBody(req: Request, limit = MAX_CALLBACK_BODY_BYTES): Promise<string> {
+export function readRawBody(req: IncomingMessage, limit = MAX_CALLBACK_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     return Promise.reject(new GatewayError('BODY_TOO_LARGE', `body over ${limit} bytes`));

@@ -1,4 +1,4 @@
-import { type Request, type Response, Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { CryptoError } from '../crypto/cryptoError';
 import { openMessage } from '../crypto/messageCipher';
@@ -10,6 +10,7 @@ import { EnvelopeError, parseEnvelope, sealReply } from '../services/wecom/envel
 import { InboundParseError, parseInbound } from '../services/wecom/inbound';
 import { streamReplyJson } from '../services/wecom/reply';
 import { readRawBody } from './rawBody';
+import { sendGatewayError } from './errorHandler';
 
 export interface CallbackRouteDeps {
   readonly config: Config;
@@ -23,25 +24,36 @@ interface SignedQuery {
   readonly nonce: string;
 }
 
-function queryString(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/** The parts of the request line the callback needs; the query is URL-decoded once, here (§3). */
+interface CallbackTarget {
+  readonly botKey: string | undefined;
+  readonly query: URLSearchParams;
 }
 
-/** Express has already URL-decoded the query; it must not be decoded twice (wecom-aibot-protocol.md §3). */
-function signedQuery(req: Request): SignedQuery {
-  const signature = queryString(req, 'msg_signature');
-  const timestamp = queryString(req, 'timestamp');
-  const nonce = queryString(req, 'nonce');
+const CALLBACK_PATH = /^\/wecom\/callback(?:\/([A-Za-z0-9_.-]{1,64}))?\/?$/;
+
+/** Undefined when the path is not a callback path (the request then goes to the Express app). */
+export function callbackTarget(url: string | undefined): CallbackTarget | undefined {
+  if (url === undefined) return undefined;
+  const q = url.indexOf('?');
+  const match = CALLBACK_PATH.exec(q === -1 ? url : url.slice(0, q));
+  if (match === null) return undefined;
+  return { botKey: match[1], query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)) };
+}
+
+function queryString(query: URLSearchParams, name: string): string | undefined {
+  const value = query.get(name);
+  return value === null || value === '' ? undefined : value;
+}
+
+function signedQuery(query: URLSearchParams): SignedQuery {
+  const signature = queryString(query, 'msg_signature');
+  const timestamp = queryString(query, 'timestamp');
+  const nonce = queryString(query, 'nonce');
   if (signature === undefined || timestamp === undefined || nonce === undefined) {
     throw new GatewayError('QUERY_INVALID', 'msg_signature, timestamp and nonce are required');
   }
   return { signature, timestamp, nonce };
-}
-
-function botKeyOf(req: Request): string | undefined {
-  const value: unknown = req.params['botid'];
-  return typeof value === 'string' ? value : undefined;
 }
 
 function resolveBot(config: Config, botKey: string | undefined): BotConfig {
@@ -64,31 +76,31 @@ function openVerified(bot: BotConfig, query: SignedQuery, encrypt: string): stri
 }
 
 /** GET: URL verification. The answer is the decrypted echostr, byte-exact, as text/plain (§3). */
-function verifyUrl(deps: CallbackRouteDeps, req: Request, res: Response): void {
-  const bot = resolveBot(deps.config, botKeyOf(req));
-  const query = signedQuery(req);
-  const echostr = queryString(req, 'echostr');
+function verifyUrl(deps: CallbackRouteDeps, target: CallbackTarget, res: ServerResponse): void {
+  const bot = resolveBot(deps.config, target.botKey);
+  const query = signedQuery(target.query);
+  const echostr = queryString(target.query, 'echostr');
   if (echostr === undefined) throw new GatewayError('QUERY_INVALID', 'echostr is required');
   const plain = openVerified(bot, query, echostr);
   deps.logger.info({ bot: bot.key }, 'URL verification answered');
-  res.status(200).type('text/plain').send(plain);
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(plain) }).end(plain);
 }
 
-function writeReply(res: Response, bot: BotConfig, query: SignedQuery, reply: CallbackReply): void {
+function writeReply(res: ServerResponse, bot: BotConfig, query: SignedQuery, reply: CallbackReply): void {
   if (reply.kind === 'empty') {
-    res.status(200).end();
+    res.writeHead(200, { 'Content-Length': '0' }).end();
     return;
   }
-  const sealed = sealReply(bot, streamReplyJson(reply.frame), query.timestamp, query.nonce);
+  const body = JSON.stringify(sealReply(bot, streamReplyJson(reply.frame), query.timestamp, query.nonce));
   // The official demo answers the JSON envelope as text/plain (§4.2).
-  res.status(200).setHeader('Content-Type', 'text/plain; charset=utf-8').end(JSON.stringify(sealed));
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
 
 /** POST: verify → decrypt → parse once → dispatch → encrypted reply reusing the callback's nonce (§4). */
-async function receiveCallback(deps: CallbackRouteDeps, req: Request, res: Response): Promise<void> {
+async function receiveCallback(deps: CallbackRouteDeps, target: CallbackTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = process.hrtime.bigint();
-  const bot = resolveBot(deps.config, botKeyOf(req));
-  const query = signedQuery(req);
+  const bot = resolveBot(deps.config, target.botKey);
+  const query = signedQuery(target.query);
   const body = await readRawBody(req);
   let encrypt: string;
   try {
@@ -114,9 +126,17 @@ async function receiveCallback(deps: CallbackRouteDeps, req: Request, res: Respo
   else deps.logger.info(fields, 'callback answered');
 }
 
-export function wecomCallbackRouter(deps: CallbackRouteDeps): Router {
-  const router = Router();
-  router.get(['/wecom/callback', '/wecom/callback/:botid'], (req, res) => verifyUrl(deps, req, res));
-  router.post(['/wecom/callback', '/wecom/callback/:botid'], (req, res) => receiveCallback(deps, req, res));
-  return router;
+/**
+ * The callback endpoint on plain node:http: every message and every poll (about one a second per
+ * open stream) runs here, so it skips the web framework's routing and response helpers. Answers
+ * GET (URL verification) and POST; other methods get 404 like an unknown route.
+ */
+export async function handleCallback(deps: CallbackRouteDeps, target: CallbackTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    if (req.method === 'POST') await receiveCallback(deps, target, req, res);
+    else if (req.method === 'GET') verifyUrl(deps, target, res);
+    else throw new GatewayError('NOT_FOUND', 'no such route');
+  } catch (err) {
+    sendGatewayError(deps.logger, req, res, err);
+  }
 }

@@ -3,6 +3,7 @@
  * HTTP server and a response_url receiver, and hands out fake WeCom clients that sign and encrypt like
  * WeCom. Durations are given in milliseconds here so tests of the window and timeouts stay fast.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { type Gateway, composeGateway } from '../../app/compose';
@@ -139,7 +140,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logger = createLogger(config.logLevel, sink);
   const store = await openStore(opts.database ?? 'embedded');
   const gateway = composeGateway(config, logger, store.db);
-  const server = createApp({ config, callbacks: gateway.callbacks, logger }).listen(0, '127.0.0.1');
+  const server = createServer(createApp({ config, callbacks: gateway.callbacks, logger })).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import pino from 'pino';
 import { loadConfig } from '../../app/config';
+import { createMetricsRegistry } from '../../app/metrics';
 import { createApp } from '../../app/server';
 import type { CallbackService } from '../../app/services/callbackService';
 
@@ -22,5 +23,16 @@ describe('createApp', () => {
     const res = await request(app).post('/wecom/callback/x?msg_signature=a&timestamp=1&nonce=2').send('{"encrypt":"abc"}');
     expect(res.status).toBe(404);
     expect(res.text).toBe('BOT_NOT_FOUND');
+  });
+});
+
+describe('createApp with metrics', () => {
+  it('serves Node process metrics in the Prometheus text format', async () => {
+    const { config } = loadConfig({});
+    const app = createApp({ config, callbacks: {} as CallbackService, logger: pino({ level: 'silent' }), metrics: createMetricsRegistry() });
+    const res = await request(app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('process_resident_memory_bytes');
+    expect(res.text).toContain('nodejs_heap_size_used_bytes');
   });
 });

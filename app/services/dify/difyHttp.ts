@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import { type AxiosInstance, type AxiosResponse } from 'axios';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import type { AgentConfig } from '../../config';
 import { DifyError, type DifyFailure, isRetryable, parseErrorBody } from './difyErrors';
 
@@ -82,15 +82,41 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** One streaming POST: resolves with the response once its headers arrived. No redirects are followed. */
+function post(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal, agents: Agents): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const agent = url.protocol === 'https:' ? agents.https : agents.http;
+    const req = client.request(url, { method: 'POST', agent, signal, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, resolve);
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface Agents {
+  readonly http: http.Agent;
+  readonly https: https.Agent;
+}
+
 /**
  * Opens Dify streaming requests: one POST whose body is read as raw chunks, with Dify's error
  * envelope turned into DifyError and the retry policy of dify-api.md §5.5 (never after an event).
+ * Plain node:http with keep-alive agents: this runs once per user message, and an HTTP client
+ * library's per-request machinery showed up at ~15% of the first-message path in the profile.
  */
 export class DifyHttp {
-  constructor(
-    private readonly http: AxiosInstance,
-    private readonly settings: DifyHttpSettings,
-  ) {}
+  private readonly agents: Agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: Infinity }),
+    https: new https.Agent({ keepAlive: true, maxSockets: Infinity }),
+  };
+
+  constructor(private readonly settings: DifyHttpSettings) {}
+
+  /** Closes idle keep-alive sockets (shutdown). */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
 
   async openStream(
     agent: AgentConfig,
@@ -116,28 +142,23 @@ export class DifyHttp {
   private async openOnce(agent: AgentConfig, path: string, body: object, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
     const idle = new IdleWatch(this.settings.idleTimeoutMs);
     const combined = AbortSignal.any([signal, idle.signal]);
-    let response: AxiosResponse<IncomingMessage>;
+    let response: IncomingMessage;
     try {
-      response = await this.http.post<IncomingMessage>(`${agent.baseUrl}${path}`, body, {
-        responseType: 'stream',
-        signal: combined,
-        headers: { Authorization: `Bearer ${agent.apiKey}`, 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-        validateStatus: () => true,
-        maxRedirects: 0,
-        timeout: 0,
-      });
+      const headers = { Authorization: `Bearer ${agent.apiKey}`, 'Content-Type': 'application/json', Accept: 'text/event-stream', 'User-Agent': 'wecom-dify-gateway' };
+      response = await post(new URL(`${agent.baseUrl}${path}`), JSON.stringify(body), headers, combined, this.agents);
     } catch (err) {
       idle.stop();
       throw toDifyError(err, idle, signal, false);
     }
+    const status = response.statusCode ?? 0;
     const contentType = String(response.headers['content-type'] ?? '');
-    if (response.status !== 200 || !contentType.includes('text/event-stream')) {
-      const text = await readLimited(response.data, 64 * 1024);
+    if (status !== 200 || !contentType.includes('text/event-stream')) {
+      const text = await readLimited(response, 64 * 1024);
       idle.stop();
-      const failure = response.status === 200 ? { kind: 'http' as const, status: 200, code: 'unexpected_response', message: '' } : parseErrorBody(response.status, contentType, text);
+      const failure = status === 200 ? { kind: 'http' as const, status: 200, code: 'unexpected_response', message: '' } : parseErrorBody(status, contentType, text);
       throw new DifyError(failure);
     }
-    return this.guard(response.data, idle, signal, combined);
+    return this.guard(response, idle, signal, combined);
   }
 
   private async *guard(stream: IncomingMessage, idle: IdleWatch, signal: AbortSignal, combined: AbortSignal): AsyncGenerator<Buffer> {

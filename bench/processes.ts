@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BENCH_BOT } from './load/requests';
+
+/** A process the bench started; killed when the bench ends, whatever happens. */
+export interface Child {
+  readonly port: number;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+const DIST = path.join(__dirname, '..');
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+function launch(script: string, env: Record<string, string>, cwd: string): ChildProcess {
+  const child = spawn(process.execPath, [path.join(DIST, script)], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${path.basename(script)}] ${chunk.toString('utf8')}`));
+  return child;
+}
+
+function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        cleanup?.();
+        resolve();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', done);
+      child.kill('SIGKILL');
+    });
+}
+
+/** Bench servers print `LISTENING <port>` when ready. */
+export function startListening(script: string, env: Record<string, string>): Promise<Child> {
+  const child = launch(script, { PORT: '0', ...env }, tmpdir());
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /LISTENING (\d+)/.exec(out);
+      if (match !== null && child.pid !== undefined) resolve({ port: Number(match[1]), pid: child.pid, stop: stopper(child) });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${String(code)} before listening`)));
+  });
+}
+
+/** The real gateway, built in dist/, on the embedded store (a fresh data dir) or DATABASE_URL. */
+export async function startGateway(difyBaseUrl: string, extraEnv: Record<string, string> = {}): Promise<Child> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gateway-bench-'));
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    WECOM_TOKEN: BENCH_BOT.token,
+    WECOM_ENCODING_AES_KEY: BENCH_BOT.encodingAesKey,
+    DIFY_API_BASE_URL: difyBaseUrl,
+    DIFY_API_KEY: 'app-bench',
+    DIFY_APP_MODE: 'chat',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ...(process.env['DATABASE_URL'] !== undefined ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}),
+    ...extraEnv,
+  };
+  const child = launch('app/index.js', env, dataDir);
+  child.stdout?.resume();
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('the gateway exited during start-up');
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok && child.pid !== undefined) {
+        return { port, pid: child.pid, stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })) };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the gateway did not become healthy within 30 s');
+}
