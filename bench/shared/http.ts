@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { readRawBody } from '../../app/routes/rawBody';
 
 /**
  * Small helpers shared by the bench's standalone servers. Every bench process is started by the
@@ -35,50 +36,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export class BodyError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-    this.name = 'BodyError';
-  }
-}
-
 /**
- * Reads a request body as UTF-8 with a byte limit, the same way the gateway's readRawBody does
- * (Content-Length checked first, then the bytes received), so the bare servers pay the same cost.
+ * Reads a request body exactly as the gateway does (its own readRawBody), so the bare servers pay the
+ * same cost; its GatewayError carries the status (413 over the limit).
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyError(413, `body over ${limit} bytes`));
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        reject(new BodyError(413, `body over ${limit} bytes`));
-        return;
-      }
-      parts.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(Buffer.concat(parts, size).toString('utf8'));
-    };
-    const onError = (): void => {
-      cleanup();
-      reject(new BodyError(400, 'request body could not be read'));
-    };
-    function cleanup(): void {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    }
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
+  return readRawBody(req, limit);
 }
+
+export { GatewayError as BodyError } from '../../app/errors';
 
 /** Bench processes are killed by the runner; exit at once so no half-closed state lingers. */
 export function exitOnSignals(): void {
