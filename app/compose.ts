@@ -2,7 +2,9 @@ import axios from 'axios';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorFields } from './logger';
+import { Admission } from './services/admission';
 import { CallbackService } from './services/callbackService';
+import { EventReplies } from './services/eventReplies';
 import { AppModes } from './services/dify/appModes';
 import { DifyFiles } from './services/dify/difyFiles';
 import { DifyHttp } from './services/dify/difyHttp';
@@ -53,8 +55,10 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const dify = { http: difyHttp, axios: http, modes, logger };
   const media = new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger });
   const conversations = new SqlConversationStore(db);
+  const admission = new Admission(config, now);
+  const events = new EventReplies({ config, messages, http, logger });
   const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now });
-  const callbacks = new CallbackService({ config, streams, messages, turns, responseUrl: new ResponseUrlClient(http, logger), logger, now });
+  const callbacks = new CallbackService({ config, streams, messages, conversations, admission, events, turns, responseUrl: new ResponseUrlClient(http, logger), logger, now });
   const retention = startRetention(db, config, logger);
   return {
     callbacks,

@@ -1,6 +1,7 @@
 import { type AgentsConfig, DEFAULT_AGENT_ID, readAgents } from './configAgents';
 import { type BotsConfig, readBots } from './configBots';
 import { type Env, Problems, readBool, readEnum, readInt, readString } from './configReaders';
+import { type ConversationControls, readControls } from './configAccess';
 import { type MediaConfig, readMedia } from './configMedia';
 import { type StoreConfig, readStore } from './configStore';
 import { type Texts, loadTexts } from './texts';
@@ -39,6 +40,7 @@ export interface Config {
   readonly media: MediaConfig;
   readonly store: StoreConfig;
   readonly conversation: { readonly groupScope: GroupScope };
+  readonly controls: ConversationControls;
   readonly texts: Texts;
   readonly logLevel: LogLevel;
 }
@@ -106,6 +108,7 @@ export function loadConfig(env: Env): LoadedConfig {
     media: readMedia(env, problems),
     store: readStore(env, problems),
     conversation: { groupScope: readEnum(env, 'WECOM_GROUP_CONVERSATION_SCOPE', ['group', 'member'] as const, 'group', problems) },
+    controls: readControls(env, problems),
     texts: loadTexts(env),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
   };

@@ -1,3 +1,4 @@
+import { type AccessRules, accessFromEnv, accessFromJson } from './configAccess';
 import { type Env, Problems, hideSecret, normalizeBaseUrl, readJsonObject, readString } from './configReaders';
 
 /** Dify app modes (dify-api.md §1.2); `mode` decides the endpoint and how the stream is read. */
@@ -24,6 +25,7 @@ export interface AgentConfig {
   readonly fileVariable: string | undefined;
   /** Prefix of relative `/files/...` URLs in answers (dify-api.md §4.7): DIFY_FILES_BASE_URL, else baseUrl without `/v1`. */
   readonly filesBaseUrl: string;
+  readonly access: AccessRules;
 }
 
 export interface AgentsConfig {
@@ -41,13 +43,14 @@ interface AgentFields {
   outputKey?: unknown;
   fileVariable?: unknown;
   filesBaseUrl?: unknown;
+  access?: unknown;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function readAgent(id: string, label: string, fields: AgentFields, problems: Problems): AgentConfig | undefined {
+function readAgent(id: string, label: string, fields: AgentFields, problems: Problems, envAccess?: AccessRules): AgentConfig | undefined {
   const before = problems.list.length;
   const baseUrl = typeof fields.baseUrl === 'string' ? normalizeBaseUrl(fields.baseUrl, `${label} baseUrl`, problems) : undefined;
   if (typeof fields.baseUrl !== 'string') problems.add(`${label}: baseUrl is required`);
@@ -72,6 +75,7 @@ function readAgent(id: string, label: string, fields: AgentFields, problems: Pro
     outputKey: fields.outputKey as string | undefined,
     fileVariable: fields.fileVariable as string | undefined,
     filesBaseUrl: filesBase ?? baseUrl.replace(/\/v1$/, ''),
+    access: envAccess ?? accessFromJson(fields.access, label, problems),
   };
   hideSecret(agent, 'apiKey', (fields.apiKey as string).trim());
   return Object.freeze(agent) as unknown as AgentConfig;
@@ -87,7 +91,7 @@ function readDefaultAgent(env: Env, problems: Problems): AgentConfig | undefined
     mode: readString(env, 'DIFY_APP_MODE'),
     filesBaseUrl: readString(env, 'DIFY_FILES_BASE_URL'),
   };
-  return readAgent(DEFAULT_AGENT_ID, 'DIFY_API_BASE_URL/DIFY_API_KEY', fields, problems);
+  return readAgent(DEFAULT_AGENT_ID, 'DIFY_API_BASE_URL/DIFY_API_KEY', fields, problems, accessFromEnv(env));
 }
 
 function readMapping(env: Env, problems: Problems): Map<string, string> {

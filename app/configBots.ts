@@ -15,6 +15,8 @@ export interface BotConfig {
   readonly receiveId: string;
   /** Names users type after `@` in groups; stripped from the question (§5.2). */
   readonly mentionNames: readonly string[];
+  /** Answer to enter_chat (§6.1); undefined = no welcome (an empty reply). */
+  readonly welcome: string | undefined;
 }
 
 export interface BotsConfig {
@@ -24,8 +26,8 @@ export interface BotsConfig {
   readonly fallback: BotConfig | undefined;
 }
 
-function makeBot(key: string, token: string, encodingAesKey: string, receiveId: string, mentionNames: string[]): BotConfig {
-  const bot = { key, receiveId, mentionNames: Object.freeze([...mentionNames]) };
+function makeBot(key: string, token: string, encodingAesKey: string, receiveId: string, mentionNames: string[], welcome: string | undefined): BotConfig {
+  const bot = { key, receiveId, mentionNames: Object.freeze([...mentionNames]), welcome };
   hideSecret(bot, 'token', token);
   hideSecret(bot, 'aesKey', decodeEncodingAesKey(encodingAesKey));
   return Object.freeze(bot) as unknown as BotConfig;
@@ -50,7 +52,7 @@ function readDefaultBot(env: Env, problems: Problems): BotConfig | undefined {
   const key = readString(env, 'WECOM_ENCODING_AES_KEY');
   if (token === undefined && key === undefined) return undefined;
   if (!checkCredentials('WECOM_TOKEN/WECOM_ENCODING_AES_KEY', token, key, problems)) return undefined;
-  return makeBot('*', token as string, key, readString(env, 'WECOM_RECEIVE_ID') ?? '', readList(env, 'WECOM_BOT_NAME'));
+  return makeBot('*', token as string, key, readString(env, 'WECOM_RECEIVE_ID') ?? '', readList(env, 'WECOM_BOT_NAME'), readString(env, 'WECOM_WELCOME_TEXT'));
 }
 
 function readMentionNames(value: unknown): string[] {
@@ -72,7 +74,8 @@ function readListedBot(key: string, entry: unknown, problems: Problems): BotConf
   const e = entry as Record<string, unknown>;
   if (!checkCredentials(label, e['token'], e['encodingAesKey'], problems)) return undefined;
   const receiveId = typeof e['receiveId'] === 'string' ? e['receiveId'] : '';
-  return makeBot(key, e['token'] as string, e['encodingAesKey'] as string, receiveId, readMentionNames(e['botName']));
+  const welcome = typeof e['welcome'] === 'string' && e['welcome'].trim() !== '' ? e['welcome'] : undefined;
+  return makeBot(key, e['token'] as string, e['encodingAesKey'] as string, receiveId, readMentionNames(e['botName']), welcome);
 }
 
 export function readBots(env: Env, problems: Problems): BotsConfig {

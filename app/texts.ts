@@ -29,6 +29,14 @@ export const DEFAULT_TEXTS = {
   SERVICE_RESTARTING: '（服务正在重启，回答中断，请稍后重新发送。）',
   /** The instance running the answer stopped (crash, kill); another instance finishes the stream. */
   OWNER_LOST: '（处理这条消息的服务中断了，请重新发送。）',
+  /** The agent's access rules do not include this user or chat. */
+  ACCESS_DENIED: '抱歉，你暂时没有使用这个智能体的权限，如需开通请联系管理员。',
+  /** The user sent more messages per minute than USER_MESSAGES_PER_MINUTE allows. */
+  RATE_LIMITED: '消息有点多，请稍等一分钟再发。',
+  /** The user already has USER_CONCURRENT_TURNS answers being generated. */
+  TOO_MANY_RUNNING: '前面的问题还在回答中，请等回答完成后再提问。',
+  /** Confirms a new-conversation command ("/new", "新对话"). */
+  NEW_CONVERSATION_STARTED: '好的，已开始新的对话，之前的上下文不再保留。',
   /** A poll for a stream we no longer know (expired or restarted). */
   STREAM_EXPIRED: '该消息已过期，请重新发送。',
   /** Appended when the final answer does not fit WeCom's 20480-byte limit. */

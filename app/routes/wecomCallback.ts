@@ -8,7 +8,7 @@ import { GatewayError } from '../errors';
 import type { CallbackReply, CallbackService } from '../services/callbackService';
 import { EnvelopeError, parseEnvelope, sealReply } from '../services/wecom/envelope';
 import { InboundParseError, parseInbound } from '../services/wecom/inbound';
-import { streamReplyJson } from '../services/wecom/reply';
+import { streamReplyJson, textReplyJson } from '../services/wecom/reply';
 import { readRawBody } from './rawBody';
 import { sendGatewayError } from './errorHandler';
 
@@ -91,7 +91,8 @@ function writeReply(res: ServerResponse, bot: BotConfig, query: SignedQuery, rep
     res.writeHead(200, { 'Content-Length': '0' }).end();
     return;
   }
-  const body = JSON.stringify(sealReply(bot, streamReplyJson(reply.frame), query.timestamp, query.nonce));
+  const plaintext = reply.kind === 'text' ? textReplyJson(reply.content) : streamReplyJson(reply.frame);
+  const body = JSON.stringify(sealReply(bot, plaintext, query.timestamp, query.nonce));
   // The official demo answers the JSON envelope as text/plain (§4.2).
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
@@ -120,7 +121,8 @@ async function receiveCallback(deps: CallbackRouteDeps, target: CallbackTarget, 
   const reply = await deps.callbacks.handle(bot, inbound);
   writeReply(res, bot, query, reply);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const fields = { bot: bot.key, msgtype: inbound.msgtype, msgid: 'msgid' in inbound ? inbound.msgid : undefined, stream: reply.kind === 'stream' ? reply.frame.id : undefined, finish: reply.kind === 'stream' ? reply.frame.finish : undefined, ms };
+  const stream = reply.kind === 'stream' ? reply.frame : undefined;
+  const fields = { bot: bot.key, msgtype: inbound.msgtype, msgid: 'msgid' in inbound ? inbound.msgid : undefined, stream: stream?.id, finish: stream?.finish, ms };
   // Polls arrive about once a second per open stream; they are logged at debug to keep info readable.
   if (inbound.msgtype === 'stream') deps.logger.debug(fields, 'poll answered');
   else deps.logger.info(fields, 'callback answered');

@@ -4,10 +4,12 @@ import type { StreamMeta, StreamRecord, StreamStore } from '../cache/streamStore
 import { GatewayError } from '../errors';
 import { errorFields } from '../logger';
 import type { MessageLog } from '../store/messageLog';
-import type { AgentConfig, BotConfig, Config } from '../config';
+import type { BotConfig, Config } from '../config';
+import type { ConversationStore } from '../cache/conversationStore';
+import type { Admission } from './admission';
+import type { EventReplies } from './eventReplies';
+import { type AgentRoute, type AskQuery, type MessagePlan, planMessage } from './messagePlan';
 import type { TurnChannel } from './answerStream';
-import { routeToAgent } from './agentRouting';
-import { type TurnQuery, buildTurnQuery } from './query';
 import type { TurnRunner, TurnTask } from './turn';
 import { type StreamRefresh, type UserMessage, type WecomInbound, isUserMessage } from './wecom/inbound';
 import type { StreamFrame } from './wecom/reply';
@@ -15,12 +17,15 @@ import type { ResponseUrlClient } from './wecom/responseUrlClient';
 import { WECOM_CONTENT_MAX_BYTES, truncateUtf8 } from './wecom/utf8';
 
 /** What the route sends back, before encryption (wecom-aibot-protocol.md §4.2, §6). */
-export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'stream'; readonly frame: StreamFrame };
+export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'text'; readonly content: string } | { readonly kind: 'stream'; readonly frame: StreamFrame };
 
 export interface CallbackDeps {
   readonly config: Config;
   readonly streams: StreamStore;
   readonly messages: MessageLog;
+  readonly conversations: ConversationStore;
+  readonly admission: Admission;
+  readonly events: EventReplies;
   readonly turns: TurnRunner;
   readonly responseUrl: ResponseUrlClient;
   readonly logger: Logger;
@@ -29,10 +34,7 @@ export interface CallbackDeps {
 
 const EMPTY: CallbackReply = { kind: 'empty' };
 
-type TurnPlan =
-  | { readonly kind: 'notice'; readonly text: string; readonly cause: string }
-  | { readonly kind: 'run'; readonly query: AskQuery; readonly route: { readonly agentId: string; readonly agent: AgentConfig } };
-type AskQuery = Extract<TurnQuery, { kind: 'ask' }>;
+
 
 /** Stream ids are ours to choose (§6.2); 96 random bits, URL-safe. */
 function newStreamId(): string {
@@ -67,8 +69,8 @@ export class CallbackService {
       case 'stream':
         return this.answerPoll(bot, inbound);
       case 'event':
+        return this.deps.events.handle(bot, inbound);
       case 'unsupported':
-        // Events get their handlers in a later issue; an empty reply is always allowed (§6).
         return EMPTY;
       default: {
         const exhaustive: never = inbound;
@@ -104,8 +106,8 @@ export class CallbackService {
   private async acceptMessage(bot: BotConfig, message: UserMessage): Promise<CallbackReply> {
     const { config, streams } = this.deps;
     const meta = this.metaOf(bot, message, newStreamId());
-    const plan = this.plan(bot, message);
-    const initial = plan.kind === 'notice' ? { content: plan.text, finish: true } : { content: config.texts.THINKING, finish: false };
+    const plan = planMessage(config, this.deps.admission, bot, message);
+    const initial = plan.kind === 'run' ? { content: config.texts.THINKING, finish: false } : { content: plan.text, finish: true };
     const claim = await streams.claim(`${message.aibotid}:${message.msgid}`, meta, initial);
     if (!claim.won) {
       // A retry of a message we already accepted: the same stream, no second Dify run (§15.7).
@@ -113,25 +115,18 @@ export class CallbackService {
       return { kind: 'stream', frame: record === undefined ? { id: claim.streamId, finish: true, content: config.texts.STREAM_EXPIRED } : frameOf(claim.streamId, record) };
     }
     this.logReceived(meta, message.msgtype, plan);
-    if (plan.kind === 'notice') {
-      this.deps.logger.info({ stream: meta.id, msgid: message.msgid, msgtype: message.msgtype, outcome: 'notice' }, 'message answered with a notice');
-    } else {
+    if (plan.kind === 'run') {
       this.startTurn(meta, plan.query, plan.route, bot.aesKey);
+      // The answer's feedback id is its stream id; only the first reply carries it (§6.2).
+      return { kind: 'stream', frame: { id: meta.id, ...initial, feedbackId: meta.id } };
     }
+    if (plan.kind === 'new_conversation') await this.deps.conversations.delete(plan.conversationKey);
+    this.deps.logger.info({ stream: meta.id, msgid: message.msgid, msgtype: message.msgtype, outcome: plan.kind === 'notice' ? plan.cause : plan.kind }, 'message answered at once');
     return { kind: 'stream', frame: { id: meta.id, ...initial } };
   }
 
-  /** Messages that need no agent run get their answer in the first reply. */
-  private plan(bot: BotConfig, message: UserMessage): TurnPlan {
-    const { texts, agents } = this.deps.config;
-    const query = buildTurnQuery(message, bot.mentionNames);
-    if (query.kind === 'empty') return { kind: 'notice', text: texts.EMPTY_QUESTION, cause: 'empty_question' };
-    const route = routeToAgent(agents, message.aibotid);
-    if (route.agent === undefined) return { kind: 'notice', text: texts.AGENT_NOT_CONFIGURED, cause: 'agent_not_configured' };
-    return { kind: 'run', query, route: { agentId: route.agentId, agent: route.agent } };
-  }
-
-  private startTurn(meta: StreamMeta, query: AskQuery, route: { agentId: string; agent: AgentConfig }, mediaKey: Buffer): void {
+  private startTurn(meta: StreamMeta, query: AskQuery, route: AgentRoute, mediaKey: Buffer): void {
+    const leave = this.deps.admission.enter({ aibotid: meta.aibotid, userid: meta.userid, chattype: meta.chattype, chatid: meta.chatid });
     const task: TurnTask = {
       streamId: meta.id,
       msgid: meta.msgid,
@@ -144,11 +139,11 @@ export class CallbackService {
       channel: this.channelFor(meta),
     };
     // After the reply is written: the first answer never waits for Dify (wecom-aibot-protocol.md §15.6).
-    setImmediate(() => this.deps.turns.start(task));
+    setImmediate(() => this.deps.turns.start(task, leave));
   }
 
   /** The message log must never fail or slow the reply: written in the background. */
-  private logReceived(meta: StreamMeta, msgtype: string, plan: TurnPlan): void {
+  private logReceived(meta: StreamMeta, msgtype: string, plan: MessagePlan): void {
     const entry = {
       streamId: meta.id,
       msgid: meta.msgid,
@@ -158,10 +153,10 @@ export class CallbackService {
       chatid: meta.chatid,
       chattype: meta.chattype,
       msgtype,
-      agentId: plan.kind === 'run' ? plan.route.agentId : undefined,
+      agentId: plan.kind === 'run' ? plan.route.agentId : plan.agentId,
       receivedAt: meta.receivedAt,
       status: plan.kind === 'run' ? ('running' as const) : ('notice' as const),
-      cause: plan.kind === 'notice' ? plan.cause : undefined,
+      cause: plan.kind === 'notice' ? plan.cause : plan.kind === 'new_conversation' ? 'new_conversation' : undefined,
     };
     this.deps.messages.received(entry).catch((err: unknown) => this.deps.logger.error({ err: errorFields(err), stream: meta.id }, 'message log write failed'));
   }

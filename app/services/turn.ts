@@ -54,6 +54,7 @@ interface TurnWork {
   readonly media: PreparedMedia;
   readonly query: string;
   readonly firstTokenMs: number | undefined;
+  readonly difyUser: string;
 }
 
 /**
@@ -67,9 +68,12 @@ export class TurnRunner {
 
   constructor(private readonly deps: TurnDeps) {}
 
-  /** Runs the turn in the background and keeps track of it for a graceful shutdown. */
-  start(task: TurnTask): void {
-    const running: Promise<void> = this.run(task).finally(() => this.active.delete(running));
+  /** Runs the turn in the background and keeps track of it for a graceful shutdown; `onDone` when it ends. */
+  start(task: TurnTask, onDone: () => void = () => undefined): void {
+    const running: Promise<void> = this.run(task).finally(() => {
+      this.active.delete(running);
+      onDone();
+    });
     this.active.add(running);
   }
 
@@ -126,7 +130,8 @@ export class TurnRunner {
     const delivery = await stream.finish({ answer: text, thinking: work?.result.builder.thinking ?? '' }, notice, delivered.images);
     const facts = { status: outcome.outcome, cause: outcome.cause, delivery, durationMs: now() - task.receivedAt, firstTokenMs: work?.firstTokenMs, answerBytes: utf8Length(text), images: delivered.images.length };
     log[outcome.outcome === 'answered' ? 'info' : 'warn']({ ...facts, mode: work?.result.mode, imagesFailed: delivered.failed }, 'turn finished');
-    await this.deps.messages.finished(task.streamId, { ...facts, query: work?.query, answer: text }).catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
+    const dify = { difyMessageId: work?.result.builder.ids.messageId, difyUser: work?.difyUser };
+    await this.deps.messages.finished(task.streamId, { ...facts, ...dify, query: work?.query, answer: text }).catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
   }
 
   /** Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs. */
@@ -143,7 +148,7 @@ export class TurnRunner {
         const query = composeQuery(task.query, prepared.outcomes, config.texts);
         const firstToken = { ms: undefined as number | undefined };
         const result = await this.runDify(task, scope, query, prepared, { stream, images, firstToken }, signal);
-        return { result, media: prepared, query, firstTokenMs: firstToken.ms };
+        return { result, media: prepared, query, firstTokenMs: firstToken.ms, difyUser: scope.difyUser };
       } finally {
         clearTimeout(deadlineTimer);
       }

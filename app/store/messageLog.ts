@@ -29,6 +29,16 @@ export interface FinishedMessage {
   readonly delivery: string;
   readonly firstTokenMs: number | undefined;
   readonly durationMs: number;
+  /** Dify's id of the answer and the `user` it was given to: what feedback needs. */
+  readonly difyMessageId: string | undefined;
+  readonly difyUser: string | undefined;
+}
+
+/** What forwarding a WeCom feedback to Dify needs about the answer it rates. */
+export interface RatedAnswer {
+  readonly agentId: string;
+  readonly difyMessageId: string;
+  readonly difyUser: string;
 }
 
 export interface MessageLog {
@@ -36,17 +46,22 @@ export interface MessageLog {
   finished(streamId: string, outcome: FinishedMessage): Promise<void>;
   /** Writes what is queued (shutdown, tests). */
   flush(): Promise<void>;
+  /** The answer a feedback id (our stream id) refers to, once its turn has finished. */
+  ratedAnswer(streamId: string): Promise<RatedAnswer | undefined>;
 }
 
 const RECEIVED_CASTS = ['::text', '', '', '', '', '', '', '', '', '::double precision', '', ''];
-const FINISHED_CASTS = ['::text', '::text', '::text', '::text', '::text', '::integer', '::integer', '::text', '::integer', '::integer'];
+const FINISHED_CASTS = ['::text', '::text', '::text', '::text', '::text', '::integer', '::integer', '::text', '::integer', '::integer', '::text', '::text'];
 
 /** The `messages` table: one row per accepted message, completed when its turn ends; written in batches. */
 export class SqlMessageLog implements MessageLog {
   private readonly receivedRows: BatchWriter<ReceivedMessage>;
   private readonly finishedRows: BatchWriter<[string, FinishedMessage]>;
 
-  constructor(db: Queryable, onError: (err: unknown) => void) {
+  constructor(
+    private readonly db: Queryable,
+    onError: (err: unknown) => void,
+  ) {
     this.receivedRows = new BatchWriter((rows) => insertReceived(db, rows), onError);
     this.finishedRows = new BatchWriter((rows) => updateFinished(db, rows), onError);
   }
@@ -65,6 +80,16 @@ export class SqlMessageLog implements MessageLog {
     await this.receivedRows.flush();
     await this.finishedRows.flush();
   }
+
+  async ratedAnswer(streamId: string): Promise<RatedAnswer | undefined> {
+    const { rows } = await this.db.query<{ agent_id: string | null; dify_message_id: string | null; dify_user: string | null }>(
+      'SELECT agent_id, dify_message_id, dify_user FROM messages WHERE stream_id = $1',
+      [streamId],
+    );
+    const row = rows[0];
+    if (row?.agent_id == null || row.dify_message_id == null || row.dify_user == null) return undefined;
+    return { agentId: row.agent_id, difyMessageId: row.dify_message_id, difyUser: row.dify_user };
+  }
 }
 
 async function insertReceived(db: Queryable, rows: ReceivedMessage[]): Promise<void> {
@@ -80,12 +105,13 @@ async function insertReceived(db: Queryable, rows: ReceivedMessage[]): Promise<v
 }
 
 async function updateFinished(db: Queryable, rows: Array<[string, FinishedMessage]>): Promise<void> {
-  const params = rows.flatMap(([id, f]) => [id, f.status, f.cause ?? null, f.query ?? null, f.answer, f.answerBytes, f.images, f.delivery, f.firstTokenMs ?? null, f.durationMs]);
+  const params = rows.flatMap(([id, f]) => [id, f.status, f.cause ?? null, f.query ?? null, f.answer, f.answerBytes, f.images, f.delivery, f.firstTokenMs ?? null, f.durationMs, f.difyMessageId ?? null, f.difyUser ?? null]);
   await db.query(
     `UPDATE messages AS m SET status = v.status, cause = v.cause, query = v.query, answer = v.answer, answer_bytes = v.answer_bytes,
-            images = v.images, delivery = v.delivery, first_token_ms = v.first_token_ms, duration_ms = v.duration_ms, finished_at = now()
+            images = v.images, delivery = v.delivery, first_token_ms = v.first_token_ms, duration_ms = v.duration_ms, finished_at = now(),
+            dify_message_id = v.dify_message_id, dify_user = v.dify_user
        FROM (VALUES ${valuesList(rows.length, FINISHED_CASTS)})
-         AS v (stream_id, status, cause, query, answer, answer_bytes, images, delivery, first_token_ms, duration_ms)
+         AS v (stream_id, status, cause, query, answer, answer_bytes, images, delivery, first_token_ms, duration_ms, dify_message_id, dify_user)
       WHERE m.stream_id = v.stream_id`,
     params,
   );

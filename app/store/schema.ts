@@ -79,4 +79,14 @@ CREATE INDEX conversations_updated_at ON conversations (updated_at);
 CREATE INDEX msgid_claims_created_at ON msgid_claims (created_at);
 `,
   },
+  {
+    version: 2,
+    name: 'message log: Dify message id and user, for feedback',
+    sql: `
+-- feedback_event (wecom-aibot-protocol.md §5.10) is forwarded to Dify's POST /messages/{id}/feedbacks
+-- with the same user that received the answer (dify-api.md §6.7).
+ALTER TABLE messages ADD COLUMN dify_message_id text;
+ALTER TABLE messages ADD COLUMN dify_user text;
+`,
+  },
 ];

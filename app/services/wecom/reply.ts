@@ -28,3 +28,8 @@ export function streamReplyJson(frame: StreamFrame): string {
 export function markdownMessageJson(content: string): string {
   return JSON.stringify({ msgtype: 'markdown', markdown: { content } });
 }
+
+/** The welcome answer to enter_chat (§6.1): text is allowed only there. */
+export function textReplyJson(content: string): string {
+  return JSON.stringify({ msgtype: 'text', text: { content } });
+}

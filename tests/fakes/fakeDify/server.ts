@@ -20,7 +20,8 @@ type Route =
   | { kind: 'parameters' }
   | { kind: 'upload' }
   | { kind: 'run'; route: RunRoute }
-  | { kind: 'stop'; route: RunRoute; taskId: string };
+  | { kind: 'stop'; route: RunRoute; taskId: string }
+  | { kind: 'feedback'; messageId: string };
 
 const RUN_PATHS: Record<string, RunRoute> = {
   '/chat-messages': 'chat',
@@ -33,6 +34,8 @@ function matchRoute(method: string, path: string): Route | undefined {
   if (method === 'GET' && path === '/parameters') return { kind: 'parameters' };
   if (method !== 'POST') return undefined;
   if (path === '/files/upload') return { kind: 'upload' };
+  const feedback = /^\/messages\/([^/]+)\/feedbacks$/.exec(path);
+  if (feedback?.[1]) return { kind: 'feedback', messageId: decodeURIComponent(feedback[1]) };
   const run = RUN_PATHS[path];
   if (run) return { kind: 'run', route: run };
   const stop = /^\/(chat-messages|completion-messages|workflows\/tasks)\/([^/]+)\/stop$/.exec(path);
@@ -66,7 +69,16 @@ async function dispatch(deps: RunDeps, route: Route, app: FakeDifyApp, req: Inco
   const body = parseJsonBody(req.headers['content-type'], raw);
   if (isDifyError(body)) return sendDifyError(res, body);
   if (route.kind === 'stop') return handleStop(deps.state, route.route, route.taskId, app, body, res);
+  if (route.kind === 'feedback') return handleFeedback(body, res);
   return handleRun(deps, route.route, app, body, res);
+}
+
+/** dify-api.md §6.7: rating like | dislike | null, and the same `user` that received the message. */
+function handleFeedback(body: unknown, res: ServerResponse): void {
+  const { rating, user } = (body ?? {}) as { rating?: unknown; user?: unknown };
+  if (typeof user !== 'string' || user === '') return sendDifyError(res, difyError(400, 'invalid_param', 'Arg user must be provided.'));
+  if (rating !== 'like' && rating !== 'dislike' && rating !== null) return sendDifyError(res, difyError(400, 'invalid_param', 'rating must be like, dislike or null'));
+  res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"result":"success"}');
 }
 
 async function handle(deps: RunDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -33,6 +33,8 @@ function finished(overrides: Partial<FinishedMessage> = {}): FinishedMessage {
     delivery: 'stream',
     firstTokenMs: 850,
     durationMs: 4200,
+    difyMessageId: 'dify-msg-1',
+    difyUser: 'wecom:aib:zhangsan',
     ...overrides,
   };
 }
@@ -58,6 +60,7 @@ function logOf(db: Database): MessageLog {
       await log.flush();
     },
     flush: () => log.flush(),
+    ratedAnswer: (id) => log.ratedAnswer(id),
   };
 }
 
@@ -148,5 +151,20 @@ forEachDatabase('SqlMessageLog', (getDb) => {
     const log = logOf(getDb());
     await expect(log.finished('never-received', finished())).resolves.toBeUndefined();
     expect(await row('never-received')).toBeUndefined();
+  });
+});
+
+forEachDatabase('SqlMessageLog.ratedAnswer (feedback)', (getDb) => {
+  beforeAll(async () => {
+    await migrate(getDb(), MIGRATIONS);
+  });
+
+  it('finds the Dify message and user of a finished turn, and nothing for unknown or unfinished ones', async () => {
+    const log = logOf(getDb());
+    await log.received(received({ streamId: 'rated-1', agentId: 'agent-1' }));
+    expect(await log.ratedAnswer('rated-1')).toBeUndefined();
+    await log.finished('rated-1', finished({ difyMessageId: 'm-42', difyUser: 'wecom:aib:lisi' }));
+    expect(await log.ratedAnswer('rated-1')).toEqual({ agentId: 'agent-1', difyMessageId: 'm-42', difyUser: 'wecom:aib:lisi' });
+    expect(await log.ratedAnswer('nope')).toBeUndefined();
   });
 });

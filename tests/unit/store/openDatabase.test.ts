@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../../app/store/schema';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,7 @@ describe('openDatabase, embedded', () => {
     }
     const again = await openDatabase({ ...target, databaseUrl: '  ', onError: noError });
     try {
-      expect((await again.query('SELECT version FROM schema_migrations')).rows).toEqual([{ version: 1 }]);
+      expect((await again.query('SELECT version FROM schema_migrations')).rows).toEqual(MIGRATIONS.map(({ version }) => ({ version })));
       expect((await again.query('SELECT conversation_id FROM conversations')).rows).toEqual([{ conversation_id: 'c' }]);
     } finally {
       await again.close();
@@ -50,7 +51,7 @@ forPostgres('openDatabase', (_getDb, target) => {
     const db = await openDatabase({ databaseUrl: target.connectionString(), usePgEnv: false, dataDir: '/nonexistent', onError: noError });
     try {
       expect(db.kind).toBe('postgres');
-      expect((await db.query('SELECT version FROM schema_migrations')).rows).toEqual([{ version: 1 }]);
+      expect((await db.query('SELECT version FROM schema_migrations')).rows).toEqual(MIGRATIONS.map(({ version }) => ({ version })));
     } finally {
       await db.close();
     }

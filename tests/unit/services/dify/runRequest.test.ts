@@ -1,4 +1,5 @@
 import type { AgentConfig, AgentMode } from '../../../../app/config';
+import { OPEN_ACCESS } from '../../../../app/configAccess';
 import { buildRunRequest, hasConversations, stopPath } from '../../../../app/services/dify/runRequest';
 
 const agent: AgentConfig = {
@@ -11,6 +12,7 @@ const agent: AgentConfig = {
   outputKey: undefined,
   fileVariable: undefined,
   filesBaseUrl: 'https://dify.example',
+  access: OPEN_ACCESS,
 };
 const input = { query: '报销流程是什么？', user: 'wecom:aib:zhangsan', conversationId: undefined };
 const CHAT_FAMILY: AgentMode[] = ['chat', 'agent-chat', 'advanced-chat', 'agent'];

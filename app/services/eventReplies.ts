@@ -1,0 +1,89 @@
+import type { AxiosInstance } from 'axios';
+import type { Logger } from 'pino';
+import type { BotConfig, Config } from '../config';
+import { errorFields } from '../logger';
+import type { MessageLog, RatedAnswer } from '../store/messageLog';
+import { type DifyRating, postFeedback } from './dify/difyFeedback';
+import { DifyError, describeFailure } from './dify/difyErrors';
+import type { FeedbackEvent, WecomEvent } from './wecom/inbound';
+
+/** A reply to an event (wecom-aibot-protocol.md §6): empty, or the welcome text of enter_chat (§6.1). */
+export type EventReply = { readonly kind: 'empty' } | { readonly kind: 'text'; readonly content: string };
+
+const EMPTY: EventReply = { kind: 'empty' };
+
+/** WeCom's inaccurate-answer reasons (§5.10), as the rater would read them. */
+const REASONS: Record<number, string> = { 1: '答非所问', 2: '回答不完整', 3: '内容有误', 4: '数据分析有误' };
+
+function ratingOf(type: 1 | 2 | 3): DifyRating {
+  return type === 1 ? 'like' : type === 2 ? 'dislike' : null;
+}
+
+function contentOf(feedback: FeedbackEvent['feedback_event']): string | undefined {
+  if (feedback.type !== 2) return undefined;
+  const reasons = (feedback.inaccurate_reason_list ?? []).map((r) => REASONS[r] ?? `原因${r}`);
+  const parts = [reasons.join('、'), feedback.content?.trim() ?? ''].filter((p) => p !== '');
+  return parts.length === 0 ? undefined : parts.join('：');
+}
+
+/**
+ * Events: enter_chat gets the bot's welcome within WeCom's limit (or an empty reply); feedback_event
+ * gets the empty reply it must get (§15.17) and is forwarded to Dify in the background; other events
+ * (template_card_event without a handler, unknown) get an empty reply.
+ */
+export class EventReplies {
+  constructor(
+    private readonly deps: { config: Config; messages: MessageLog; http: AxiosInstance; logger: Logger },
+  ) {}
+
+  handle(bot: BotConfig, event: WecomEvent): EventReply {
+    const body = event.event;
+    switch (body.eventtype) {
+      case 'enter_chat':
+        return bot.welcome === undefined ? EMPTY : { kind: 'text', content: bot.welcome };
+      case 'feedback_event':
+        void this.forward(body.feedback_event);
+        return EMPTY;
+      case 'template_card_event':
+      case 'disconnected_event':
+      case 'unknown':
+        return EMPTY;
+      default: {
+        const exhaustive: never = body;
+        return exhaustive;
+      }
+    }
+  }
+
+  /**
+   * The message log is written in batches, so a rating that comes right after the answer finished may
+   * arrive before its row: look again a few times before calling the id unknown.
+   */
+  private async findAnswer(streamId: string): Promise<RatedAnswer | undefined> {
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const answer = await this.deps.messages.ratedAnswer(streamId);
+      if (answer !== undefined) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
+    }
+    return undefined;
+  }
+
+  /** Our feedback id is the stream id of the answer (set on its first reply, §6.2). */
+  private async forward(feedback: FeedbackEvent['feedback_event']): Promise<void> {
+    const { config, http, logger } = this.deps;
+    try {
+      const answer = await this.findAnswer(feedback.id);
+      const agent = answer === undefined ? undefined : config.agents.byId.get(answer.agentId);
+      if (answer === undefined || agent === undefined) {
+        logger.warn({ feedback: feedback.id, type: feedback.type }, 'feedback for an unknown answer dropped');
+        return;
+      }
+      const content = contentOf(feedback);
+      await postFeedback(http, agent, answer.difyMessageId, { rating: ratingOf(feedback.type), user: answer.difyUser, ...(content !== undefined ? { content } : {}) });
+      logger.info({ feedback: feedback.id, type: feedback.type, agent: agent.id }, 'feedback forwarded to Dify');
+    } catch (err) {
+      const cause = err instanceof DifyError ? describeFailure(err.failure) : errorFields(err).message;
+      logger.warn({ feedback: feedback.id, cause }, 'feedback could not be forwarded');
+    }
+  }
+}
