@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { errorFields } from './logger';
 import { Admission } from './services/admission';
 import { CallbackService } from './services/callbackService';
+import { CardQuestions } from './services/cardQuestions';
 import { EventReplies } from './services/eventReplies';
 import { AppModes } from './services/dify/appModes';
 import { DifyFiles } from './services/dify/difyFiles';
@@ -56,9 +57,11 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const media = new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger });
   const conversations = new SqlConversationStore(db);
   const admission = new Admission(config, now);
-  const events = new EventReplies({ config, messages, http, logger });
   const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now });
-  const callbacks = new CallbackService({ config, streams, messages, conversations, admission, events, turns, responseUrl: new ResponseUrlClient(http, logger), logger, now });
+  const responseUrl = new ResponseUrlClient(http, logger);
+  const cards = new CardQuestions({ config, admission, turns, messages, responseUrl, logger, now });
+  const events = new EventReplies({ config, messages, http, cards, logger });
+  const callbacks = new CallbackService({ config, streams, messages, conversations, admission, events, turns, responseUrl, logger, now });
   const retention = startRetention(db, config, logger);
   return {
     callbacks,

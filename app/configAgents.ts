@@ -26,6 +26,8 @@ export interface AgentConfig {
   /** Prefix of relative `/files/...` URLs in answers (dify-api.md §4.7): DIFY_FILES_BASE_URL, else baseUrl without `/v1`. */
   readonly filesBaseUrl: string;
   readonly access: AccessRules;
+  /** After an answer, show Dify's follow-up questions as a card whose buttons ask them (dify-api.md §6.8). */
+  readonly suggestions: boolean;
 }
 
 export interface AgentsConfig {
@@ -44,6 +46,7 @@ interface AgentFields {
   fileVariable?: unknown;
   filesBaseUrl?: unknown;
   access?: unknown;
+  suggestions?: unknown;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -63,6 +66,7 @@ function readAgent(id: string, label: string, fields: AgentFields, problems: Pro
   if (fields.queryVariable !== undefined && typeof fields.queryVariable !== 'string') problems.add(`${label}: queryVariable must be a string`);
   if (fields.outputKey !== undefined && typeof fields.outputKey !== 'string') problems.add(`${label}: outputKey must be a string`);
   if (fields.fileVariable !== undefined && typeof fields.fileVariable !== 'string') problems.add(`${label}: fileVariable must be a string`);
+  if (fields.suggestions !== undefined && typeof fields.suggestions !== 'boolean') problems.add(`${label}: suggestions must be true or false`);
   const filesBase = typeof fields.filesBaseUrl === 'string' ? normalizeBaseUrl(fields.filesBaseUrl, `${label} filesBaseUrl`, problems) : undefined;
   if (fields.filesBaseUrl !== undefined && typeof fields.filesBaseUrl !== 'string') problems.add(`${label}: filesBaseUrl must be a URL string`);
   if (problems.list.length > before || baseUrl === undefined) return undefined;
@@ -76,6 +80,7 @@ function readAgent(id: string, label: string, fields: AgentFields, problems: Pro
     fileVariable: fields.fileVariable as string | undefined,
     filesBaseUrl: filesBase ?? baseUrl.replace(/\/v1$/, ''),
     access: envAccess ?? accessFromJson(fields.access, label, problems),
+    suggestions: fields.suggestions === true,
   };
   hideSecret(agent, 'apiKey', (fields.apiKey as string).trim());
   return Object.freeze(agent) as unknown as AgentConfig;
@@ -90,6 +95,7 @@ function readDefaultAgent(env: Env, problems: Problems): AgentConfig | undefined
     apiKey,
     mode: readString(env, 'DIFY_APP_MODE'),
     filesBaseUrl: readString(env, 'DIFY_FILES_BASE_URL'),
+    suggestions: ['1', 'true', 'yes', 'on'].includes(readString(env, 'DIFY_SUGGESTIONS')?.toLowerCase() ?? ''),
   };
   return readAgent(DEFAULT_AGENT_ID, 'DIFY_API_BASE_URL/DIFY_API_KEY', fields, problems, accessFromEnv(env));
 }

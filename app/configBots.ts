@@ -17,6 +17,8 @@ export interface BotConfig {
   readonly mentionNames: readonly string[];
   /** Answer to enter_chat (§6.1); undefined = no welcome (an empty reply). */
   readonly welcome: string | undefined;
+  /** Welcome as a card built from the Dify app's opening statement and suggested questions (§7). */
+  readonly welcomeCard: boolean;
 }
 
 export interface BotsConfig {
@@ -26,8 +28,14 @@ export interface BotsConfig {
   readonly fallback: BotConfig | undefined;
 }
 
-function makeBot(key: string, token: string, encodingAesKey: string, receiveId: string, mentionNames: string[], welcome: string | undefined): BotConfig {
-  const bot = { key, receiveId, mentionNames: Object.freeze([...mentionNames]), welcome };
+interface BotExtras {
+  readonly mentionNames: string[];
+  readonly welcome: string | undefined;
+  readonly welcomeCard: boolean;
+}
+
+function makeBot(key: string, token: string, encodingAesKey: string, receiveId: string, extras: BotExtras): BotConfig {
+  const bot = { key, receiveId, mentionNames: Object.freeze([...extras.mentionNames]), welcome: extras.welcome, welcomeCard: extras.welcomeCard };
   hideSecret(bot, 'token', token);
   hideSecret(bot, 'aesKey', decodeEncodingAesKey(encodingAesKey));
   return Object.freeze(bot) as unknown as BotConfig;
@@ -52,7 +60,12 @@ function readDefaultBot(env: Env, problems: Problems): BotConfig | undefined {
   const key = readString(env, 'WECOM_ENCODING_AES_KEY');
   if (token === undefined && key === undefined) return undefined;
   if (!checkCredentials('WECOM_TOKEN/WECOM_ENCODING_AES_KEY', token, key, problems)) return undefined;
-  return makeBot('*', token as string, key, readString(env, 'WECOM_RECEIVE_ID') ?? '', readList(env, 'WECOM_BOT_NAME'), readString(env, 'WECOM_WELCOME_TEXT'));
+  const extras = {
+    mentionNames: readList(env, 'WECOM_BOT_NAME'),
+    welcome: readString(env, 'WECOM_WELCOME_TEXT'),
+    welcomeCard: ['1', 'true', 'yes', 'on'].includes(readString(env, 'WECOM_WELCOME_CARD')?.toLowerCase() ?? ''),
+  };
+  return makeBot('*', token as string, key, readString(env, 'WECOM_RECEIVE_ID') ?? '', extras);
 }
 
 function readMentionNames(value: unknown): string[] {
@@ -75,7 +88,7 @@ function readListedBot(key: string, entry: unknown, problems: Problems): BotConf
   if (!checkCredentials(label, e['token'], e['encodingAesKey'], problems)) return undefined;
   const receiveId = typeof e['receiveId'] === 'string' ? e['receiveId'] : '';
   const welcome = typeof e['welcome'] === 'string' && e['welcome'].trim() !== '' ? e['welcome'] : undefined;
-  return makeBot(key, e['token'] as string, e['encodingAesKey'] as string, receiveId, readMentionNames(e['botName']), welcome);
+  return makeBot(key, e['token'] as string, e['encodingAesKey'] as string, receiveId, { mentionNames: readMentionNames(e['botName']), welcome, welcomeCard: e['welcomeCard'] === true });
 }
 
 export function readBots(env: Env, problems: Problems): BotsConfig {

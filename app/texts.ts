@@ -35,6 +35,14 @@ export const DEFAULT_TEXTS = {
   RATE_LIMITED: '消息有点多，请稍等一分钟再发。',
   /** The user already has USER_CONCURRENT_TURNS answers being generated. */
   TOO_MANY_RUNNING: '前面的问题还在回答中，请等回答完成后再提问。',
+  /** Title of the card of follow-up questions shown after an answer. */
+  SUGGESTIONS_TITLE: '你可能还想问',
+  /** Title of the welcome card when the Dify app has no opening statement. */
+  WELCOME_CARD_TITLE: '你好，可以这样问我：',
+  /** A clicked question card turns into this title followed by the question. */
+  CARD_QUESTION_ASKED: '正在回答：',
+  /** The single (inactive) button of a clicked question card. */
+  CARD_QUESTION_BUTTON_DONE: '已提问',
   /** Confirms a new-conversation command ("/new", "新对话"). */
   NEW_CONVERSATION_STARTED: '好的，已开始新的对话，之前的上下文不再保留。',
   /** A poll for a stream we no longer know (expired or restarted). */

@@ -30,6 +30,8 @@ export interface StreamSnapshot {
   readonly content: string;
   readonly finish: boolean;
   readonly images?: readonly StreamImage[];
+  /** A template card sent with the finishing reply (stream_with_template_card, §6.4); kept by the owner only. */
+  readonly card?: object;
 }
 
 export interface StreamRecord {

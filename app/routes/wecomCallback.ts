@@ -8,7 +8,7 @@ import { GatewayError } from '../errors';
 import type { CallbackReply, CallbackService } from '../services/callbackService';
 import { EnvelopeError, parseEnvelope, sealReply } from '../services/wecom/envelope';
 import { InboundParseError, parseInbound } from '../services/wecom/inbound';
-import { streamReplyJson, textReplyJson } from '../services/wecom/reply';
+import { streamReplyJson } from '../services/wecom/reply';
 import { readRawBody } from './rawBody';
 import { sendGatewayError } from './errorHandler';
 
@@ -91,7 +91,7 @@ function writeReply(res: ServerResponse, bot: BotConfig, query: SignedQuery, rep
     res.writeHead(200, { 'Content-Length': '0' }).end();
     return;
   }
-  const plaintext = reply.kind === 'text' ? textReplyJson(reply.content) : streamReplyJson(reply.frame);
+  const plaintext = reply.kind === 'plaintext' ? reply.json : streamReplyJson(reply.frame);
   const body = JSON.stringify(sealReply(bot, plaintext, query.timestamp, query.nonce));
   // The official demo answers the JSON envelope as text/plain (§4.2).
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);

@@ -31,7 +31,11 @@ export class AnswerStream {
     private readonly render: RenderOptions,
     private readonly texts: Texts,
     private readonly onPublishError: (err: unknown) => void,
-  ) {}
+    /** No stream to show (a question asked from a card): the answer goes to late delivery only. */
+    streamless = false,
+  ) {
+    this.windowClosed = streamless;
+  }
 
   get isWindowClosed(): boolean {
     return this.windowClosed;
@@ -56,14 +60,14 @@ export class AnswerStream {
   }
 
   /** The final answer, with an optional notice (error, interruption, empty answer) and its images. */
-  async finish(view: AnswerView, notice: string | undefined, images: readonly StreamImage[] = []): Promise<AnswerStreamEnd> {
+  async finish(view: AnswerView, notice: string | undefined, images: readonly StreamImage[] = [], card?: object): Promise<AnswerStreamEnd> {
     if (this.finished) return 'in-stream';
     this.finished = true;
     this.latest = view;
     if (!this.windowClosed) {
       const content = renderFinal(view, notice, this.render);
       // Images go only on the finishing reply, after the text (wecom-aibot-protocol.md §6.2).
-      this.enqueue(images.length > 0 ? { content, finish: true, images } : { content, finish: true });
+      this.enqueue({ content, finish: true, ...(images.length > 0 ? { images } : {}), ...(card !== undefined ? { card } : {}) });
       await this.publishing;
       return 'in-stream';
     }

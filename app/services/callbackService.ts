@@ -17,7 +17,7 @@ import type { ResponseUrlClient } from './wecom/responseUrlClient';
 import { WECOM_CONTENT_MAX_BYTES, truncateUtf8 } from './wecom/utf8';
 
 /** What the route sends back, before encryption (wecom-aibot-protocol.md §4.2, §6). */
-export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'text'; readonly content: string } | { readonly kind: 'stream'; readonly frame: StreamFrame };
+export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'plaintext'; readonly json: string } | { readonly kind: 'stream'; readonly frame: StreamFrame };
 
 export interface CallbackDeps {
   readonly config: Config;
@@ -43,7 +43,7 @@ function newStreamId(): string {
 
 function frameOf(id: string, record: StreamRecord): StreamFrame {
   const { snapshot } = record;
-  return snapshot.images === undefined ? { id, finish: snapshot.finish, content: snapshot.content } : { id, finish: snapshot.finish, content: snapshot.content, images: snapshot.images };
+  return { id, finish: snapshot.finish, content: snapshot.content, ...(snapshot.images !== undefined ? { images: snapshot.images } : {}), ...(snapshot.card !== undefined ? { card: snapshot.card } : {}) };
 }
 
 /**

@@ -1,14 +1,20 @@
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
-import type { BotConfig, Config } from '../config';
+import type { AgentConfig, BotConfig, Config } from '../config';
+import { routeToAgent } from './agentRouting';
+import type { CardQuestions } from './cardQuestions';
+import { type Opening, fetchOpening } from './dify/difyFollowUps';
+import { questionCard } from './questionCard';
+import { textReplyJson } from './wecom/reply';
+import { templateCardReplyJson } from './wecom/templateCards';
 import { errorFields } from '../logger';
 import type { MessageLog, RatedAnswer } from '../store/messageLog';
 import { type DifyRating, postFeedback } from './dify/difyFeedback';
 import { DifyError, describeFailure } from './dify/difyErrors';
 import type { FeedbackEvent, WecomEvent } from './wecom/inbound';
 
-/** A reply to an event (wecom-aibot-protocol.md §6): empty, or the welcome text of enter_chat (§6.1). */
-export type EventReply = { readonly kind: 'empty' } | { readonly kind: 'text'; readonly content: string };
+/** A reply to an event (wecom-aibot-protocol.md §6): empty, or a plaintext JSON reply (welcome §6.1, card update §6.5). */
+export type EventReply = { readonly kind: 'empty' } | { readonly kind: 'plaintext'; readonly json: string };
 
 const EMPTY: EventReply = { kind: 'empty' };
 
@@ -32,19 +38,22 @@ function contentOf(feedback: FeedbackEvent['feedback_event']): string | undefine
  * (template_card_event without a handler, unknown) get an empty reply.
  */
 export class EventReplies {
+  private readonly openings = new Map<string, { opening: Opening | undefined; at: number }>();
+
   constructor(
-    private readonly deps: { config: Config; messages: MessageLog; http: AxiosInstance; logger: Logger },
+    private readonly deps: { config: Config; messages: MessageLog; http: AxiosInstance; cards: CardQuestions; logger: Logger },
   ) {}
 
-  handle(bot: BotConfig, event: WecomEvent): EventReply {
+  async handle(bot: BotConfig, event: WecomEvent): Promise<EventReply> {
     const body = event.event;
     switch (body.eventtype) {
       case 'enter_chat':
-        return bot.welcome === undefined ? EMPTY : { kind: 'text', content: bot.welcome };
+        return this.welcome(bot, event.aibotid);
       case 'feedback_event':
         void this.forward(body.feedback_event);
         return EMPTY;
       case 'template_card_event':
+        return this.deps.cards.handle(bot, event, body.template_card_event);
       case 'disconnected_event':
       case 'unknown':
         return EMPTY;
@@ -53,6 +62,33 @@ export class EventReplies {
         return exhaustive;
       }
     }
+  }
+
+  /**
+   * enter_chat (§6.1, answered within WeCom's limit): the bot's welcome text, or — when configured — a
+   * card from the Dify app's opening statement whose buttons ask its suggested questions.
+   */
+  private async welcome(bot: BotConfig, aibotid: string): Promise<EventReply> {
+    const text: EventReply = bot.welcome === undefined ? EMPTY : { kind: 'plaintext', json: textReplyJson(bot.welcome) };
+    const agent = bot.welcomeCard ? routeToAgent(this.deps.config.agents, aibotid).agent : undefined;
+    if (agent === undefined) return text;
+    const opening = await this.openingOf(agent);
+    const title = opening?.statement !== undefined && opening.statement !== '' ? opening.statement : this.deps.config.texts.WELCOME_CARD_TITLE;
+    try {
+      const card = questionCard(title, opening?.questions ?? [], 'welcome');
+      return card === undefined ? text : { kind: 'plaintext', json: templateCardReplyJson(card) };
+    } catch {
+      return text;
+    }
+  }
+
+  /** Cached for ten minutes: enter_chat must be answered fast, and apps change their openings rarely. */
+  private async openingOf(agent: AgentConfig): Promise<Opening | undefined> {
+    const cached = this.openings.get(agent.id);
+    if (cached !== undefined && Date.now() - cached.at < 600_000) return cached.opening;
+    const opening = await fetchOpening(this.deps.http, agent);
+    this.openings.set(agent.id, { opening, at: Date.now() });
+    return opening;
   }
 
   /**

@@ -15,6 +15,8 @@ import { composeQuery } from './queryText';
 import { NO_MEDIA, type PreparedMedia, type TurnMedia } from './turnMedia';
 import { type TurnOutcome, classifyRun } from './turnOutcome';
 import { utf8Length } from './wecom/utf8';
+import { fetchSuggestions } from './dify/difyFollowUps';
+import { questionCard } from './questionCard';
 
 /** One user turn to run in the background after the first reply went out (DESIGN.md step 5). */
 export interface TurnTask {
@@ -29,6 +31,8 @@ export interface TurnTask {
   /** When the message arrived; WeCom's 6-minute window counts from here. */
   readonly receivedAt: number;
   readonly channel: TurnChannel;
+  /** Asked from a card: no stream, the answer goes to response_url (see CardQuestions). */
+  readonly streamless?: boolean;
 }
 
 export interface TurnDeps {
@@ -96,7 +100,7 @@ export class TurnRunner {
   async run(task: TurnTask): Promise<void> {
     const { config, logger, now } = this.deps;
     const log = logger.child({ stream: task.streamId, msgid: task.msgid, agent: task.agentId });
-    const stream = new AnswerStream(task.channel, this.renderOptions(), config.texts, (err) => log.error({ err: errorFields(err) }, 'publishing a snapshot failed'));
+    const stream = new AnswerStream(task.channel, this.renderOptions(), config.texts, (err) => log.error({ err: errorFields(err) }, 'publishing a snapshot failed'), task.streamless === true);
     const windowTimer = setTimeout(() => stream.closeWindow(), Math.max(0, task.receivedAt + config.stream.windowMs - now()));
     const images = new ImageCollector(task.agent, config.media, config.texts.IMAGE_FAILED, log);
     let work: TurnWork | undefined;
@@ -127,11 +131,24 @@ export class TurnRunner {
     const notices = [...(work?.media.notices ?? []), outcome.notice];
     if (stream.isWindowClosed && delivered.images.length > 0) notices.push(config.texts.IMAGES_NOT_DELIVERED);
     const notice = notices.filter((n): n is string => n !== undefined).join('\n') || undefined;
-    const delivery = await stream.finish({ answer: text, thinking: work?.result.builder.thinking ?? '' }, notice, delivered.images);
+    const card = outcome.outcome === 'answered' && !stream.isWindowClosed ? await this.suggestionCard(task, work) : undefined;
+    const delivery = await stream.finish({ answer: text, thinking: work?.result.builder.thinking ?? '' }, notice, delivered.images, card);
     const facts = { status: outcome.outcome, cause: outcome.cause, delivery, durationMs: now() - task.receivedAt, firstTokenMs: work?.firstTokenMs, answerBytes: utf8Length(text), images: delivered.images.length };
     log[outcome.outcome === 'answered' ? 'info' : 'warn']({ ...facts, mode: work?.result.mode, imagesFailed: delivered.failed }, 'turn finished');
     const dify = { difyMessageId: work?.result.builder.ids.messageId, difyUser: work?.difyUser };
     await this.deps.messages.finished(task.streamId, { ...facts, ...dify, query: work?.query, answer: text }).catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
+  }
+
+  /** Dify's follow-up questions as a card of buttons that ask them (issue #6 scope 3), when the agent wants it. */
+  private async suggestionCard(task: TurnTask, work: TurnWork | undefined): Promise<object | undefined> {
+    const messageId = work?.result.builder.ids.messageId;
+    if (!task.agent.suggestions || messageId === undefined || work === undefined) return undefined;
+    const questions = await fetchSuggestions(this.deps.dify.axios, task.agent, messageId, work.difyUser);
+    try {
+      return questionCard(this.deps.config.texts.SUGGESTIONS_TITLE, questions, 'sug');
+    } catch {
+      return undefined;
+    }
   }
 
   /** Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs. */

@@ -13,6 +13,8 @@ export interface StreamFrame {
   readonly images?: readonly StreamImage[];
   /** Only honoured on the first reply (§6.2). */
   readonly feedbackId?: string;
+  /** Sent once, with the finishing reply, as stream_with_template_card (§6.4). */
+  readonly card?: object;
 }
 
 export function streamReplyJson(frame: StreamFrame): string {
@@ -21,6 +23,7 @@ export function streamReplyJson(frame: StreamFrame): string {
     stream['msg_item'] = frame.images.map((image) => ({ msgtype: 'image', image: { base64: image.base64, md5: image.md5 } }));
   }
   if (frame.feedbackId !== undefined) stream['feedback'] = { id: frame.feedbackId };
+  if (frame.finish && frame.card !== undefined) return JSON.stringify({ msgtype: 'stream_with_template_card', stream, template_card: frame.card });
   return JSON.stringify({ msgtype: 'stream', stream });
 }
 

@@ -21,7 +21,8 @@ type Route =
   | { kind: 'upload' }
   | { kind: 'run'; route: RunRoute }
   | { kind: 'stop'; route: RunRoute; taskId: string }
-  | { kind: 'feedback'; messageId: string };
+  | { kind: 'feedback'; messageId: string }
+  | { kind: 'suggested'; messageId: string };
 
 const RUN_PATHS: Record<string, RunRoute> = {
   '/chat-messages': 'chat',
@@ -32,6 +33,8 @@ const RUN_PATHS: Record<string, RunRoute> = {
 function matchRoute(method: string, path: string): Route | undefined {
   if (method === 'GET' && path === '/info') return { kind: 'info' };
   if (method === 'GET' && path === '/parameters') return { kind: 'parameters' };
+  const suggested = /^\/messages\/([^/]+)\/suggested$/.exec(path);
+  if (method === 'GET' && suggested?.[1]) return { kind: 'suggested', messageId: decodeURIComponent(suggested[1]) };
   if (method !== 'POST') return undefined;
   if (path === '/files/upload') return { kind: 'upload' };
   const feedback = /^\/messages\/([^/]+)\/feedbacks$/.exec(path);
@@ -66,11 +69,18 @@ async function dispatch(deps: RunDeps, route: Route, app: FakeDifyApp, req: Inco
   if (route.kind === 'info') return sendInfo(res, app);
   if (route.kind === 'parameters') return sendParameters(res, app, deps.state.uploadLimitsMb);
   if (route.kind === 'upload') return handleUpload(deps.state, app, req.headers['content-type'], raw, res);
+  if (route.kind === 'suggested') return handleSuggested(app, res);
   const body = parseJsonBody(req.headers['content-type'], raw);
   if (isDifyError(body)) return sendDifyError(res, body);
   if (route.kind === 'stop') return handleStop(deps.state, route.route, route.taskId, app, body, res);
   if (route.kind === 'feedback') return handleFeedback(body, res);
   return handleRun(deps, route.route, app, body, res);
+}
+
+/** dify-api.md §6.8: the app's follow-up questions, or 400 when the feature is off. */
+function handleSuggested(app: FakeDifyApp, res: ServerResponse): void {
+  if (app.suggestions === undefined) return sendDifyError(res, difyError(400, 'bad_request', 'Suggested Questions Is Disabled.'));
+  res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ result: 'success', data: app.suggestions }));
 }
 
 /** dify-api.md §6.7: rating like | dislike | null, and the same `user` that received the message. */

@@ -15,6 +15,8 @@ export interface FakeDifyApp {
   name?: string;
   /** Shallow-merged over the default GET /parameters object (e.g. to enable image upload). */
   parameters?: Record<string, unknown>;
+  /** GET /messages/{id}/suggested answers these (dify-api.md §6.8); undefined = the feature is off (400). */
+  suggestions?: string[];
 }
 
 /** How the SSE body is cut into socket writes (§4.1 "Chunking", §9.5b). */

@@ -13,6 +13,7 @@ const agent: AgentConfig = {
   fileVariable: undefined,
   filesBaseUrl: 'https://dify.example',
   access: OPEN_ACCESS,
+  suggestions: false,
 };
 const input = { query: '报销流程是什么？', user: 'wecom:aib:zhangsan', conversationId: undefined };
 const CHAT_FAMILY: AgentMode[] = ['chat', 'agent-chat', 'advanced-chat', 'agent'];
