@@ -13,6 +13,7 @@ import { KeyedLock } from './services/keyedLock';
 import { TurnRunner } from './services/turn';
 import { TurnMedia } from './services/turnMedia';
 import { ResponseUrlClient } from './services/wecom/responseUrlClient';
+import { AccessRulesStore } from './store/accessRulesStore';
 import type { Database } from './store/database';
 import { SqlMessageLog } from './store/messageLog';
 import { applyRetention } from './store/retention';
@@ -22,6 +23,8 @@ import { SqlConversationStore } from './store/sqlConversationStore';
 export interface Gateway {
   readonly callbacks: CallbackService;
   readonly turns: TurnRunner;
+  /** Reloads the access rules kept in the store (also done every 30 s). */
+  readonly accessRules: AccessRulesStore;
   /** SIGTERM: stop taking new turns, let running ones finish (bounded), flush state; the caller closes the database. */
   shutdown(): Promise<void>;
 }
@@ -42,6 +45,18 @@ function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Ti
   return timer;
 }
 
+const ACCESS_RULES_REFRESH_MS = 30_000;
+
+function startRulesRefresh(rules: AccessRulesStore, logger: Logger): NodeJS.Timeout {
+  const run = (): void => {
+    rules.refresh().catch((err: unknown) => logger.error({ err: errorFields(err) }, 'access rules could not be loaded'));
+  };
+  const timer = setInterval(run, ACCESS_RULES_REFRESH_MS);
+  timer.unref();
+  run();
+  return timer;
+}
+
 /**
  * Wires the services of one process over an open, migrated database. Tests call this with their own
  * config, logger and database; app/index.ts with the real ones.
@@ -56,21 +71,25 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const dify = { http: difyHttp, axios: http, modes, logger };
   const media = new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger });
   const conversations = new SqlConversationStore(db);
-  const admission = new Admission(config, now);
+  const accessRules = new AccessRulesStore(db);
+  const admission = new Admission(config, now, accessRules);
   const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now });
   const responseUrl = new ResponseUrlClient(http, logger);
   const cards = new CardQuestions({ config, admission, turns, messages, responseUrl, logger, now });
   const events = new EventReplies({ config, messages, http, cards, logger });
   const callbacks = new CallbackService({ config, streams, messages, conversations, admission, events, turns, responseUrl, logger, now });
   const retention = startRetention(db, config, logger);
+  const rulesTimer = startRulesRefresh(accessRules, logger);
   return {
     callbacks,
     turns,
+    accessRules,
     async shutdown() {
       callbacks.startDraining();
       logger.info({ activeTurns: turns.activeTurns, graceMs: config.store.shutdownGraceMs }, 'draining running turns');
       await turns.drain(config.store.shutdownGraceMs);
       clearInterval(retention);
+      clearInterval(rulesTimer);
       await streams.flushAll();
       await messages.flush();
       streams.close();

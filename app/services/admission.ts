@@ -1,4 +1,5 @@
 import type { AgentConfig, Config } from '../config';
+import type { AccessRules } from '../configAccess';
 import type { ChatParty } from './conversationScope';
 
 export type AdmissionVerdict =
@@ -12,6 +13,11 @@ const MINUTE_MS = 60_000;
  * per-user rate limit, and at most N turns of one user at once. A refused user gets a notice and
  * nothing reaches Dify. Counts are per instance.
  */
+/** Rules kept outside the environment (the store), by agent id. */
+export interface ExtraAccessRules {
+  get(agentId: string): AccessRules | undefined;
+}
+
 export class Admission {
   private readonly recent = new Map<string, number[]>();
   private readonly running = new Map<string, number>();
@@ -19,11 +25,12 @@ export class Admission {
   constructor(
     private readonly config: Config,
     private readonly now: () => number,
+    private readonly stored: ExtraAccessRules = { get: () => undefined },
   ) {}
 
   check(agent: AgentConfig, party: ChatParty): AdmissionVerdict {
     const { texts, controls } = this.config;
-    if (!allowedByRules(agent, party)) return { kind: 'refuse', text: texts.ACCESS_DENIED, cause: 'access_denied' };
+    if (!allowedByRules(mergeRules(agent.access, this.stored.get(agent.id)), party)) return { kind: 'refuse', text: texts.ACCESS_DENIED, cause: 'access_denied' };
     const key = userKey(party);
     if ((this.running.get(key) ?? 0) >= controls.userConcurrentTurns) return { kind: 'refuse', text: texts.TOO_MANY_RUNNING, cause: 'too_many_running' };
     if (controls.userMessagesPerMinute > 0 && !this.take(key, controls.userMessagesPerMinute)) return { kind: 'refuse', text: texts.RATE_LIMITED, cause: 'rate_limited' };
@@ -60,6 +67,17 @@ export class Admission {
   }
 }
 
+function mergeRules(own: AccessRules, extra: AccessRules | undefined): AccessRules {
+  if (extra === undefined) return own;
+  const union = (a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> => new Set([...a, ...b]);
+  return {
+    allowUsers: union(own.allowUsers, extra.allowUsers),
+    denyUsers: union(own.denyUsers, extra.denyUsers),
+    allowChats: union(own.allowChats, extra.allowChats),
+    denyChats: union(own.denyChats, extra.denyChats),
+  };
+}
+
 function userKey(party: ChatParty): string {
   return `${party.aibotid}:${party.userid}`;
 }
@@ -68,8 +86,7 @@ function userKey(party: ChatParty): string {
  * Denied users and chats never pass. When any allow list is set, a user passes if listed, or if the
  * message comes from an allowed group chat; without allow lists everyone else passes.
  */
-export function allowedByRules(agent: AgentConfig, party: ChatParty): boolean {
-  const { access } = agent;
+export function allowedByRules(access: AccessRules, party: ChatParty): boolean {
   const chat = party.chattype === 'group' ? party.chatid : undefined;
   if (access.denyUsers.has(party.userid)) return false;
   if (chat !== undefined && access.denyChats.has(chat)) return false;

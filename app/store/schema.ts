@@ -89,4 +89,19 @@ ALTER TABLE messages ADD COLUMN dify_message_id text;
 ALTER TABLE messages ADD COLUMN dify_user text;
 `,
   },
+  {
+    version: 3,
+    name: 'access rules kept in the store',
+    sql: `
+-- Allow and deny lists per agent (issue #6 scope 4), next to the ones in the environment; ops manage
+-- rows with SQL, every instance reloads them every 30 s. rule: allow_user, deny_user, allow_chat, deny_chat.
+CREATE TABLE access_rules (
+  agent_id text NOT NULL,
+  rule text NOT NULL CHECK (rule IN ('allow_user', 'deny_user', 'allow_chat', 'deny_chat')),
+  value text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (agent_id, rule, value)
+);
+`,
+  },
 ];

@@ -83,6 +83,15 @@ describe('access rules, limits and commands', () => {
     }
   });
 
+  it('applies rules kept in the store on top of the environment', async () => {
+    expect((await h.wecom().chat('你好', { ...POLL, userid: 'vip' })).final?.content).toBe('收到：你好');
+    await h.db.query("INSERT INTO access_rules (agent_id, rule, value) VALUES ('default', 'deny_user', 'vip')");
+    await h.gateway.accessRules.refresh();
+    const t = await h.wecom().chat('还在吗', { ...POLL, userid: 'vip' });
+    expect(t.first).toMatchObject({ finish: true, content: DEFAULT_TEXTS.ACCESS_DENIED });
+    expect(runsOf(h, 'wecom:aibFAKEBOT0001:vip')).toHaveLength(1);
+  });
+
   it('lets anyone in an allowed group chat through', async () => {
     const t = await h.wecom().chat('@Bot 你好', { ...POLL, userid: 'stranger2', chattype: 'group', chatid: 'wrTEAM' });
     expect(t.final?.content).toBe('收到：你好');

@@ -14,18 +14,18 @@ const group = (userid: string, chatid: string): ChatParty => ({ aibotid: 'aib', 
 describe('allowedByRules', () => {
   it('lets everyone through without lists, and never a denied user or chat', () => {
     const open = agentWith({}).agent;
-    expect(allowedByRules(open, single('anyone'))).toBe(true);
+    expect(allowedByRules(open.access, single('anyone'))).toBe(true);
     const denying = agentWith({ ACCESS_DENY_USERS: 'bad', ACCESS_DENY_CHATS: 'wrBAD', ACCESS_ALLOW_CHATS: 'wrBAD' }).agent;
-    expect(allowedByRules(denying, single('bad'))).toBe(false);
-    expect(allowedByRules(denying, group('good', 'wrBAD'))).toBe(false);
+    expect(allowedByRules(denying.access, single('bad'))).toBe(false);
+    expect(allowedByRules(denying.access, group('good', 'wrBAD'))).toBe(false);
   });
 
   it('with allow lists, passes listed users anywhere and anyone in a listed group', () => {
     const { agent } = agentWith({ ACCESS_ALLOW_USERS: 'vip', ACCESS_ALLOW_CHATS: 'wrTEAM' });
-    expect(allowedByRules(agent, single('vip'))).toBe(true);
-    expect(allowedByRules(agent, single('other'))).toBe(false);
-    expect(allowedByRules(agent, group('other', 'wrTEAM'))).toBe(true);
-    expect(allowedByRules(agent, group('other', 'wrELSE'))).toBe(false);
+    expect(allowedByRules(agent.access, single('vip'))).toBe(true);
+    expect(allowedByRules(agent.access, single('other'))).toBe(false);
+    expect(allowedByRules(agent.access, group('other', 'wrTEAM'))).toBe(true);
+    expect(allowedByRules(agent.access, group('other', 'wrELSE'))).toBe(false);
   });
 });
 
