@@ -139,8 +139,10 @@ export function submitProblems(button: CardSubmitButton | undefined): string[] {
   return [...problems, ...keyProblems('submit_button.key', button.key)];
 }
 
+type OptionList = CardCheckbox['option_list'] | CardSelector['option_list'];
+
 /** Option ids: non-empty, ≤ 128 bytes (§7), unique within their list (ours: answers are mapped back by id). */
-export function optionProblems(where: string, options: CardCheckbox['option_list'] | CardSelector['option_list'] | undefined, max: number): string[] {
+export function optionProblems(where: string, options: OptionList | undefined, max: number): string[] {
   const list = options ?? [];
   const problems = countProblems(`${where}.option_list`, list, 1, max);
   const seen = new Set<string>();

@@ -128,7 +128,7 @@ describe('cardProblems — text_notice (§7)', () => {
   });
 
   it('rejects an unknown card_type', () => {
-    onlyProblem({ card_type: 'vote_interaction' } as unknown as TemplateCard, /unsupported card_type "vote_interaction"/);
+    onlyProblem({ card_type: 'action_card' } as unknown as TemplateCard, /unsupported card_type "action_card"/);
   });
 });
 
