@@ -2,6 +2,7 @@ import axios from 'axios';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorFields } from './logger';
+import { GatewayMetrics } from './metrics';
 import { Admission } from './services/admission';
 import { CallbackService } from './services/callbackService';
 import { CardQuestions } from './services/cardQuestions';
@@ -22,7 +23,10 @@ import { SqlConversationStore } from './store/sqlConversationStore';
 
 export interface Gateway {
   readonly callbacks: CallbackService;
+  readonly metrics: GatewayMetrics;
   readonly turns: TurnRunner;
+  /** Readiness: the store answers a query within 2 s. */
+  ready(): Promise<boolean>;
   /** Reloads the access rules kept in the store (also done every 30 s). */
   readonly accessRules: AccessRulesStore;
   /** SIGTERM: stop taking new turns, let running ones finish (bounded), flush state; the caller closes the database. */
@@ -47,6 +51,11 @@ function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Ti
 
 const ACCESS_RULES_REFRESH_MS = 30_000;
 
+function storeAnswers(db: Database): Promise<boolean> {
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
+  return Promise.race([db.query('SELECT 1').then(() => true, () => false), timeout]);
+}
+
 function startRulesRefresh(rules: AccessRulesStore, logger: Logger): NodeJS.Timeout {
   const run = (): void => {
     rules.refresh().catch((err: unknown) => logger.error({ err: errorFields(err) }, 'access rules could not be loaded'));
@@ -63,27 +72,30 @@ function startRulesRefresh(rules: AccessRulesStore, logger: Logger): NodeJS.Time
  */
 export function composeGateway(config: Config, logger: Logger, db: Database, now: () => number = Date.now): Gateway {
   const http = axios.create({ headers: { 'User-Agent': 'wecom-dify-gateway' } });
+  const metrics = new GatewayMetrics();
   const onStoreError = (err: unknown): void => logger.error({ err: errorFields(err) }, 'stream store write failed');
   const streams = new SharedStreamStore(db, { ...config.store, ttlMs: config.stream.ttlMs, writeRunningSnapshots: db.kind === 'postgres' }, onStoreError);
   const messages = new SqlMessageLog(db, (err) => logger.error({ err: errorFields(err) }, 'message log write failed'));
   const modes = new AppModes(http, logger);
   const difyHttp = new DifyHttp(config.dify);
   const dify = { http: difyHttp, axios: http, modes, logger };
-  const media = new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger });
+  const media = new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger, onBytes: (bytes) => metrics.mediaBytes.inc({ direction: 'inbound' }, bytes) });
   const conversations = new SqlConversationStore(db);
   const accessRules = new AccessRulesStore(db);
   const admission = new Admission(config, now, accessRules);
-  const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now });
-  const responseUrl = new ResponseUrlClient(http, logger);
+  const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now, metrics });
+  const responseUrl = new ResponseUrlClient(http, logger, (outcome) => metrics.responseUrlPosts.inc({ outcome }));
   const cards = new CardQuestions({ config, admission, turns, messages, responseUrl, logger, now });
   const events = new EventReplies({ config, messages, http, cards, logger });
-  const callbacks = new CallbackService({ config, streams, messages, conversations, admission, events, turns, responseUrl, logger, now });
+  const callbacks = new CallbackService({ config, streams, messages, conversations, admission, events, turns, responseUrl, logger, now, metrics });
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);
   return {
     callbacks,
+    metrics,
     turns,
     accessRules,
+    ready: () => storeAnswers(db),
     async shutdown() {
       callbacks.startDraining();
       logger.info({ activeTurns: turns.activeTurns, graceMs: config.store.shutdownGraceMs }, 'draining running turns');

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { type Gateway, composeGateway } from './compose';
 import { type Config, ConfigError, type LogLevel, loadConfig } from './config';
 import { createLogger, errorFields, flushLogs } from './logger';
-import { createMetricsRegistry } from './metrics';
 import { createApp } from './server';
 import type { Database } from './store/database';
 import { describeDatabase, openDatabase } from './store/openDatabase';
@@ -26,7 +25,7 @@ async function main(): Promise<void> {
   for (const warning of warnings) logger.warn(warning);
   const db = await openStore(config, logger);
   const gateway = composeGateway(config, logger, db);
-  const app = createApp({ config, callbacks: gateway.callbacks, logger, metrics: createMetricsRegistry() });
+  const app = createApp({ config, callbacks: gateway.callbacks, logger, metrics: gateway.metrics, ready: () => gateway.ready() });
   const server = createServer(app).listen(config.server.port, config.server.host, () => {
     logger.info(
       { host: config.server.host, port: config.server.port, instance: config.store.instanceId, bots: [...config.bots.byKey.keys()], defaultBot: config.bots.fallback !== undefined, agents: [...config.agents.byId.keys()] },

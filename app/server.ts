@@ -5,7 +5,7 @@ import type { Config } from './config';
 import { errorHandler } from './routes/errorHandler';
 import { healthRouter } from './routes/health';
 import { metricsRouter } from './routes/metrics';
-import type { Registry } from 'prom-client';
+import type { GatewayMetrics } from './metrics';
 import { callbackTarget, handleCallback } from './routes/wecomCallback';
 import type { CallbackService } from './services/callbackService';
 import { GatewayError } from './errors';
@@ -14,8 +14,10 @@ export interface AppDeps {
   readonly config: Config;
   readonly callbacks: CallbackService;
   readonly logger: Logger;
-  /** Serves GET /metrics when given. */
-  readonly metrics?: Registry;
+  /** Serves GET /metrics and counts callbacks when given. */
+  readonly metrics?: GatewayMetrics;
+  /** Backs GET /readyz (the store answers); without it /readyz reports ready. */
+  readonly ready?: () => Promise<boolean>;
 }
 
 /**
@@ -27,8 +29,8 @@ export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.use(healthRouter());
-  if (deps.metrics !== undefined) app.use(metricsRouter(deps.metrics));
+  app.use(healthRouter(deps.ready));
+  if (deps.metrics !== undefined) app.use(metricsRouter(deps.metrics.registry));
   app.use((_req, _res, next) => next(new GatewayError('NOT_FOUND', 'no such route')));
   app.use(errorHandler(deps.logger));
   return (req: IncomingMessage, res: ServerResponse) => {

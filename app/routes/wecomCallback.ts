@@ -4,6 +4,7 @@ import { CryptoError } from '../crypto/cryptoError';
 import { openMessage } from '../crypto/messageCipher';
 import { verifySignature } from '../crypto/signature';
 import type { BotConfig, Config } from '../config';
+import type { GatewayMetrics } from '../metrics';
 import { GatewayError } from '../errors';
 import type { CallbackReply, CallbackService } from '../services/callbackService';
 import { EnvelopeError, parseEnvelope, sealReply } from '../services/wecom/envelope';
@@ -16,6 +17,7 @@ export interface CallbackRouteDeps {
   readonly config: Config;
   readonly callbacks: CallbackService;
   readonly logger: Logger;
+  readonly metrics?: GatewayMetrics;
 }
 
 interface SignedQuery {
@@ -83,6 +85,7 @@ function verifyUrl(deps: CallbackRouteDeps, target: CallbackTarget, res: ServerR
   if (echostr === undefined) throw new GatewayError('QUERY_INVALID', 'echostr is required');
   const plain = openVerified(bot, query, echostr);
   deps.logger.info({ bot: bot.key }, 'URL verification answered');
+  deps.metrics?.callbacks.inc({ type: 'verify', outcome: 'ok' });
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(plain) }).end(plain);
 }
 
@@ -121,11 +124,20 @@ async function receiveCallback(deps: CallbackRouteDeps, target: CallbackTarget, 
   const reply = await deps.callbacks.handle(bot, inbound);
   writeReply(res, bot, query, reply);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  countCallback(deps.metrics, inbound.msgtype, 'ok', ms);
   const stream = reply.kind === 'stream' ? reply.frame : undefined;
   const fields = { bot: bot.key, msgtype: inbound.msgtype, msgid: 'msgid' in inbound ? inbound.msgid : undefined, stream: stream?.id, finish: stream?.finish, ms };
   // Polls arrive about once a second per open stream; they are logged at debug to keep info readable.
   if (inbound.msgtype === 'stream') deps.logger.debug(fields, 'poll answered');
   else deps.logger.info(fields, 'callback answered');
+}
+
+/** Polls and first replies have their own latency histograms: they are what WeCom waits on. */
+function countCallback(metrics: GatewayMetrics | undefined, type: string, outcome: string, ms: number): void {
+  if (metrics === undefined) return;
+  metrics.callbacks.inc({ type, outcome });
+  if (type === 'stream') metrics.poll.observe(ms / 1000);
+  else if (type !== 'event' && type !== 'unsupported') metrics.firstReply.observe(ms / 1000);
 }
 
 /**
@@ -139,6 +151,7 @@ export async function handleCallback(deps: CallbackRouteDeps, target: CallbackTa
     else if (req.method === 'GET') verifyUrl(deps, target, res);
     else throw new GatewayError('NOT_FOUND', 'no such route');
   } catch (err) {
+    deps.metrics?.callbacks.inc({ type: req.method === 'GET' ? 'verify' : 'unknown', outcome: err instanceof GatewayError ? err.code : 'INTERNAL' });
     sendGatewayError(deps.logger, req, res, err);
   }
 }

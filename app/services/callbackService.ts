@@ -8,6 +8,7 @@ import type { BotConfig, Config } from '../config';
 import type { ConversationStore } from '../cache/conversationStore';
 import type { Admission } from './admission';
 import type { EventReplies } from './eventReplies';
+import type { GatewayMetrics } from '../metrics';
 import { type AgentRoute, type AskQuery, type MessagePlan, planMessage } from './messagePlan';
 import type { TurnChannel } from './answerStream';
 import type { TurnRunner, TurnTask } from './turn';
@@ -26,6 +27,7 @@ export interface CallbackDeps {
   readonly conversations: ConversationStore;
   readonly admission: Admission;
   readonly events: EventReplies;
+  readonly metrics?: GatewayMetrics;
   readonly turns: TurnRunner;
   readonly responseUrl: ResponseUrlClient;
   readonly logger: Logger;
@@ -111,6 +113,7 @@ export class CallbackService {
     const claim = await streams.claim(`${message.aibotid}:${message.msgid}`, meta, initial);
     if (!claim.won) {
       // A retry of a message we already accepted: the same stream, no second Dify run (§15.7).
+      this.deps.metrics?.dedupeHits.inc();
       const record = await streams.get(claim.streamId);
       return { kind: 'stream', frame: record === undefined ? { id: claim.streamId, finish: true, content: config.texts.STREAM_EXPIRED } : frameOf(claim.streamId, record) };
     }

@@ -3,6 +3,7 @@ import type { ConversationStore } from '../cache/conversationStore';
 import type { MessageLog } from '../store/messageLog';
 import type { AgentConfig, Config } from '../config';
 import { errorFields } from '../logger';
+import type { GatewayMetrics } from '../metrics';
 import { AnswerStream, type TurnChannel } from './answerStream';
 import { type ChatParty, type ConversationScope, conversationScope } from './conversationScope';
 import { DifyError } from './dify/difyErrors';
@@ -44,6 +45,7 @@ export interface TurnDeps {
   readonly locks: KeyedLock;
   readonly logger: Logger;
   readonly now: () => number;
+  readonly metrics?: GatewayMetrics;
 }
 
 /** Where a run's events go: the user's stream, the answer's images, and the first-token time. */
@@ -74,8 +76,10 @@ export class TurnRunner {
 
   /** Runs the turn in the background and keeps track of it for a graceful shutdown; `onDone` when it ends. */
   start(task: TurnTask, onDone: () => void = () => undefined): void {
+    this.deps.metrics?.activeTurns.inc();
     const running: Promise<void> = this.run(task).finally(() => {
       this.active.delete(running);
+      this.deps.metrics?.activeTurns.dec();
       onDone();
     });
     this.active.add(running);
@@ -102,7 +106,7 @@ export class TurnRunner {
     const log = logger.child({ stream: task.streamId, msgid: task.msgid, agent: task.agentId });
     const stream = new AnswerStream(task.channel, this.renderOptions(), config.texts, (err) => log.error({ err: errorFields(err) }, 'publishing a snapshot failed'), task.streamless === true);
     const windowTimer = setTimeout(() => stream.closeWindow(), Math.max(0, task.receivedAt + config.stream.windowMs - now()));
-    const images = new ImageCollector(task.agent, config.media, config.texts.IMAGE_FAILED, log);
+    const images = new ImageCollector(task.agent, config.media, config.texts.IMAGE_FAILED, log, now, (bytes) => this.deps.metrics?.mediaBytes.inc({ direction: 'outbound' }, bytes));
     let work: TurnWork | undefined;
     let outcome: TurnOutcome;
     try {
@@ -135,8 +139,17 @@ export class TurnRunner {
     const delivery = await stream.finish({ answer: text, thinking: work?.result.builder.thinking ?? '' }, notice, delivered.images, card);
     const facts = { status: outcome.outcome, cause: outcome.cause, delivery, durationMs: now() - task.receivedAt, firstTokenMs: work?.firstTokenMs, answerBytes: utf8Length(text), images: delivered.images.length };
     log[outcome.outcome === 'answered' ? 'info' : 'warn']({ ...facts, mode: work?.result.mode, imagesFailed: delivered.failed }, 'turn finished');
+    this.count(facts.status, outcome.cause, facts.durationMs);
     const dify = { difyMessageId: work?.result.builder.ids.messageId, difyUser: work?.difyUser };
     await this.deps.messages.finished(task.streamId, { ...facts, ...dify, query: work?.query, answer: text }).catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
+  }
+
+  private count(status: string, cause: string | undefined, durationMs: number): void {
+    const { metrics } = this.deps;
+    if (metrics === undefined) return;
+    metrics.turns.inc({ outcome: status });
+    metrics.turnSeconds.observe(durationMs / 1000);
+    if (cause !== undefined) metrics.difyErrors.inc({ cause });
   }
 
   /** Dify's follow-up questions as a card of buttons that ask them (issue #6 scope 3), when the agent wants it. */

@@ -30,12 +30,15 @@ function fill(template: string, name: string): string {
  */
 export class TurnMedia {
   constructor(
-    private readonly deps: { config: Config; files: DifyFiles; modes: AppModes; logger: Logger },
+    private readonly deps: { config: Config; files: DifyFiles; modes: AppModes; logger: Logger; onBytes?: (bytes: number) => void },
   ) {}
 
   download(attachments: readonly Attachment[], botKey: Buffer, signal: AbortSignal): Promise<DownloadResult[]> {
     if (attachments.length === 0) return Promise.resolve([]);
-    return downloadAttachments(attachments, botKey, this.deps.config.media, signal);
+    return downloadAttachments(attachments, botKey, this.deps.config.media, signal).then((results) => {
+      for (const result of results) if (result.ok) this.deps.onBytes?.(result.file.bytes.length);
+      return results;
+    });
   }
 
   async upload(attachments: readonly Attachment[], downloads: readonly DownloadResult[], agent: AgentConfig, user: string, signal: AbortSignal): Promise<PreparedMedia> {

@@ -140,7 +140,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logger = createLogger(config.logLevel, sink);
   const store = await openStore(opts.database ?? 'embedded');
   const gateway = composeGateway(config, logger, store.db);
-  const server = createServer(createApp({ config, callbacks: gateway.callbacks, logger })).listen(0, '127.0.0.1');
+  const server = createServer(createApp({ config, callbacks: gateway.callbacks, logger, metrics: gateway.metrics, ready: () => gateway.ready() })).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import pino from 'pino';
 import { loadConfig } from '../../app/config';
-import { createMetricsRegistry } from '../../app/metrics';
+import { GatewayMetrics } from '../../app/metrics';
 import { createApp } from '../../app/server';
 import type { CallbackService } from '../../app/services/callbackService';
 
@@ -29,7 +29,7 @@ describe('createApp', () => {
 describe('createApp with metrics', () => {
   it('serves Node process metrics in the Prometheus text format', async () => {
     const { config } = loadConfig({});
-    const app = createApp({ config, callbacks: {} as CallbackService, logger: pino({ level: 'silent' }), metrics: createMetricsRegistry() });
+    const app = createApp({ config, callbacks: {} as CallbackService, logger: pino({ level: 'silent' }), metrics: new GatewayMetrics() });
     const res = await request(app).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.text).toContain('process_resident_memory_bytes');

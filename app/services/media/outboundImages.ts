@@ -37,6 +37,7 @@ export class ImageCollector {
     private readonly failedNote: string,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    private readonly onBytes: (bytes: number) => void = () => undefined,
   ) {}
 
   add(rawUrl: string): void {
@@ -107,6 +108,7 @@ export class ImageCollector {
     const origin = url.startsWith('data:') ? 'data:' : new URL(url).origin;
     try {
       const bytes = url.startsWith('data:') ? this.dataUrlBytes(url) : (await safeFetch(url, this.policy())).bytes;
+      this.onBytes(bytes.length);
       const prepared = await prepareImageForWecom(bytes, this.media.imageMaxBytes);
       return { base64: prepared.bytes.toString('base64'), md5: createHash('md5').update(prepared.bytes).digest('hex') };
     } catch (err) {

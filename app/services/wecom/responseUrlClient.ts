@@ -11,6 +11,7 @@ export class ResponseUrlClient {
   constructor(
     private readonly http: AxiosInstance,
     private readonly logger: Logger,
+    private readonly onOutcome: (outcome: 'delivered' | 'rejected' | 'failed') => void = () => undefined,
   ) {}
 
   async postMarkdown(url: string, content: string, context: Record<string, unknown>): Promise<boolean> {
@@ -26,11 +27,15 @@ export class ResponseUrlClient {
       const errcode = typeof body === 'object' && body !== null ? body.errcode : undefined;
       if (response.status === 200 && errcode === 0) {
         this.logger.info({ ...context, outcome: 'delivered' }, 'response_url answer delivered');
+        this.onOutcome('delivered');
         return true;
       }
       this.logger.error({ ...context, status: response.status, errcode, errmsg: body?.errmsg }, 'response_url answer rejected');
+      this.onOutcome('rejected');
+      return false;
     } catch (err) {
       this.logger.error({ ...context, err: (err as Error).message }, 'response_url post failed');
+      this.onOutcome('failed');
     }
     return false;
   }
