@@ -5,9 +5,10 @@
  * the event loop the gateway needs to answer).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { md5, pngImage } from '../fakes/images';
 import { BOT, type Harness, startHarness } from './harness';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'tools', 'wecom', 'cli.js');
@@ -35,7 +36,7 @@ describe('npm run wecom (WeCom simulator CLI)', () => {
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build:bench (npm test does)`);
     cwd = mkdtempSync(path.join(tmpdir(), 'wecom-cli-'));
-    h = await startHarness();
+    h = await startHarness({ apps: [{ apiKey: 'app-chat', mode: 'chat', parameters: { file_upload: { enabled: true, allowed_file_types: ['image'] } } }] });
   });
   afterAll(async () => {
     await h.close();
@@ -91,5 +92,15 @@ describe('npm run wecom (WeCom simulator CLI)', () => {
     const run = await cli(['event', `${h.url}/wecom/callback/bot1`, 'feedback', 'fb_unknown', 'like']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('empty reply');
+  });
+  it('image: serves the file encrypted like WeCom, and the gateway uploads the same bytes to Dify', async () => {
+    const png = await pngImage(24, 16);
+    const file = path.join(cwd, '图表.png');
+    writeFileSync(file, png);
+    const run = await cli(['image', `${h.url}/wecom/callback/bot1`, file, '--interval', '50']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('first reply');
+    expect(h.dify.uploads.at(-1)).toMatchObject({ filename: '图表.png', md5: md5(png) });
   });
 });

@@ -17,12 +17,13 @@ export interface Credentials {
   aesKey: Buffer;
 }
 
-const VALUE_FLAGS = new Set(['token', 'key', 'bot', 'user', 'group', 'interval']);
+const VALUE_FLAGS = new Set(['token', 'key', 'bot', 'user', 'group', 'interval', 'serve-host']);
 
 export const USAGE = [
   'usage: npm run wecom -- <command> [flags]',
   '  verify <url>                                     URL verification (GET)',
   '  chat <url> "text" [--user U] [--group CHATID] [--interval 1000]',
+  '  image <url> <file> [--user U] [--serve-host HOST]  serves the file encrypted like WeCom media',
   '  event <url> enter_chat',
   '  event <url> feedback <feedbackId> like|dislike|cancel',
   'credentials: WECOM_TOKEN / WECOM_ENCODING_AES_KEY (env or .env), or --token T --key K, or --bot <key in WECOM_BOTS>',

@@ -5,7 +5,7 @@
 import type { Credentials } from './args';
 import { postCallback } from './callbacks';
 import { CliError } from './errors';
-import { pollPayload, textPayload, type Sender } from './payloads';
+import { pollPayload, type Sender } from './payloads';
 
 export interface StreamReply {
   id: string;
@@ -43,9 +43,9 @@ function asStream(reply: Record<string, unknown> | undefined, what: string): Str
   return { id: stream['id'], finish: stream['finish'], content: String(stream['content'] ?? ''), msgItems };
 }
 
-export async function runChat(url: URL, creds: Credentials, text: string, sender: Sender, opts: ChatOptions): Promise<ChatResult> {
+export async function runChat(url: URL, creds: Credentials, message: Record<string, unknown>, sender: Sender, opts: ChatOptions): Promise<ChatResult> {
   const started = Date.now();
-  const first = await postCallback(url, creds, textPayload(text, sender));
+  const first = await postCallback(url, creds, message);
   let latest = asStream(first.reply, 'first reply');
   const firstContent = latest.content;
   opts.onSnapshot(latest);

@@ -8,7 +8,8 @@ import { type Credentials, USAGE, intervalMs, parseArgs, requireUrl, resolveCred
 import { postCallback, verifyUrl } from './callbacks';
 import { runChat } from './chat';
 import { CliError } from './errors';
-import { enterChatPayload, feedbackPayload, type Sender } from './payloads';
+import { enterChatPayload, feedbackPayload, imagePayload, textPayload, type Sender } from './payloads';
+import { serveEncrypted } from './mediaServer';
 import { imageLines, imagesOk, liveAnswer, stdoutOut, timingLines } from './render';
 
 function senderOf(args: ParsedArgs): Sender {
@@ -25,12 +26,35 @@ async function chatCommand(args: ParsedArgs, creds: Credentials): Promise<void> 
   const url = requireUrl(args.positionals[0]);
   const text = args.positionals[1];
   if (text === undefined || text === '') throw new CliError(`chat needs a message text\n${USAGE}`);
-  const out = stdoutOut();
-  const live = liveAnswer(out);
-  const result = await runChat(url, creds, text, senderOf(args), { intervalMs: intervalMs(args.flags), onSnapshot: (r) => live.update(r) });
+  const sender = senderOf(args);
+  await converse(url, creds, textPayload(text, sender), sender, args);
+}
+
+/** Sends the first message, polls like WeCom, prints the growing answer, the images and the timings. */
+async function converse(url: URL, creds: Credentials, message: Record<string, unknown>, sender: Sender, args: ParsedArgs): Promise<void> {
+  const live = liveAnswer(stdoutOut());
+  const result = await runChat(url, creds, message, sender, { intervalMs: intervalMs(args.flags), onSnapshot: (r) => live.update(r) });
   live.done(result.final);
   for (const line of [...imageLines(result.final), ...timingLines(result)]) console.log(line);
   if (!imagesOk(result.final)) throw new CliError('some images of the final reply are broken (see above)');
+}
+
+/**
+ * `image <url> <file>`: serves the file encrypted like WeCom's media (§10) from a short-lived local
+ * server (127.0.0.1 unless --serve-host says where the gateway can reach this machine), sends an image
+ * message pointing at it, and follows the answer like `chat`.
+ */
+async function imageCommand(args: ParsedArgs, creds: Credentials): Promise<void> {
+  const url = requireUrl(args.positionals[0]);
+  const file = args.positionals[1];
+  if (file === undefined || file === '') throw new CliError(`image needs a file\n${USAGE}`);
+  const media = await serveEncrypted(file, creds.aesKey, args.flags.get('serve-host') ?? '127.0.0.1');
+  try {
+    const sender = senderOf(args);
+    await converse(url, creds, imagePayload(media.url, sender), sender, args);
+  } finally {
+    await media.close();
+  }
 }
 
 async function eventCommand(args: ParsedArgs, creds: Credentials): Promise<void> {
@@ -53,6 +77,7 @@ async function eventCommand(args: ParsedArgs, creds: Credentials): Promise<void>
 const COMMANDS: Record<string, (args: ParsedArgs, creds: Credentials) => Promise<void>> = {
   verify: verifyCommand,
   chat: chatCommand,
+  image: imageCommand,
   event: eventCommand,
 };
 

@@ -33,6 +33,12 @@ export function textPayload(text: string, sender: Sender): Payload {
   return { ...common(sender), response_url: responseUrl, msgtype: 'text', text: { content: text } };
 }
 
+/** §5.4: an image (single chat), its URL serving the encrypted bytes like WeCom's media URLs (§10). */
+export function imagePayload(mediaUrl: string, sender: Sender): Payload {
+  const responseUrl = `http://127.0.0.1:9/cgi-bin/aibot/response?response_code=${randomBytes(8).toString('hex')}`;
+  return { ...common({ userid: sender.userid, chatid: undefined }), response_url: responseUrl, msgtype: 'image', image: { url: mediaUrl } };
+}
+
 /** §5.9: a refresh poll, fresh msgid, no response_url. */
 export function pollPayload(streamId: string, sender: Sender): Payload {
   return { ...common(sender), msgtype: 'stream', stream: { id: streamId } };
