@@ -126,7 +126,7 @@ async function receiveCallback(deps: CallbackRouteDeps, target: CallbackTarget, 
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   countCallback(deps.metrics, inbound.msgtype, 'ok', ms);
   const stream = reply.kind === 'stream' ? reply.frame : undefined;
-  const fields = { bot: bot.key, msgtype: inbound.msgtype, msgid: 'msgid' in inbound ? inbound.msgid : undefined, stream: stream?.id, finish: stream?.finish, ms };
+  const fields = { bot: bot.key, msgtype: inbound.msgtype, msgid: 'msgid' in inbound ? inbound.msgid : undefined, stream: stream?.id, finish: stream?.finish, reply: reply.kind, ms };
   // Polls arrive about once a second per open stream; they are logged at debug to keep info readable.
   if (inbound.msgtype === 'stream') deps.logger.debug(fields, 'poll answered');
   else deps.logger.info(fields, 'callback answered');
