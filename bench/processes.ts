@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BENCH_BOT } from './load/requests';
+import { freePort } from '../tools/shared/freePort';
 
 /** A process the bench started; killed when the bench ends, whatever happens. */
 export interface Child {
@@ -18,16 +18,6 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 function launch(script: string, env: Record<string, string>, cwd: string): ChildProcess {
   const child = spawn(process.execPath, [path.join(DIST, script)], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,25 +7,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDemoAgent } from './demoAgent';
+import { freePort } from '../shared/freePort';
 
 const DIST = path.join(__dirname, '..', '..');
 /** Throwaway credentials for this run only: the simulator and the gateway share them. */
 const DEMO_BOT = { token: `demo${randomBytes(6).toString('hex')}`, encodingAesKey: randomBytes(32).toString('base64').replace(/[^A-Za-z0-9]/g, 'A').slice(0, 43) };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 async function waitHealthy(url: string, gateway: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i += 1) {
