@@ -18,7 +18,20 @@ export class GatewayMetrics {
   readonly mediaBytes = new Counter({ name: 'gateway_media_bytes_total', help: 'Media bytes downloaded, inbound (WeCom) and outbound (answer images)', labelNames: ['direction'] as const, registers: [this.registry] });
   readonly activeTurns = new Gauge({ name: 'gateway_active_turns', help: 'Turns running now (open streams owned here)', registers: [this.registry] });
 
+  private readonly callbackChildren = new Map<string, { inc(): void }>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts one callback; labelled children are cached, since this runs on every poll. */
+  countCallback(type: string, outcome: string): void {
+    const key = `${type}\u0000${outcome}`;
+    let child = this.callbackChildren.get(key);
+    if (child === undefined) {
+      child = this.callbacks.labels(type, outcome);
+      this.callbackChildren.set(key, child);
+    }
+    child.inc();
   }
 }

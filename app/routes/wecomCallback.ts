@@ -85,7 +85,7 @@ function verifyUrl(deps: CallbackRouteDeps, target: CallbackTarget, res: ServerR
   if (echostr === undefined) throw new GatewayError('QUERY_INVALID', 'echostr is required');
   const plain = openVerified(bot, query, echostr);
   deps.logger.info({ bot: bot.key }, 'URL verification answered');
-  deps.metrics?.callbacks.inc({ type: 'verify', outcome: 'ok' });
+  deps.metrics?.countCallback('verify', 'ok');
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(plain) }).end(plain);
 }
 
@@ -135,7 +135,7 @@ async function receiveCallback(deps: CallbackRouteDeps, target: CallbackTarget, 
 /** Polls and first replies have their own latency histograms: they are what WeCom waits on. */
 function countCallback(metrics: GatewayMetrics | undefined, type: string, outcome: string, ms: number): void {
   if (metrics === undefined) return;
-  metrics.callbacks.inc({ type, outcome });
+  metrics.countCallback(type, outcome);
   if (type === 'stream') metrics.poll.observe(ms / 1000);
   else if (type !== 'event' && type !== 'unsupported') metrics.firstReply.observe(ms / 1000);
 }
@@ -151,7 +151,7 @@ export async function handleCallback(deps: CallbackRouteDeps, target: CallbackTa
     else if (req.method === 'GET') verifyUrl(deps, target, res);
     else throw new GatewayError('NOT_FOUND', 'no such route');
   } catch (err) {
-    deps.metrics?.callbacks.inc({ type: req.method === 'GET' ? 'verify' : 'unknown', outcome: err instanceof GatewayError ? err.code : 'INTERNAL' });
+    deps.metrics?.countCallback(req.method === 'GET' ? 'verify' : 'unknown', err instanceof GatewayError ? err.code : 'INTERNAL');
     sendGatewayError(deps.logger, req, res, err);
   }
 }
