@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { ClaimResult, StreamMeta, StreamRecord, StreamSnapshot, StreamStore } from './streamStore';
+import type { StreamMeta, StreamRecord, StreamSnapshot } from './streamStore';
 
 interface Entry {
   meta: StreamMeta;
@@ -14,13 +14,12 @@ function entrySize(entry: Entry): number {
 }
 
 /**
- * In-process stream state (one instance). Bounded by count, bytes and age: entries live `ttlMs` after
- * their last write, which covers the 6-minute polling window, late polls and WeCom's retries; the
+ * The owner's in-memory copy of its streams: SharedStreamStore answers its own polls from here.
+ * Bounded by count, bytes and age: entries live `ttlMs` after their last write, which covers the 6-minute polling window, late polls and WeCom's retries; the
  * byte bound keeps a burst of image answers from exhausting memory (oldest entries go first).
  */
-export class MemoryStreamStore implements StreamStore {
+export class MemoryStreamStore {
   private readonly entries: LRUCache<string, Entry>;
-  private readonly claims: LRUCache<string, string>;
 
   constructor(opts: { ttlMs: number; max?: number; maxBytes?: number }) {
     this.entries = new LRUCache<string, Entry>({
@@ -30,15 +29,6 @@ export class MemoryStreamStore implements StreamStore {
       ttl: opts.ttlMs,
       updateAgeOnGet: false,
     });
-    this.claims = new LRUCache<string, string>({ max: (opts.max ?? 50_000) * 2, ttl: opts.ttlMs });
-  }
-
-  async claim(claimKey: string, meta: StreamMeta, initial: StreamSnapshot): Promise<ClaimResult> {
-    const existing = this.claims.get(claimKey);
-    if (existing !== undefined) return { won: false, streamId: existing };
-    this.claims.set(claimKey, meta.id);
-    await this.create(meta, initial);
-    return { won: true };
   }
 
   create(meta: StreamMeta, initial: StreamSnapshot): Promise<void> {
