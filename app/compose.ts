@@ -11,6 +11,7 @@ import { AppModes } from './services/dify/appModes';
 import { DifyFiles } from './services/dify/difyFiles';
 import { DifyHttp } from './services/dify/difyHttp';
 import { KeyedLock } from './services/keyedLock';
+import { MessageIntake } from './services/messageIntake';
 import { TurnRunner } from './services/turn';
 import { TurnMedia } from './services/turnMedia';
 import { ResponseUrlClient } from './services/wecom/responseUrlClient';
@@ -87,7 +88,8 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const responseUrl = new ResponseUrlClient(http, logger, (outcome) => metrics.responseUrlPosts.inc({ outcome }));
   const cards = new CardQuestions({ config, admission, turns, messages, responseUrl, logger, now });
   const events = new EventReplies({ config, messages, http, cards, logger });
-  const callbacks = new CallbackService({ config, streams, messages, conversations, admission, events, turns, responseUrl, logger, now, metrics });
+  const intake = new MessageIntake({ config, streams, messages, conversations, admission, turns, logger, now, metrics });
+  const callbacks = new CallbackService({ config, streams, intake, events, responseUrl, logger });
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);
   return {

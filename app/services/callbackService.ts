@@ -1,17 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { StreamMeta, StreamRecord, StreamStore } from '../cache/streamStore';
 import { GatewayError } from '../errors';
-import { errorFields } from '../logger';
-import type { MessageLog } from '../store/messageLog';
 import type { BotConfig, Config } from '../config';
-import type { ConversationStore } from '../cache/conversationStore';
-import type { Admission } from './admission';
-import type { EventReplies } from './eventReplies';
-import type { GatewayMetrics } from '../metrics';
-import { type AgentRoute, type AskQuery, type MessagePlan, planMessage } from './messagePlan';
+import type { EventReply, EventReplies } from './eventReplies';
 import type { TurnChannel } from './answerStream';
-import type { TurnRunner, TurnTask } from './turn';
+import type { MessageIntake } from './messageIntake';
 import { type StreamRefresh, type UserMessage, type WecomInbound, isUserMessage } from './wecom/inbound';
 import type { StreamFrame } from './wecom/reply';
 import type { ResponseUrlClient } from './wecom/responseUrlClient';
@@ -23,29 +16,22 @@ export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'plain
 export interface CallbackDeps {
   readonly config: Config;
   readonly streams: StreamStore;
-  readonly messages: MessageLog;
-  readonly conversations: ConversationStore;
-  readonly admission: Admission;
+  readonly intake: MessageIntake;
   readonly events: EventReplies;
-  readonly metrics?: GatewayMetrics;
-  readonly turns: TurnRunner;
   readonly responseUrl: ResponseUrlClient;
   readonly logger: Logger;
-  readonly now: () => number;
 }
 
 const EMPTY: CallbackReply = { kind: 'empty' };
 
-
-
-/** Stream ids are ours to choose (§6.2); 96 random bits, URL-safe. */
-function newStreamId(): string {
-  return `s_${randomBytes(12).toString('base64url')}`;
-}
-
 function frameOf(id: string, record: StreamRecord): StreamFrame {
   const { snapshot } = record;
   return { id, finish: snapshot.finish, content: snapshot.content, ...(snapshot.images !== undefined ? { images: snapshot.images } : {}), ...(snapshot.card !== undefined ? { card: snapshot.card } : {}) };
+}
+
+/** An event's reply travels in the HTTP response as encrypted JSON (§4.2). */
+function eventReplyOf(reply: EventReply): CallbackReply {
+  return reply.kind === 'empty' ? EMPTY : { kind: 'plaintext', json: JSON.stringify(reply.body) };
 }
 
 /**
@@ -71,7 +57,7 @@ export class CallbackService {
       case 'stream':
         return this.answerPoll(bot, inbound);
       case 'event':
-        return this.deps.events.handle(bot, inbound);
+        return eventReplyOf(await this.deps.events.handle(bot, inbound));
       case 'unsupported':
         return EMPTY;
       default: {
@@ -106,62 +92,22 @@ export class CallbackService {
   }
 
   private async acceptMessage(bot: BotConfig, message: UserMessage): Promise<CallbackReply> {
-    const { config, streams } = this.deps;
-    const meta = this.metaOf(bot, message, newStreamId());
-    const plan = planMessage(config, this.deps.admission, bot, message);
-    const initial = plan.kind === 'run' ? { content: config.texts.THINKING, finish: false } : { content: plan.text, finish: true };
-    const claim = await streams.claim(`${message.aibotid}:${message.msgid}`, meta, initial);
-    if (!claim.won) {
-      // A retry of a message we already accepted: the same stream, no second Dify run (§15.7).
-      this.deps.metrics?.dedupeHits.inc();
-      const record = await streams.get(claim.streamId);
-      return { kind: 'stream', frame: record === undefined ? { id: claim.streamId, finish: true, content: config.texts.STREAM_EXPIRED } : frameOf(claim.streamId, record) };
+    const intake = await this.deps.intake.accept(bot, message, { mediaKey: bot.aesKey, responseUrl: message.response_url, channel: (meta) => this.channelFor(meta) });
+    switch (intake.kind) {
+      case 'duplicate': {
+        const record = await this.deps.streams.get(intake.streamId);
+        return { kind: 'stream', frame: record === undefined ? { id: intake.streamId, finish: true, content: this.deps.config.texts.STREAM_EXPIRED } : frameOf(intake.streamId, record) };
+      }
+      case 'started':
+        // The answer's feedback id is its stream id; only the first reply carries it (§6.2).
+        return { kind: 'stream', frame: { id: intake.meta.id, ...intake.snapshot, feedbackId: intake.meta.id } };
+      case 'answered':
+        return { kind: 'stream', frame: { id: intake.meta.id, ...intake.snapshot } };
+      default: {
+        const exhaustive: never = intake;
+        return exhaustive;
+      }
     }
-    this.logReceived(meta, message.msgtype, plan);
-    if (plan.kind === 'run') {
-      this.startTurn(meta, plan.query, plan.route, bot.aesKey);
-      // The answer's feedback id is its stream id; only the first reply carries it (§6.2).
-      return { kind: 'stream', frame: { id: meta.id, ...initial, feedbackId: meta.id } };
-    }
-    if (plan.kind === 'new_conversation') await this.deps.conversations.delete(plan.conversationKey);
-    this.deps.logger.info({ stream: meta.id, msgid: message.msgid, msgtype: message.msgtype, outcome: plan.kind === 'notice' ? plan.cause : plan.kind }, 'message answered at once');
-    return { kind: 'stream', frame: { id: meta.id, ...initial } };
-  }
-
-  private startTurn(meta: StreamMeta, query: AskQuery, route: AgentRoute, mediaKey: Buffer): void {
-    const leave = this.deps.admission.enter({ aibotid: meta.aibotid, userid: meta.userid, chattype: meta.chattype, chatid: meta.chatid });
-    const task: TurnTask = {
-      streamId: meta.id,
-      msgid: meta.msgid,
-      party: { aibotid: meta.aibotid, userid: meta.userid, chattype: meta.chattype, chatid: meta.chatid },
-      query,
-      mediaKey,
-      agentId: route.agentId,
-      agent: route.agent,
-      receivedAt: meta.receivedAt,
-      channel: this.channelFor(meta),
-    };
-    // After the reply is written: the first answer never waits for Dify (wecom-aibot-protocol.md §15.6).
-    setImmediate(() => this.deps.turns.start(task, leave));
-  }
-
-  /** The message log must never fail or slow the reply: written in the background. */
-  private logReceived(meta: StreamMeta, msgtype: string, plan: MessagePlan): void {
-    const entry = {
-      streamId: meta.id,
-      msgid: meta.msgid,
-      botKey: meta.botKey,
-      aibotid: meta.aibotid,
-      userid: meta.userid,
-      chatid: meta.chatid,
-      chattype: meta.chattype,
-      msgtype,
-      agentId: plan.kind === 'run' ? plan.route.agentId : plan.agentId,
-      receivedAt: meta.receivedAt,
-      status: plan.kind === 'run' ? ('running' as const) : ('notice' as const),
-      cause: plan.kind === 'notice' ? plan.cause : plan.kind === 'new_conversation' ? 'new_conversation' : undefined,
-    };
-    this.deps.messages.received(entry).catch((err: unknown) => this.deps.logger.error({ err: errorFields(err), stream: meta.id }, 'message log write failed'));
   }
 
   private channelFor(meta: StreamMeta): TurnChannel {
@@ -175,20 +121,6 @@ export class CallbackService {
         }
         return responseUrl.postMarkdown(meta.responseUrl, markdown, { stream: meta.id, msgid: meta.msgid });
       },
-    };
-  }
-
-  private metaOf(bot: BotConfig, message: UserMessage, streamId: string): StreamMeta {
-    return {
-      id: streamId,
-      msgid: message.msgid,
-      botKey: bot.key,
-      aibotid: message.aibotid,
-      userid: message.from.userid,
-      chatid: message.chatid,
-      chattype: message.chattype,
-      responseUrl: message.response_url,
-      receivedAt: this.deps.now(),
     };
   }
 }

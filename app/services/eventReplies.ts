@@ -1,20 +1,24 @@
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
-import type { AgentConfig, BotConfig, Config } from '../config';
+import type { AgentConfig, BotProfile, Config } from '../config';
 import { routeToAgent } from './agentRouting';
-import type { CardQuestions } from './cardQuestions';
+import type { CardQuestions, LateDelivery } from './cardQuestions';
 import { type Opening, fetchOpening } from './dify/difyFollowUps';
 import { questionCard } from './questionCard';
-import { textReplyJson } from './wecom/reply';
-import { templateCardReplyJson } from './wecom/templateCards';
+import { textReplyBody } from './wecom/reply';
+import { templateCardReplyBody } from './wecom/templateCards';
 import { errorFields } from '../logger';
 import type { MessageLog, RatedAnswer } from '../store/messageLog';
 import { type DifyRating, postFeedback } from './dify/difyFeedback';
 import { DifyError, describeFailure } from './dify/difyErrors';
 import type { FeedbackEvent, WecomEvent } from './wecom/inbound';
 
-/** A reply to an event (wecom-aibot-protocol.md §6): empty, or a plaintext JSON reply (welcome §6.1, card update §6.5). */
-export type EventReply = { readonly kind: 'empty' } | { readonly kind: 'plaintext'; readonly json: string };
+/**
+ * A reply to an event (wecom-aibot-protocol.md §6): empty, or a body that is a welcome (§6.1) or a card
+ * update (§6.5). The callback channel encrypts its JSON; the long connection sends it with the
+ * command of its purpose (§12).
+ */
+export type EventReply = { readonly kind: 'empty' } | { readonly kind: 'reply'; readonly purpose: 'welcome' | 'update_card'; readonly body: Record<string, unknown> };
 
 const EMPTY: EventReply = { kind: 'empty' };
 
@@ -44,7 +48,8 @@ export class EventReplies {
     private readonly deps: { config: Config; messages: MessageLog; http: AxiosInstance; cards: CardQuestions; logger: Logger },
   ) {}
 
-  async handle(bot: BotConfig, event: WecomEvent): Promise<EventReply> {
+  /** `late`: how a card question's answer reaches the user; by default the event's response_url (§9). */
+  async handle(bot: BotProfile, event: WecomEvent, late?: LateDelivery): Promise<EventReply> {
     const body = event.event;
     switch (body.eventtype) {
       case 'enter_chat':
@@ -53,7 +58,7 @@ export class EventReplies {
         void this.forward(body.feedback_event);
         return EMPTY;
       case 'template_card_event':
-        return this.deps.cards.handle(bot, event, body.template_card_event);
+        return this.deps.cards.handle(bot, event, body.template_card_event, late);
       case 'disconnected_event':
       case 'unknown':
         return EMPTY;
@@ -68,15 +73,15 @@ export class EventReplies {
    * enter_chat (§6.1, answered within WeCom's limit): the bot's welcome text, or — when configured — a
    * card from the Dify app's opening statement whose buttons ask its suggested questions.
    */
-  private async welcome(bot: BotConfig, aibotid: string): Promise<EventReply> {
-    const text: EventReply = bot.welcome === undefined ? EMPTY : { kind: 'plaintext', json: textReplyJson(bot.welcome) };
+  private async welcome(bot: BotProfile, aibotid: string): Promise<EventReply> {
+    const text: EventReply = bot.welcome === undefined ? EMPTY : { kind: 'reply', purpose: 'welcome', body: textReplyBody(bot.welcome) };
     const agent = bot.welcomeCard ? routeToAgent(this.deps.config.agents, aibotid).agent : undefined;
     if (agent === undefined) return text;
     const opening = await this.openingOf(agent);
     const title = opening?.statement !== undefined && opening.statement !== '' ? opening.statement : this.deps.config.texts.WELCOME_CARD_TITLE;
     try {
       const card = questionCard(title, opening?.questions ?? [], 'welcome');
-      return card === undefined ? text : { kind: 'plaintext', json: templateCardReplyJson(card) };
+      return card === undefined ? text : { kind: 'reply', purpose: 'welcome', body: templateCardReplyBody(card) };
     } catch {
       return text;
     }

@@ -1,4 +1,4 @@
-import type { AgentConfig, BotConfig, Config } from '../config';
+import type { AgentConfig, BotProfile, Config } from '../config';
 import type { Admission } from './admission';
 import { routeToAgent } from './agentRouting';
 import { type ChatParty, conversationScope } from './conversationScope';
@@ -32,7 +32,7 @@ function isNewConversationCommand(query: AskQuery, commands: ReadonlySet<string>
  * Decides before anything is written: an empty question, a missing agent, a refused user (access
  * rules, rate, concurrent turns) and commands are answered in the first reply; the rest starts a turn.
  */
-export function planMessage(config: Config, admission: Admission, bot: BotConfig, message: UserMessage): MessagePlan {
+export function planMessage(config: Config, admission: Admission, bot: BotProfile, message: UserMessage): MessagePlan {
   const { texts } = config;
   const query = buildTurnQuery(message, bot.mentionNames);
   if (query.kind === 'empty') return { kind: 'notice', text: texts.EMPTY_QUESTION, cause: 'empty_question', agentId: undefined };

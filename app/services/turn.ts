@@ -25,8 +25,11 @@ export interface TurnTask {
   readonly msgid: string;
   readonly party: ChatParty;
   readonly query: Extract<TurnQuery, { kind: 'ask' }>;
-  /** The bot's AES key, which also encrypts its media (wecom-aibot-protocol.md §10). */
-  readonly mediaKey: Buffer;
+  /**
+   * The bot's AES key, which also encrypts its media (wecom-aibot-protocol.md §10); undefined on the
+   * long connection, where each medium carries its own `aeskey` (§12).
+   */
+  readonly mediaKey: Buffer | undefined;
   readonly agentId: string;
   readonly agent: AgentConfig;
   /** When the message arrived; WeCom's 6-minute window counts from here. */

@@ -33,7 +33,7 @@ export class TurnMedia {
     private readonly deps: { config: Config; files: DifyFiles; modes: AppModes; logger: Logger; onBytes?: (bytes: number) => void },
   ) {}
 
-  download(attachments: readonly Attachment[], botKey: Buffer, signal: AbortSignal): Promise<DownloadResult[]> {
+  download(attachments: readonly Attachment[], botKey: Buffer | undefined, signal: AbortSignal): Promise<DownloadResult[]> {
     if (attachments.length === 0) return Promise.resolve([]);
     return downloadAttachments(attachments, botKey, this.deps.config.media, signal).then((results) => {
       for (const result of results) if (result.ok) this.deps.onBytes?.(result.file.bytes.length);

@@ -30,7 +30,7 @@ function reasonOf(err: unknown): string {
  * `aeskey` in long-connection mode, §12); the type comes from magic bytes, the name from
  * Content-Disposition (§5.7).
  */
-async function downloadOne(attachment: Attachment, botKey: Buffer, media: MediaConfig, signal: AbortSignal): Promise<DownloadResult> {
+async function downloadOne(attachment: Attachment, botKey: Buffer | undefined, media: MediaConfig, signal: AbortSignal): Promise<DownloadResult> {
   try {
     // The URL comes from a signature-verified callback, so any origin is trusted; size and time are bounded.
     const fetched = await safeFetch(
@@ -39,6 +39,7 @@ async function downloadOne(attachment: Attachment, botKey: Buffer, media: MediaC
       signal,
     );
     const key = attachment.aeskey !== undefined ? Buffer.from(attachment.aeskey, 'base64') : botKey;
+    if (key === undefined) return { ok: false, reason: 'no_media_key' };
     const bytes = decryptMedia(key, fetched.bytes);
     const headerName = fileNameFromContentDisposition(fetched.contentDisposition);
     const type = detectFileType(bytes, headerName);
@@ -50,6 +51,6 @@ async function downloadOne(attachment: Attachment, botKey: Buffer, media: MediaC
 }
 
 /** All attachments of a message, in parallel, in their original order. */
-export function downloadAttachments(attachments: readonly Attachment[], botKey: Buffer, media: MediaConfig, signal: AbortSignal): Promise<DownloadResult[]> {
+export function downloadAttachments(attachments: readonly Attachment[], botKey: Buffer | undefined, media: MediaConfig, signal: AbortSignal): Promise<DownloadResult[]> {
   return Promise.all(attachments.map((attachment) => downloadOne(attachment, botKey, media, signal)));
 }

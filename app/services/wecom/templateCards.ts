@@ -75,14 +75,22 @@ export function newTaskId(prefix: string): string {
  * Answer to template_card_event (§6.5). `userids` omitted = update for everyone; it is sent as given otherwise.
  * The card's task_id must equal the event's (the caller's job). Validated, since WeCom allows one try in 5 s.
  */
-export function updateCardReplyJson(card: TemplateCard, userids?: readonly string[]): string {
+export function updateCardReplyBody(card: TemplateCard, userids?: readonly string[]): Record<string, unknown> {
   const body: Record<string, unknown> = { response_type: 'update_template_card' };
   if (userids !== undefined) body['userids'] = userids;
   body['template_card'] = assertValid(card);
-  return JSON.stringify(body);
+  return body;
+}
+
+export function updateCardReplyJson(card: TemplateCard, userids?: readonly string[]): string {
+  return JSON.stringify(updateCardReplyBody(card, userids));
 }
 
 /** Passive template_card reply to enter_chat or a user message (§6.1/§6.3). Validated before sending. */
+export function templateCardReplyBody(card: TemplateCard): Record<string, unknown> {
+  return { msgtype: 'template_card', template_card: assertValid(card) };
+}
+
 export function templateCardReplyJson(card: TemplateCard): string {
-  return JSON.stringify({ msgtype: 'template_card', template_card: assertValid(card) });
+  return JSON.stringify(templateCardReplyBody(card));
 }
