@@ -21,13 +21,25 @@ import { SqlMessageLog } from './store/messageLog';
 import { applyRetention } from './store/retention';
 import { SharedStreamStore } from './store/sharedStreamStore';
 import { SqlConversationStore } from './store/sqlConversationStore';
+import { ConversationQuota } from './websocket/conversationQuota';
+import type { WsLinkState } from './websocket/botConnection';
+import { WsChannels } from './websocket/wsChannels';
+import { WsInbound } from './websocket/wsInbound';
+
+/** /readyz: the store answers and every websocket bot is connected. */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly store: boolean;
+  /** Each websocket bot's link state, by key; absent when none is configured. */
+  readonly websocket?: Record<string, WsLinkState>;
+}
 
 export interface Gateway {
   readonly callbacks: CallbackService;
   readonly metrics: GatewayMetrics;
   readonly turns: TurnRunner;
-  /** Readiness: the store answers a query within 2 s. */
-  ready(): Promise<boolean>;
+  /** Readiness: the store answers a query within 2 s, and every websocket bot is connected. */
+  ready(): Promise<Readiness>;
   /** Reloads the access rules kept in the store (also done every 30 s). */
   readonly accessRules: AccessRulesStore;
   /** SIGTERM: stop taking new turns, let running ones finish (bounded), flush state; the caller closes the database. */
@@ -55,6 +67,12 @@ const ACCESS_RULES_REFRESH_MS = 30_000;
 function storeAnswers(db: Database): Promise<boolean> {
   const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
   return Promise.race([db.query('SELECT 1').then(() => true, () => false), timeout]);
+}
+
+async function readiness(db: Database, websocket: WsChannels): Promise<Readiness> {
+  const store = await storeAnswers(db);
+  if (websocket.size === 0) return { ready: store, store };
+  return { ready: store && websocket.allConnected(), store, websocket: websocket.states() };
 }
 
 function startRulesRefresh(rules: AccessRulesStore, logger: Logger): NodeJS.Timeout {
@@ -90,6 +108,9 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const events = new EventReplies({ config, messages, http, cards, logger });
   const intake = new MessageIntake({ config, streams, messages, conversations, admission, turns, logger, now, metrics });
   const callbacks = new CallbackService({ config, streams, intake, events, responseUrl, logger });
+  const wsInbound = new WsInbound({ config, intake, events, streams, logger, texts: config.texts, quota: new ConversationQuota(config.websocket.messagesPerMinute, config.websocket.messagesPerHour), frameIntervalMs: config.websocket.frameIntervalMs, sendWaitMs: config.websocket.sendWaitMs });
+  const websocket = new WsChannels(config, wsInbound, logger);
+  websocket.start();
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);
   return {
@@ -97,15 +118,17 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     metrics,
     turns,
     accessRules,
-    ready: () => storeAnswers(db),
+    ready: () => readiness(db, websocket),
     async shutdown() {
       callbacks.startDraining();
+      wsInbound.startDraining();
       logger.info({ activeTurns: turns.activeTurns, graceMs: config.store.shutdownGraceMs }, 'draining running turns');
       await turns.drain(config.store.shutdownGraceMs);
       clearInterval(retention);
       clearInterval(rulesTimer);
       await streams.flushAll();
       await messages.flush();
+      websocket.stop();
       streams.close();
       difyHttp.close();
     },

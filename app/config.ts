@@ -4,10 +4,12 @@ import { type Env, Problems, readBool, readEnum, readInt, readString } from './c
 import { type ConversationControls, readControls } from './configAccess';
 import { type MediaConfig, readMedia } from './configMedia';
 import { type StoreConfig, readStore } from './configStore';
+import { type WebsocketConfig, readWebsocket } from './configWsBots';
 import { type Texts, loadTexts } from './texts';
 
 export type { AgentConfig, AgentMode } from './configAgents';
-export type { BotConfig } from './configBots';
+export type { BotConfig, BotProfile, WsBotConfig } from './configBots';
+export type { WebsocketConfig } from './configWsBots';
 export type { MediaConfig } from './configMedia';
 export type { StoreConfig } from './configStore';
 
@@ -38,6 +40,7 @@ export interface Config {
     readonly retryBaseMs: number;
   };
   readonly media: MediaConfig;
+  readonly websocket: WebsocketConfig;
   readonly store: StoreConfig;
   readonly conversation: { readonly groupScope: GroupScope };
   readonly controls: ConversationControls;
@@ -80,8 +83,8 @@ function readStreamAndDify(env: Env, problems: Problems): Pick<Config, 'stream' 
 
 function collectWarnings(config: Config): string[] {
   const warnings: string[] = [];
-  if (config.bots.fallback === undefined && config.bots.byKey.size === 0) {
-    warnings.push('No WeCom bot configured: set WECOM_TOKEN and WECOM_ENCODING_AES_KEY (or WECOM_BOTS); every callback gets 404 until then');
+  if (config.bots.fallback === undefined && config.bots.byKey.size === 0 && config.bots.websocket.size === 0) {
+    warnings.push('No WeCom bot configured: set WECOM_TOKEN and WECOM_ENCODING_AES_KEY (or WECOM_BOTS, callback or websocket); every callback gets 404 until then');
   }
   if (config.agents.byId.size === 0) {
     warnings.push('No Dify agent configured: set DIFY_API_BASE_URL and DIFY_API_KEY (or DIFY_AGENTS); users get a "not configured" notice until then');
@@ -106,6 +109,7 @@ export function loadConfig(env: Env): LoadedConfig {
     agents: readAgents(env, problems),
     ...readStreamAndDify(env, problems),
     media: readMedia(env, problems),
+    websocket: readWebsocket(env, problems),
     store: readStore(env, problems),
     conversation: { groupScope: readEnum(env, 'WECOM_GROUP_CONVERSATION_SCOPE', ['group', 'member'] as const, 'group', problems) },
     controls: readControls(env, problems),

@@ -3,7 +3,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorHandler } from './routes/errorHandler';
-import { healthRouter } from './routes/health';
+import { type ReadinessReport, healthRouter } from './routes/health';
 import { metricsRouter } from './routes/metrics';
 import type { GatewayMetrics } from './metrics';
 import { callbackTarget, handleCallback } from './routes/wecomCallback';
@@ -16,8 +16,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Serves GET /metrics and counts callbacks when given. */
   readonly metrics?: GatewayMetrics;
-  /** Backs GET /readyz (the store answers); without it /readyz reports ready. */
-  readonly ready?: () => Promise<boolean>;
+  /** Backs GET /readyz (the store answers, websocket bots are connected); without it /readyz reports ready. */
+  readonly ready?: () => Promise<ReadinessReport>;
 }
 
 /**

@@ -18,6 +18,10 @@ import { MIGRATIONS } from '../../app/store/schema';
 import { assertDynamicImport, createScratchPostgres, postgresTestUrl } from '../helpers/databases';
 import { type FakeDify, type FakeDifyApp, startFakeDify } from '../fakes/fakeDify';
 import { FakeWecomClient, type ResponseUrlServer, startResponseUrlServer } from '../fakes/fakeWecom';
+import { type FakeWecomWs, WS_BOT_ID, startFakeWecomWs } from '../fakes/fakeWecomWs';
+
+/** The websocket bot of the harness: key in WECOM_BOTS, bot id (= aibotid of its messages) and secret. */
+export const WS_BOT = { key: 'wsbot', botId: WS_BOT_ID, secret: 'ws-secret-0123456789' } as const;
 
 /** The protocol reference's AI-bot credentials (wecom-aibot-protocol.md §14.2). */
 export const BOT = { token: 'QDG6eK', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' } as const;
@@ -42,6 +46,11 @@ export interface HarnessOptions {
    * an existing one that outlives the harness (to test restarts).
    */
   database?: 'embedded' | 'postgres' | { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string };
+  /**
+   * Also a websocket bot (WS_BOT) connected to a fake WeCom long-connection server (§12); `secret` is
+   * what the gateway is configured with (the fake expects WS_BOT.secret), `bot` adds WECOM_BOTS fields.
+   */
+  websocket?: boolean | { secret?: string; bot?: Record<string, unknown> };
 }
 
 interface OpenedStore {
@@ -80,6 +89,8 @@ export interface Harness {
   readonly url: string;
   readonly dify: FakeDify;
   readonly responseUrls: ResponseUrlServer;
+  /** The fake long-connection server, when `websocket` was asked for. */
+  readonly ws: FakeWecomWs | undefined;
   readonly config: Config;
   readonly gateway: Gateway;
   readonly db: Database;
@@ -108,11 +119,24 @@ function agentsEnv(agents: NonNullable<HarnessOptions['agents']>, baseUrl: strin
   return Object.fromEntries(Object.entries(agents).map(([id, agent]) => [id, { baseUrl, ...agent }]));
 }
 
+/** WS_BOT added to WECOM_BOTS (next to any bots the test lists), with fast reconnects and frames. */
+function websocketEnv(ws: FakeWecomWs, env: Record<string, string> | undefined, custom: { secret?: string; bot?: Record<string, unknown> }): Record<string, string> {
+  const listed = env?.['WECOM_BOTS'] !== undefined ? (JSON.parse(env['WECOM_BOTS']) as Record<string, unknown>) : {};
+  const bot = { mode: 'websocket', botId: WS_BOT.botId, secret: custom.secret ?? WS_BOT.secret, wsUrl: ws.url, ...custom.bot };
+  return {
+    WECOM_BOTS: JSON.stringify({ ...listed, [WS_BOT.key]: bot }),
+    WECOM_WS_RECONNECT_BASE_MS: env?.['WECOM_WS_RECONNECT_BASE_MS'] ?? '20',
+    WECOM_WS_FRAME_INTERVAL_MS: env?.['WECOM_WS_FRAME_INTERVAL_MS'] ?? '100',
+    WECOM_WS_SEND_WAIT_SECONDS: env?.['WECOM_WS_SEND_WAIT_SECONDS'] ?? '5',
+  };
+}
+
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const apps = opts.apps ?? [{ apiKey: 'app-chat', mode: 'chat' }];
   const ownDify = opts.dify === undefined;
   const dify = opts.dify ?? (await startFakeDify({ apps, ...(opts.pingIntervalMs !== undefined ? { pingIntervalMs: opts.pingIntervalMs } : {}) }));
   const responseUrls = await startResponseUrlServer();
+  const ws = opts.websocket !== undefined && opts.websocket !== false ? await startFakeWecomWs({ bots: { [WS_BOT.botId]: WS_BOT.secret } }) : undefined;
   const env: Record<string, string> = {
     WECOM_TOKEN: BOT.token,
     WECOM_ENCODING_AES_KEY: BOT.encodingAesKey,
@@ -122,12 +146,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'debug',
     ...(opts.agents !== undefined ? { DIFY_AGENTS: JSON.stringify(agentsEnv(opts.agents, dify.baseUrl)) } : {}),
     ...opts.env,
+    ...(ws !== undefined ? websocketEnv(ws, opts.env, typeof opts.websocket === 'object' ? opts.websocket : {}) : {}),
   };
   let config: Config;
   try {
     config = withDurations(loadConfig(env).config, opts);
   } catch (err) {
-    await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close()]);
+    await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close(), ws?.close()]);
     throw err;
   }
   const logText: string[] = [];
@@ -147,6 +172,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     url,
     dify,
     responseUrls,
+    ws,
     config,
     gateway,
     db: store.db,
@@ -161,7 +187,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await gateway.shutdown();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close()]);
+      await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close(), ws?.close()]);
       await store.close();
     },
   };

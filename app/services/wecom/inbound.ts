@@ -85,7 +85,15 @@ const CLASSIC_XML: Unsupported = { msgtype: 'unsupported', name: 'classic-xml' }
 export function parseInbound(plaintext: string): WecomInbound {
   // We don't answer classic app messages (§13), so no XML parsing here.
   if (XML_PLAINTEXT.test(plaintext)) return { ...CLASSIC_XML };
-  const result = WecomInboundSchema.safeParse(parseJson(plaintext));
+  return parseInboundValue(parseJson(plaintext));
+}
+
+/**
+ * The same parser for a body that arrives already as JSON: a long-connection frame's `body` (§12)
+ * carries the callback JSON of §5 unencrypted.
+ */
+export function parseInboundValue(value: unknown): WecomInbound {
+  const result = WecomInboundSchema.safeParse(value);
   if (result.success) return result.data;
   throw new InboundParseError('payload does not match the expected shape', issuePaths(result.error.issues));
 }
