@@ -41,6 +41,8 @@ export interface HarnessOptions {
   turnTimeoutMs?: number;
   shutdownGraceMs?: number;
   pingIntervalMs?: number;
+  /** The websocket heartbeat (the env's floor is 5 s; tests of a dead link need less). */
+  heartbeatMs?: number;
   /**
    * The store: a fresh in-memory PGlite (default), a fresh database on TEST_DATABASE_URL's server, or
    * an existing one that outlives the harness (to test restarts).
@@ -106,6 +108,7 @@ function withDurations(config: Config, opts: HarnessOptions): Config {
   return {
     ...config,
     stream: { ...config.stream, ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}) },
+    websocket: { ...config.websocket, ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}) },
     store: Object.assign(Object.create(null) as object, config.store, opts.shutdownGraceMs !== undefined ? { shutdownGraceMs: opts.shutdownGraceMs } : {}) as Config['store'],
     dify: {
       ...config.dify,

@@ -84,8 +84,8 @@ describe('loadConfig: WECOM_BOTS', () => {
     expect(problems).toEqual([
       'WECOM_BOTS["a"]: token is required',
       'WECOM_BOTS["b"]: EncodingAESKey must be 43 characters of [A-Za-z0-9] (got 5 characters)',
-      'WECOM_BOTS["c"] must be an object {token, encodingAesKey}',
-      'WECOM_BOTS["d"] must be an object {token, encodingAesKey}',
+      'WECOM_BOTS["c"] must be an object {token, encodingAesKey} or {mode: "websocket", botId, secret}',
+      'WECOM_BOTS["d"] must be an object {token, encodingAesKey} or {mode: "websocket", botId, secret}',
     ]);
   });
 
