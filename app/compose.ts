@@ -109,7 +109,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const intake = new MessageIntake({ config, streams, messages, conversations, admission, turns, logger, now, metrics });
   const callbacks = new CallbackService({ config, streams, intake, events, responseUrl, logger });
   const wsInbound = new WsInbound({ config, intake, events, streams, logger, texts: config.texts, quota: new ConversationQuota(config.websocket.messagesPerMinute, config.websocket.messagesPerHour), frameIntervalMs: config.websocket.frameIntervalMs, sendWaitMs: config.websocket.sendWaitMs });
-  const websocket = new WsChannels(config, wsInbound, logger);
+  const websocket = new WsChannels(config, wsInbound, logger, metrics);
   websocket.start();
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);

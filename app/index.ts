@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const app = createApp({ config, callbacks: gateway.callbacks, logger, metrics: gateway.metrics, ready: () => gateway.ready() });
   const server = createServer(app).listen(config.server.port, config.server.host, () => {
     logger.info(
-      { host: config.server.host, port: config.server.port, instance: config.store.instanceId, bots: [...config.bots.byKey.keys()], defaultBot: config.bots.fallback !== undefined, agents: [...config.agents.byId.keys()] },
+      { host: config.server.host, port: config.server.port, instance: config.store.instanceId, bots: [...config.bots.byKey.keys()], websocketBots: [...config.bots.websocket.keys()], defaultBot: config.bots.fallback !== undefined, agents: [...config.agents.byId.keys()] },
       'gateway listening',
     );
   });

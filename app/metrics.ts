@@ -16,6 +16,8 @@ export class GatewayMetrics {
   readonly responseUrlPosts = new Counter({ name: 'wecom_response_url_posts_total', help: 'Late answers posted to response_url, by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
   readonly dedupeHits = new Counter({ name: 'wecom_dedupe_hits_total', help: 'Retried msgids answered with their existing stream', registers: [this.registry] });
   readonly mediaBytes = new Counter({ name: 'gateway_media_bytes_total', help: 'Media bytes downloaded, inbound (WeCom) and outbound (answer images)', labelNames: ['direction'] as const, registers: [this.registry] });
+  readonly wsConnected = new Gauge({ name: 'wecom_ws_connected', help: 'Websocket bots: 1 while subscribed, 0 otherwise', labelNames: ['bot'] as const, registers: [this.registry] });
+  readonly wsFrames = new Counter({ name: 'wecom_ws_frames_total', help: 'Frames sent on the long connection, by command and outcome (sent, refused, link)', labelNames: ['cmd', 'outcome'] as const, registers: [this.registry] });
   readonly activeTurns = new Gauge({ name: 'gateway_active_turns', help: 'Turns running now (open streams owned here)', registers: [this.registry] });
 
   private readonly callbackChildren = new Map<string, { inc(): void }>();

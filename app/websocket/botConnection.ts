@@ -1,7 +1,11 @@
 import { WSClient, type SendMsgBody, type WsFrame } from '@wecom/aibot-node-sdk';
 import type { Logger } from 'pino';
 import type { WebsocketConfig, WsBotConfig } from '../config';
+import type { GatewayMetrics } from '../metrics';
 import { sdkLogger } from './sdkLogger';
+import { WsSendError, toSendError } from './wsSendError';
+
+export { WsSendError } from './wsSendError';
 
 /**
  * What /readyz shows per websocket bot. `auth_failed` while the SDK retries a refused subscribe and
@@ -9,31 +13,10 @@ import { sdkLogger } from './sdkLogger';
  */
 export type WsLinkState = 'connecting' | 'connected' | 'reconnecting' | 'auth_failed' | 'taken_over' | 'stopped';
 
-/** A reply that did not get through: the link was down, or WeCom answered with a non-zero errcode. */
-export class WsSendError extends Error {
-  constructor(
-    readonly kind: 'link' | 'rejected',
-    message: string,
-    readonly errcode?: number,
-  ) {
-    super(message);
-    this.name = 'WsSendError';
-  }
-}
-
 /** An inbound callback frame: its req_id (echoed by every reply to it) and its body, not yet parsed. */
 export interface InboundFrame {
   readonly reqId: string;
   readonly body: unknown;
-}
-
-/** The SDK rejects with the ack frame itself when WeCom refuses, and with an Error otherwise. */
-function toSendError(err: unknown): WsSendError {
-  if (typeof err === 'object' && err !== null && typeof (err as { errcode?: unknown }).errcode === 'number') {
-    const errcode = (err as { errcode: number }).errcode;
-    return new WsSendError('rejected', `WeCom refused the frame (errcode ${errcode})`, errcode);
-  }
-  return new WsSendError('link', err instanceof Error ? err.message : 'send failed');
 }
 
 function isTakeover(body: unknown): boolean {
@@ -60,6 +43,7 @@ export class WsBotConnection {
     private readonly settings: WebsocketConfig,
     logger: Logger,
     private readonly onFrame: (frame: InboundFrame) => void,
+    private readonly metrics?: GatewayMetrics,
   ) {
     this.log = logger.child({ bot: bot.key });
     this.client = new WSClient({
@@ -74,6 +58,7 @@ export class WsBotConnection {
       logger: sdkLogger(this.log),
     });
     this.listen();
+    this.metrics?.wsConnected.set({ bot: bot.key }, 0);
   }
 
   get state(): WsLinkState {
@@ -93,14 +78,29 @@ export class WsBotConnection {
 
   /** A reply to an inbound frame (same req_id): aibot_respond_msg, _welcome_msg or _update_msg (§12). */
   async reply(reqId: string, cmd: string, body: Record<string, unknown>): Promise<void> {
-    await this.whenUsable();
-    await this.client.reply({ headers: { req_id: reqId } }, body, cmd).catch((err: unknown) => Promise.reject(toSendError(err)));
+    await this.counted(cmd, async () => {
+      await this.whenUsable();
+      await this.client.reply({ headers: { req_id: reqId } }, body, cmd);
+    });
   }
 
   /** A proactive message (aibot_send_msg) to a user (single chat: their userid) or a group (its chatid). */
   async sendMessage(chatid: string, body: Record<string, unknown>): Promise<void> {
-    await this.whenUsable();
-    await this.client.sendMessage(chatid, body as unknown as SendMsgBody).catch((err: unknown) => Promise.reject(toSendError(err)));
+    await this.counted('aibot_send_msg', async () => {
+      await this.whenUsable();
+      await this.client.sendMessage(chatid, body as unknown as SendMsgBody);
+    });
+  }
+
+  private async counted(cmd: string, send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+      this.metrics?.wsFrames.inc({ cmd, outcome: 'sent' });
+    } catch (err) {
+      const failure = err instanceof WsSendError ? err : toSendError(err);
+      this.metrics?.wsFrames.inc({ cmd, outcome: failure.kind === 'rejected' ? 'refused' : 'link' });
+      throw failure;
+    }
   }
 
   /** Chunked upload (aibot_upload_media_*); the media_id is valid for 3 days. */
@@ -136,6 +136,7 @@ export class WsBotConnection {
 
   private setState(next: WsLinkState): void {
     this.current = next;
+    this.metrics?.wsConnected.set({ bot: this.bot.key }, next === 'connected' ? 1 : 0);
     if (next === 'connected' || this.isFinal()) for (const wake of [...this.waiters]) wake();
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { GatewayMetrics } from '../metrics';
 import { WsBotConnection, type WsLinkState } from './botConnection';
 import type { WsInbound } from './wsInbound';
 
@@ -10,9 +11,9 @@ import type { WsInbound } from './wsInbound';
 export class WsChannels {
   private readonly connections: WsBotConnection[];
 
-  constructor(config: Config, inbound: WsInbound, logger: Logger) {
+  constructor(config: Config, inbound: WsInbound, logger: Logger, metrics?: GatewayMetrics) {
     this.connections = [...config.bots.websocket.values()].map((bot) => {
-      const conn: WsBotConnection = new WsBotConnection(bot, config.websocket, logger, (frame) => void inbound.handle(conn, frame));
+      const conn: WsBotConnection = new WsBotConnection(bot, config.websocket, logger, (frame) => void inbound.handle(conn, frame), metrics);
       return conn;
     });
   }

@@ -52,7 +52,7 @@ export interface HarnessOptions {
    * Also a websocket bot (WS_BOT) connected to a fake WeCom long-connection server (§12); `secret` is
    * what the gateway is configured with (the fake expects WS_BOT.secret), `bot` adds WECOM_BOTS fields.
    */
-  websocket?: boolean | { secret?: string; bot?: Record<string, unknown> };
+  websocket?: boolean | WebsocketOptions;
 }
 
 interface OpenedStore {
@@ -123,11 +123,20 @@ function agentsEnv(agents: NonNullable<HarnessOptions['agents']>, baseUrl: strin
 }
 
 /** WS_BOT added to WECOM_BOTS (next to any bots the test lists), with fast reconnects and frames. */
-function websocketEnv(ws: FakeWecomWs, env: Record<string, string> | undefined, custom: { secret?: string; bot?: Record<string, unknown> }): Record<string, string> {
+interface WebsocketOptions {
+  secret?: string;
+  bot?: Record<string, unknown>;
+  /** More websocket bots on the same fake server, each accepted with its own secret. */
+  more?: Array<{ key: string; botId: string; secret: string }>;
+}
+
+function websocketEnv(ws: FakeWecomWs, env: Record<string, string> | undefined, custom: WebsocketOptions): Record<string, string> {
   const listed = env?.['WECOM_BOTS'] !== undefined ? (JSON.parse(env['WECOM_BOTS']) as Record<string, unknown>) : {};
   const bot = { mode: 'websocket', botId: WS_BOT.botId, secret: custom.secret ?? WS_BOT.secret, wsUrl: ws.url, ...custom.bot };
+  const more = Object.fromEntries((custom.more ?? []).map((m) => [m.key, { mode: 'websocket', botId: m.botId, secret: m.secret, wsUrl: ws.url }]));
+  for (const m of custom.more ?? []) ws.setSecret(m.botId, m.secret);
   return {
-    WECOM_BOTS: JSON.stringify({ ...listed, [WS_BOT.key]: bot }),
+    WECOM_BOTS: JSON.stringify({ ...listed, [WS_BOT.key]: bot, ...more }),
     WECOM_WS_RECONNECT_BASE_MS: env?.['WECOM_WS_RECONNECT_BASE_MS'] ?? '20',
     WECOM_WS_FRAME_INTERVAL_MS: env?.['WECOM_WS_FRAME_INTERVAL_MS'] ?? '100',
     WECOM_WS_SEND_WAIT_SECONDS: env?.['WECOM_WS_SEND_WAIT_SECONDS'] ?? '5',

@@ -43,6 +43,9 @@ describe('the long connection', () => {
       h.dify.script('app-chat', slowAnswer(['新的回答']));
       expect((await wsChat(ws(h), wsText('还在吗', { userid: 'u-drop' }))).final?.content).toBe('新的回答');
       expect(h.logs.some((l) => l['msg'] === 'websocket connection lost')).toBe(true);
+      const metrics = (await loopbackRequest(`${h.url}/metrics`, { method: 'GET' })).text;
+      expect(metrics).toContain(`wecom_ws_connected{bot="${WS_BOT.key}"} 1`);
+      expect(metrics).toMatch(/wecom_ws_frames_total\{cmd="aibot_respond_msg",outcome="sent"\} [1-9]/);
     } finally {
       await h.close();
     }
@@ -117,6 +120,26 @@ describe('the long connection', () => {
       expect(ws(h).frames.some((f) => f.reqId === bad)).toBe(false);
       expect(h.logs.some((l) => String(l['msg']).startsWith('websocket frame ignored'))).toBe(true);
       expect((await h.wecom().chat('回调也行', { pollIntervalMs: 20, maxPolls: 200 })).final?.content).toContain('收到：回调也行');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('serves several websocket bots at once, each on its own connection and agent', async () => {
+    const second = { key: 'wsbot2', botId: 'aibWSSECOND0002', secret: 'second-secret' };
+    const h = await startHarness({
+      websocket: { more: [second] },
+      apps: [{ apiKey: 'app-chat', mode: 'chat' }, { apiKey: 'app-two', mode: 'chat' }],
+      agents: { two: { apiKey: 'app-two' } },
+      env: { WECOM_AIBOT_AGENT_MAPPING: JSON.stringify({ [second.botId]: 'two' }) },
+    });
+    try {
+      await Promise.all([ws(h).waitForSubscribed(WS_BOT_ID), ws(h).waitForSubscribed(second.botId)]);
+      await until(async () => (await readyz(h)).status === 200);
+      expect((await readyz(h)).body['websocket']).toEqual({ [WS_BOT.key]: 'connected', [second.key]: 'connected' });
+      const [a, b] = await Promise.all([wsChat(ws(h), wsText('甲', { userid: 'u1' })), wsChat(ws(h), wsText('乙', { userid: 'u1', aibotid: second.botId }), 10_000, second.botId)]);
+      expect([a.final?.content, b.final?.content]).toEqual([expect.stringContaining('收到：甲'), expect.stringContaining('收到：乙')]);
+      expect(h.dify.runRequests('app-two').map((r) => (r.body as { user: string }).user)).toEqual([`wecom:${second.botId}:u1`]);
     } finally {
       await h.close();
     }
