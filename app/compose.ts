@@ -26,7 +26,7 @@ import type { WsLinkState } from './websocket/botConnection';
 import { WsChannels } from './websocket/wsChannels';
 import { WsInbound } from './websocket/wsInbound';
 
-/** /readyz: the store answers and every websocket bot is connected. */
+/** /readyz: the store answers and (on an instance without callback bots) every websocket bot is connected. */
 export interface Readiness {
   readonly ready: boolean;
   readonly store: boolean;
@@ -38,7 +38,7 @@ export interface Gateway {
   readonly callbacks: CallbackService;
   readonly metrics: GatewayMetrics;
   readonly turns: TurnRunner;
-  /** Readiness: the store answers a query within 2 s, and every websocket bot is connected. */
+  /** Readiness: the store answers a query within 2 s, and every websocket bot is connected (see readiness()). */
   ready(): Promise<Readiness>;
   /** Reloads the access rules kept in the store (also done every 30 s). */
   readonly accessRules: AccessRulesStore;
@@ -69,10 +69,15 @@ function storeAnswers(db: Database): Promise<boolean> {
   return Promise.race([db.query('SELECT 1').then(() => true, () => false), timeout]);
 }
 
-async function readiness(db: Database, websocket: WsChannels): Promise<Readiness> {
+/**
+ * A websocket bot that is not connected makes the instance unready only when it serves no callback
+ * bot: otherwise a WeCom WebSocket outage would also cut off the callbacks a load balancer sends here.
+ * Its state is in the body either way (and in wecom_ws_connected).
+ */
+async function readiness(db: Database, websocket: WsChannels, servesCallbacks: boolean): Promise<Readiness> {
   const store = await storeAnswers(db);
   if (websocket.size === 0) return { ready: store, store };
-  return { ready: store && websocket.allConnected(), store, websocket: websocket.states() };
+  return { ready: store && (servesCallbacks || websocket.allConnected()), store, websocket: websocket.states() };
 }
 
 function startRulesRefresh(rules: AccessRulesStore, logger: Logger): NodeJS.Timeout {
@@ -118,7 +123,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     metrics,
     turns,
     accessRules,
-    ready: () => readiness(db, websocket),
+    ready: () => readiness(db, websocket, config.bots.fallback !== undefined || config.bots.byKey.size > 0),
     async shutdown() {
       callbacks.startDraining();
       wsInbound.startDraining();

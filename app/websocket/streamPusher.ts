@@ -95,7 +95,12 @@ export class WsStreamPusher implements TurnChannel {
     if (this.pumping || !this.hasNews()) return;
     this.pumping = true;
     void this.pump()
-      .catch((err: unknown) => this.deps.logger.error({ err: errorFields(err), stream: this.target.streamId }, 'stream push crashed'))
+      .catch((err: unknown) => {
+        // Never retried in a loop: the stream is given up, and the turn waiting on it goes on.
+        this.closed = true;
+        this.resolveDone();
+        this.deps.logger.error({ err: errorFields(err), stream: this.target.streamId }, 'stream push crashed');
+      })
       .finally(() => {
         this.pumping = false;
         this.kick();

@@ -21,12 +21,14 @@ interface Channel {
   readonly name: string;
   /** The aibotid its messages carry (the Dify user is derived from it). */
   readonly aibotid: string;
-  ask(h: Harness, text: string, userid: string): Promise<Answer>;
+  ask(h: Harness, text: string, userid: string, group?: string): Promise<Answer>;
 }
 
+const inGroup = (chatid: string | undefined): { chattype?: 'group'; chatid?: string } => (chatid === undefined ? {} : { chattype: 'group', chatid });
+
 const CHANNELS: Channel[] = [
-  { name: 'callback', aibotid: 'aibFAKEBOT0001', ask: (h, text, userid) => h.wecom().chat(text, { ...POLL, userid }) },
-  { name: 'websocket', aibotid: WS_BOT_ID, ask: (h, text, userid) => wsChat(h.ws as NonNullable<Harness['ws']>, wsText(text, { userid })) },
+  { name: 'callback', aibotid: 'aibFAKEBOT0001', ask: (h, text, userid, group) => h.wecom().chat(text, { ...POLL, userid, ...inGroup(group) }) },
+  { name: 'websocket', aibotid: WS_BOT_ID, ask: (h, text, userid, group) => wsChat(h.ws as NonNullable<Harness['ws']>, wsText(text, { userid, ...inGroup(group) })) },
 ];
 
 function answerEvents(...parts: string[]): Array<Record<string, unknown>> {
@@ -81,6 +83,12 @@ describe.each(CHANNELS)('the $name channel runs the shared turn', (channel) => {
     const secondRun = h.dify.runRequests('app-chat').at(-1)?.body as { conversation_id: string };
     expect(firstRun.conversation_id).toBe('');
     expect(secondRun.conversation_id).not.toBe('');
+  });
+
+  it('answers an @-mention in a group, without the mention, in the group conversation', async () => {
+    const t = await channel.ask(h, '@助手 周报模板', 'u-group', 'wrGROUP01');
+    expect(t.final?.content).toContain('收到：周报模板');
+    expect(h.dify.runRequests('app-chat').at(-1)?.body).toMatchObject({ query: '周报模板', user: `wecom:${channel.aibotid}:group:wrGROUP01` });
   });
 
   it('answers a new-conversation command at once, without running the agent', async () => {

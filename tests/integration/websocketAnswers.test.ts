@@ -55,6 +55,17 @@ describe('answers over the long connection', () => {
     expect(t.snapshots.at(-1)?.finish).toBe(true);
   });
 
+  it('pushes the thinking frame at once while Dify is slow to answer', async () => {
+    h.dify.script('app-chat', { kind: 'stream', events: answer('慢启动的回答'), headerDelayMs: 2500 });
+    const pushedAt = Date.now();
+    const reqId = ws().pushMessage(WS_BOT_ID, wsText('要快', { userid: 'u-fast' }));
+    const first = await ws().waitForFrame((f) => f.reqId === reqId);
+    expect(streamOf(first)).toMatchObject({ finish: false, content: DEFAULT_TEXTS.THINKING });
+    expect(first.at - pushedAt).toBeLessThan(300);
+    const final = await ws().waitForFrame((f) => f.reqId === reqId && streamOf(f)?.finish === true, 10_000);
+    expect(streamOf(final)?.content).toBe('慢启动的回答');
+  });
+
   it('welcomes with the bot welcome on enter_chat, on the event req_id', async () => {
     const reqId = ws().pushEvent(WS_BOT_ID, wsEnterChat({ userid: 'u-welcome' }));
     const reply = await ws().waitForFrame((f) => f.reqId === reqId);

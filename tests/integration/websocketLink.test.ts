@@ -23,6 +23,9 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000):
   }
 }
 
+/** The harness's callback bot removed: readiness then follows the websocket bot (see compose.ts readiness). */
+const WS_ONLY = { WECOM_TOKEN: '', WECOM_ENCODING_AES_KEY: '' };
+
 const ws = (h: Harness): NonNullable<Harness['ws']> => h.ws as NonNullable<Harness['ws']>;
 const slowAnswer = (parts: string[]): { kind: 'stream'; events: Array<Record<string, unknown>>; delayMs: number } => ({ kind: 'stream', events: [...parts.map((answer) => ({ event: 'message', answer })), { event: 'message_end' }], delayMs: 120 });
 
@@ -52,7 +55,7 @@ describe('the long connection', () => {
   });
 
   it('logs a refused secret loudly without printing it, retries with backoff, and serves once it is accepted', async () => {
-    const h = await startHarness({ websocket: { secret: 'a-wrong-secret-4711' } });
+    const h = await startHarness({ websocket: { secret: 'a-wrong-secret-4711' }, env: WS_ONLY });
     try {
       await until(() => ws(h).authFailures(WS_BOT_ID) >= 2);
       expect(await readyz(h)).toEqual({ status: 503, body: { status: 'not ready', store: true, websocket: { [WS_BOT.key]: 'auth_failed' } } });
@@ -74,14 +77,15 @@ describe('the long connection', () => {
       const failures = ws(h).authFailures(WS_BOT_ID);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(ws(h).authFailures(WS_BOT_ID)).toBe(failures);
-      expect((await readyz(h)).body['websocket']).toEqual({ [WS_BOT.key]: 'auth_failed' });
+      // This instance also serves a callback bot: it stays ready, and says what is wrong.
+      expect(await readyz(h)).toEqual({ status: 200, body: { status: 'ready', store: true, websocket: { [WS_BOT.key]: 'auth_failed' } } });
     } finally {
       await h.close();
     }
   });
 
   it('does not fight a takeover by another connection of the same bot', async () => {
-    const h = await startHarness({ websocket: true });
+    const h = await startHarness({ websocket: true, env: WS_ONLY });
     try {
       await ws(h).waitForSubscribed(WS_BOT_ID);
       const other = await ws(h).connectAs(WS_BOT_ID, WS_BOT.secret);
@@ -120,6 +124,20 @@ describe('the long connection', () => {
       expect(ws(h).frames.some((f) => f.reqId === bad)).toBe(false);
       expect(h.logs.some((l) => String(l['msg']).startsWith('websocket frame ignored'))).toBe(true);
       expect((await h.wecom().chat('回调也行', { pollIntervalMs: 20, maxPolls: 200 })).final?.content).toContain('收到：回调也行');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('closes a stream still running at the window and pushes the whole answer when it is ready', async () => {
+    const h = await startHarness({ websocket: true, windowMs: 500 });
+    try {
+      await ws(h).waitForSubscribed(WS_BOT_ID);
+      h.dify.script('app-chat', slowAnswer(['很', '长', '的', '回', '答', '。']));
+      const t = await wsChat(ws(h), wsText('长问题', { userid: 'u-window' }));
+      expect(t.final?.content.endsWith(DEFAULT_TEXTS.STILL_WORKING)).toBe(true);
+      const pushed = await ws(h).waitForFrame((f) => f.cmd === 'aibot_send_msg' && f.body?.['chatid'] === 'u-window', 5000);
+      expect(pushed.body).toEqual({ chatid: 'u-window', msgtype: 'markdown', markdown: { content: '很长的回答。' } });
     } finally {
       await h.close();
     }
