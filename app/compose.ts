@@ -21,6 +21,7 @@ import { SqlMessageLog } from './store/messageLog';
 import { applyRetention } from './store/retention';
 import { SharedStreamStore } from './store/sharedStreamStore';
 import { SqlConversationStore } from './store/sqlConversationStore';
+import { createLeases } from './store/leases';
 import { ConversationQuota } from './websocket/conversationQuota';
 import type { WsLinkState } from './websocket/botConnection';
 import { WsChannels } from './websocket/wsChannels';
@@ -77,7 +78,7 @@ function storeAnswers(db: Database): Promise<boolean> {
 async function readiness(db: Database, websocket: WsChannels, servesCallbacks: boolean): Promise<Readiness> {
   const store = await storeAnswers(db);
   if (websocket.size === 0) return { ready: store, store };
-  return { ready: store && (servesCallbacks || websocket.allConnected()), store, websocket: websocket.states() };
+  return { ready: store && (servesCallbacks || websocket.allServed()), store, websocket: websocket.states() };
 }
 
 function startRulesRefresh(rules: AccessRulesStore, logger: Logger): NodeJS.Timeout {
@@ -114,7 +115,8 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const intake = new MessageIntake({ config, streams, messages, conversations, admission, turns, logger, now, metrics });
   const callbacks = new CallbackService({ config, streams, intake, events, responseUrl, logger });
   const wsInbound = new WsInbound({ config, intake, events, streams, logger, texts: config.texts, quota: new ConversationQuota(config.websocket.messagesPerMinute, config.websocket.messagesPerHour), frameIntervalMs: config.websocket.frameIntervalMs, sendWaitMs: config.websocket.sendWaitMs });
-  const websocket = new WsChannels(config, wsInbound, logger, metrics);
+  const leases = createLeases(db);
+  const websocket = new WsChannels(config, wsInbound, logger, leases, metrics);
   websocket.start();
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);
@@ -134,6 +136,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
       await streams.flushAll();
       await messages.flush();
       websocket.stop();
+      leases.close();
       streams.close();
       difyHttp.close();
     },

@@ -25,6 +25,8 @@ export interface WebsocketConfig {
   readonly maxAuthFailures: number;
   /** How long a reply waits for a dropped connection to come back before it is given up. */
   readonly sendWaitMs: number;
+  /** How often an instance on standby (another one holds the bot's connection) asks for it again. */
+  readonly leaseRetryMs: number;
   /** WeCom's per-conversation limits on the messages a bot sends (§12): 30 a minute, 1000 an hour. */
   readonly messagesPerMinute: number;
   readonly messagesPerHour: number;
@@ -81,6 +83,7 @@ export function readWebsocket(env: Env, problems: Problems): WebsocketConfig {
     reconnectBaseMs: readInt(env, 'WECOM_WS_RECONNECT_BASE_MS', 1000, 10, 60_000, problems),
     maxAuthFailures: readInt(env, 'WECOM_WS_MAX_AUTH_FAILURES', 5, 1, 100, problems),
     sendWaitMs: readInt(env, 'WECOM_WS_SEND_WAIT_SECONDS', 60, 1, 3600, problems) * 1000,
+    leaseRetryMs: readInt(env, 'WECOM_WS_STANDBY_RETRY_SECONDS', 5, 1, 300, problems) * 1000,
     messagesPerMinute: readInt(env, 'WECOM_WS_MESSAGES_PER_MINUTE', 30, 1, 10_000, problems),
     messagesPerHour: readInt(env, 'WECOM_WS_MESSAGES_PER_HOUR', 1000, 1, 100_000, problems),
   };

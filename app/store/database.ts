@@ -11,8 +11,19 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
 }
 
+/** One dedicated connection (a PostgreSQL session), outside the pool: session-level advisory locks live on it. */
+export interface Session extends Queryable {
+  /** Ends the session; its advisory locks are released with it. */
+  end(): void;
+}
+
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'embedded';
+  /**
+   * A dedicated session, for locks that must stay held (PostgreSQL only; the embedded store is one
+   * process, where there is nobody to lock against). `onLost` when the connection breaks.
+   */
+  openSession?(onLost: (err: Error) => void): Promise<Session>;
   /** Runs `work` in one transaction on one connection; rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

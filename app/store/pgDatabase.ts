@@ -1,5 +1,5 @@
 import { Pool, type PoolClient, type QueryResult as PgQueryResult } from 'pg';
-import type { Database, Queryable, QueryResult } from './database';
+import type { Database, Queryable, QueryResult, Session } from './database';
 import type { ScriptRunner } from './sqlScript';
 import { TransactionGuard } from './transactionGuard';
 
@@ -118,6 +118,22 @@ class PgDatabase implements Database {
       // With an error the pool destroys the client instead of reusing a connection in an unknown state.
       client.release(broken);
     }
+  }
+
+  async openSession(onLost: (err: Error) => void): Promise<Session> {
+    const client = await this.pool.connect();
+    client.on('error', onLost);
+    let ended = false;
+    return {
+      query: async <Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> => toResult<Row>(await client.query(sql, copy(params))),
+      end: () => {
+        if (ended) return;
+        ended = true;
+        client.off('error', onLost);
+        // Destroyed, not returned to the pool: ending the session is what releases its locks.
+        client.release(true);
+      },
+    };
   }
 
   close(): Promise<void> {

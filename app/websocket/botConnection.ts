@@ -3,26 +3,22 @@ import type { Logger } from 'pino';
 import type { WebsocketConfig, WsBotConfig } from '../config';
 import type { GatewayMetrics } from '../metrics';
 import { sdkLogger } from './sdkLogger';
+import { type InboundFrame, isTakeover } from './inboundFrame';
 import { WsSendError, toSendError } from './wsSendError';
+
+export type { InboundFrame } from './inboundFrame';
 
 export { WsSendError } from './wsSendError';
 
 /**
  * What /readyz shows per websocket bot. `auth_failed` while the SDK retries a refused subscribe and
- * after it gave up; `taken_over` once another connection for the same bot kicked this one (§12).
+ * after it gave up; `taken_over` once a connection from outside kicked this one (§12); `standby`
+ * while another instance of this gateway holds the bot's connection.
  */
-export type WsLinkState = 'connecting' | 'connected' | 'reconnecting' | 'auth_failed' | 'taken_over' | 'stopped';
+export type WsLinkState = 'standby' | 'connecting' | 'connected' | 'reconnecting' | 'auth_failed' | 'taken_over' | 'stopped';
 
-/** An inbound callback frame: its req_id (echoed by every reply to it) and its body, not yet parsed. */
-export interface InboundFrame {
-  readonly reqId: string;
-  readonly body: unknown;
-}
-
-function isTakeover(body: unknown): boolean {
-  const event = (body as { event?: { eventtype?: unknown } } | undefined)?.event;
-  return event?.eventtype === 'disconnected_event';
-}
+/** After a takeover: wait for the bot on standby (another instance of ours has it), or stay out. */
+export type TakeoverVerdict = 'standby' | 'taken_over';
 
 /**
  * One bot's long connection (wecom-aibot-protocol.md §12) through the official SDK, which subscribes,
@@ -44,6 +40,7 @@ export class WsBotConnection {
     logger: Logger,
     private readonly onFrame: (frame: InboundFrame) => void,
     private readonly metrics?: GatewayMetrics,
+    private readonly onTakenOver: () => TakeoverVerdict = () => 'taken_over',
   ) {
     this.log = logger.child({ bot: bot.key });
     this.client = new WSClient({
@@ -66,8 +63,18 @@ export class WsBotConnection {
   }
 
   start(): void {
+    if (this.current === 'stopped') return;
+    this.takenOver = false;
+    this.setState('connecting');
     this.log.info({ wsUrl: this.bot.wsUrl }, 'websocket bot connecting');
     this.client.connect();
+  }
+
+  /** Another instance holds this bot's connection: wait, unconnected, until it is ours (see WsChannels). */
+  standby(): void {
+    if (this.current === 'standby' || this.current === 'stopped') return;
+    this.setState('standby');
+    this.log.info({ state: 'standby' }, 'websocket bot on standby: another instance holds its connection');
   }
 
   stop(): void {
@@ -131,7 +138,7 @@ export class WsBotConnection {
   }
 
   private isFinal(): boolean {
-    return this.current === 'stopped' || this.current === 'taken_over' || this.gaveUp;
+    return this.current === 'stopped' || this.current === 'taken_over' || this.current === 'standby' || this.gaveUp;
   }
 
   private setState(next: WsLinkState): void {
@@ -156,7 +163,6 @@ export class WsBotConnection {
     if (isTakeover(frame.body)) {
       // §12: WeCom keeps one connection per bot; the SDK does not reconnect after this, and neither do we.
       this.takenOver = true;
-      this.log.error({ state: 'taken_over' }, 'websocket bot taken over: another connection subscribed as this bot; this instance stops serving it (run each websocket bot on one instance only)');
       return;
     }
     this.onFrame({ reqId: frame.headers.req_id, body: frame.body });
@@ -165,7 +171,12 @@ export class WsBotConnection {
   private onDisconnected(reason: string): void {
     if (this.current === 'stopped') return;
     if (this.takenOver) {
-      this.setState('taken_over');
+      const verdict = this.onTakenOver();
+      if (verdict === 'standby') this.standby();
+      else {
+        this.setState('taken_over');
+        this.log.error({ state: 'taken_over' }, 'websocket bot taken over: another connection subscribed as this bot; this instance stops serving it (run each websocket bot on one instance only, or let instances share one PostgreSQL)');
+      }
       return;
     }
     if (this.current !== 'auth_failed') this.setState('reconnecting');

@@ -128,6 +128,8 @@ interface WebsocketOptions {
   bot?: Record<string, unknown>;
   /** More websocket bots on the same fake server, each accepted with its own secret. */
   more?: Array<{ key: string; botId: string; secret: string }>;
+  /** A fake server that outlives this harness (two instances of one deployment); not closed here. */
+  server?: FakeWecomWs;
 }
 
 function websocketEnv(ws: FakeWecomWs, env: Record<string, string> | undefined, custom: WebsocketOptions): Record<string, string> {
@@ -140,6 +142,7 @@ function websocketEnv(ws: FakeWecomWs, env: Record<string, string> | undefined, 
     WECOM_WS_RECONNECT_BASE_MS: env?.['WECOM_WS_RECONNECT_BASE_MS'] ?? '20',
     WECOM_WS_FRAME_INTERVAL_MS: env?.['WECOM_WS_FRAME_INTERVAL_MS'] ?? '100',
     WECOM_WS_SEND_WAIT_SECONDS: env?.['WECOM_WS_SEND_WAIT_SECONDS'] ?? '5',
+    WECOM_WS_STANDBY_RETRY_SECONDS: env?.['WECOM_WS_STANDBY_RETRY_SECONDS'] ?? '1',
   };
 }
 
@@ -148,7 +151,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const ownDify = opts.dify === undefined;
   const dify = opts.dify ?? (await startFakeDify({ apps, ...(opts.pingIntervalMs !== undefined ? { pingIntervalMs: opts.pingIntervalMs } : {}) }));
   const responseUrls = await startResponseUrlServer();
-  const ws = opts.websocket !== undefined && opts.websocket !== false ? await startFakeWecomWs({ bots: { [WS_BOT.botId]: WS_BOT.secret } }) : undefined;
+  const wsOpts = typeof opts.websocket === 'object' ? opts.websocket : {};
+  const ownWs = opts.websocket !== undefined && opts.websocket !== false && wsOpts.server === undefined;
+  const ws = wsOpts.server ?? (ownWs ? await startFakeWecomWs({ bots: { [WS_BOT.botId]: WS_BOT.secret } }) : undefined);
   const env: Record<string, string> = {
     WECOM_TOKEN: BOT.token,
     WECOM_ENCODING_AES_KEY: BOT.encodingAesKey,
@@ -158,13 +163,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'debug',
     ...(opts.agents !== undefined ? { DIFY_AGENTS: JSON.stringify(agentsEnv(opts.agents, dify.baseUrl)) } : {}),
     ...opts.env,
-    ...(ws !== undefined ? websocketEnv(ws, opts.env, typeof opts.websocket === 'object' ? opts.websocket : {}) : {}),
+    ...(ws !== undefined ? websocketEnv(ws, opts.env, wsOpts) : {}),
   };
   let config: Config;
   try {
     config = withDurations(loadConfig(env).config, opts);
   } catch (err) {
-    await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close(), ws?.close()]);
+    await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close(), ownWs ? ws?.close() : undefined]);
     throw err;
   }
   const logText: string[] = [];
@@ -199,7 +204,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await gateway.shutdown();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close(), ws?.close()]);
+      await Promise.all([ownDify ? dify.close() : undefined, responseUrls.close(), ownWs ? ws?.close() : undefined]);
       await store.close();
     },
   };

@@ -40,7 +40,7 @@ describe('loadConfig: websocket bots (WECOM_BOTS mode "websocket", wecom-aibot-p
   });
 
   it('reads the shared websocket settings with their defaults', () => {
-    expect(config({}).websocket).toEqual({ frameIntervalMs: 500, heartbeatMs: 30_000, reconnectBaseMs: 1000, maxAuthFailures: 5, sendWaitMs: 60_000, messagesPerMinute: 30, messagesPerHour: 1000 });
+    expect(config({}).websocket).toEqual({ frameIntervalMs: 500, heartbeatMs: 30_000, reconnectBaseMs: 1000, maxAuthFailures: 5, sendWaitMs: 60_000, leaseRetryMs: 5000, messagesPerMinute: 30, messagesPerHour: 1000 });
     expect(config({ WECOM_WS_FRAME_INTERVAL_MS: '250', WECOM_WS_MESSAGES_PER_MINUTE: '20' }).websocket).toMatchObject({ frameIntervalMs: 250, messagesPerMinute: 20 });
     expect(configError({ WECOM_WS_FRAME_INTERVAL_MS: '10' }).problems).toEqual(['WECOM_WS_FRAME_INTERVAL_MS must be between 100 and 10000 (got 10)']);
   });
