@@ -31,6 +31,8 @@ export class WsBotConnection {
   private current: WsLinkState = 'connecting';
   private gaveUp = false;
   private takenOver = false;
+  /** The SDK client was started and not kicked out since. */
+  private clientActive = false;
   private readonly waiters = new Set<() => void>();
   private readonly log: Logger;
 
@@ -65,6 +67,7 @@ export class WsBotConnection {
   start(): void {
     if (this.current === 'stopped') return;
     this.takenOver = false;
+    this.clientActive = true;
     this.setState('connecting');
     this.log.info({ wsUrl: this.bot.wsUrl }, 'websocket bot connecting');
     this.client.connect();
@@ -80,7 +83,8 @@ export class WsBotConnection {
   stop(): void {
     if (this.current === 'stopped') return;
     this.setState('stopped');
-    this.client.disconnect();
+    // The SDK warns about a disconnect it has nothing to do for (never started, or kicked out).
+    if (this.clientActive) this.client.disconnect();
   }
 
   /** A reply to an inbound frame (same req_id): aibot_respond_msg, _welcome_msg or _update_msg (§12). */
@@ -171,6 +175,7 @@ export class WsBotConnection {
   private onDisconnected(reason: string): void {
     if (this.current === 'stopped') return;
     if (this.takenOver) {
+      this.clientActive = false;
       const verdict = this.onTakenOver();
       if (verdict === 'standby') this.standby();
       else {
