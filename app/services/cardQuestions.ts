@@ -5,6 +5,7 @@ import { errorFields } from '../logger';
 import type { MessageLog } from '../store/messageLog';
 import type { Admission } from './admission';
 import { routeToAgent } from './agentRouting';
+import { partyOf } from './conversationScope';
 import type { TurnRunner } from './turn';
 import type { TemplateCardEvent, WecomEvent } from './wecom/inbound';
 import type { ResponseUrlClient } from './wecom/responseUrlClient';
@@ -31,7 +32,7 @@ export class CardQuestions {
     const route = routeToAgent(this.deps.config.agents, event.aibotid);
     const deliver = late ?? this.responseUrlDelivery(event);
     if (question === '' || route.agent === undefined || deliver === undefined) return { kind: 'empty' };
-    const party = { aibotid: event.aibotid, userid: event.from.userid, chattype: event.chattype, chatid: event.chatid };
+    const party = partyOf(event);
     const verdict = this.deps.admission.check(route.agent, party);
     if (verdict.kind === 'refuse') return this.update(click.task_id, verdict.text);
     const streamId = `c_${randomBytes(12).toString('base64url')}`;

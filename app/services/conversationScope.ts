@@ -1,4 +1,5 @@
 import type { GroupScope } from '../config';
+import type { UserMessage, WecomEvent } from './wecom/inbound';
 
 /** Who a message belongs to, as far as Dify's `user` and conversation continuity are concerned. */
 export interface ChatParty {
@@ -6,6 +7,11 @@ export interface ChatParty {
   readonly userid: string;
   readonly chattype: 'single' | 'group';
   readonly chatid: string | undefined;
+}
+
+/** Who wrote, in which chat: the same for a user message and for an event (§5.1). */
+export function partyOf(message: UserMessage | WecomEvent): ChatParty {
+  return { aibotid: message.aibotid, userid: message.from.userid, chattype: message.chattype, chatid: message.chatid };
 }
 
 export interface ConversationScope {

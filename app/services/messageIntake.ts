@@ -44,7 +44,7 @@ export type Intake =
   | { readonly kind: 'started'; readonly meta: StreamMeta; readonly snapshot: StreamSnapshot };
 
 /** Stream ids are ours to choose (§6.2); 96 random bits, URL-safe. */
-function newStreamId(): string {
+export function newStreamId(): string {
   return `s_${randomBytes(12).toString('base64url')}`;
 }
 

@@ -1,7 +1,7 @@
 import type { AgentConfig, BotProfile, Config } from '../config';
 import type { Admission } from './admission';
 import { routeToAgent } from './agentRouting';
-import { type ChatParty, conversationScope } from './conversationScope';
+import { conversationScope, partyOf } from './conversationScope';
 import { type TurnQuery, buildTurnQuery } from './query';
 import type { UserMessage } from './wecom/inbound';
 
@@ -16,10 +16,6 @@ export type MessagePlan =
   | { readonly kind: 'notice'; readonly text: string; readonly cause: string; readonly agentId: string | undefined }
   | { readonly kind: 'new_conversation'; readonly text: string; readonly conversationKey: string; readonly agentId: string }
   | { readonly kind: 'run'; readonly query: AskQuery; readonly route: AgentRoute };
-
-export function partyOf(message: UserMessage): ChatParty {
-  return { aibotid: message.aibotid, userid: message.from.userid, chattype: message.chattype, chatid: message.chatid };
-}
 
 /** "/new", "新对话": a text alone, nothing attached or quoted (issue #6 scope 5). */
 function isNewConversationCommand(query: AskQuery, commands: ReadonlySet<string>): boolean {

@@ -2,6 +2,7 @@ import type { StreamSnapshot, StreamStore } from '../cache/streamStore';
 import { errorFields } from '../logger';
 import type { TurnChannel } from '../services/answerStream';
 import { markdownMessageBody, streamReplyBody } from '../services/wecom/reply';
+import { withoutThinking } from '../services/wecom/streamContent';
 import type { Texts } from '../texts';
 import { WsSendError } from './botConnection';
 import type { ChatTarget } from './chatTarget';
@@ -24,10 +25,6 @@ export interface PushedStream {
 
 /** After this many refused intermediate frames in a row, only the finishing one is tried. */
 const MAX_REFUSED_UPDATES = 3;
-
-function withoutThinking(content: string): string {
-  return content.replace(/<think>[\s\S]*?<\/think>\s*/g, '');
-}
 
 /**
  * The long connection's TurnChannel (wecom-aibot-protocol.md §12): the turn's snapshots are pushed as

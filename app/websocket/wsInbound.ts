@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { StreamSnapshot } from '../cache/streamStore';
 import type { Config } from '../config';
 import { errorFields } from '../logger';
 import type { LateDelivery } from '../services/cardQuestions';
 import type { EventReplies } from '../services/eventReplies';
-import type { MessageIntake } from '../services/messageIntake';
+import { type MessageIntake, newStreamId } from '../services/messageIntake';
+import { partyOf } from '../services/conversationScope';
 import { InboundParseError, type UserMessage, type WecomEvent, isUserMessage, parseInboundValue } from '../services/wecom/inbound';
 import type { InboundFrame, WsBotConnection } from './botConnection';
 import { type ChatTarget, chatTargetOf } from './chatTarget';
@@ -21,10 +21,6 @@ export type WsInboundDeps = Omit<PusherDeps, 'conn' | 'logger'> & {
 
 /** Event replies of the long connection have commands of their own (§12). */
 const EVENT_COMMANDS = { welcome: 'aibot_respond_welcome_msg', update_card: 'aibot_respond_update_msg' } as const;
-
-function partyOf(message: UserMessage | WecomEvent): Parameters<typeof chatTargetOf>[0] {
-  return { aibotid: message.aibotid, userid: message.from.userid, chattype: message.chattype, chatid: message.chatid };
-}
 
 /**
  * The long connection's inbound side: a frame body is parsed by the same parser as a decrypted
@@ -88,7 +84,7 @@ export class WsInbound {
 
   /** A finished stream with a notice, without a turn (shutting down, store unavailable). */
   private answerAtOnce(conn: WsBotConnection, reqId: string, message: UserMessage, chat: ChatTarget, notice: string): void {
-    const streamId = `s_${randomBytes(12).toString('base64url')}`;
+    const streamId = newStreamId();
     const snapshot: StreamSnapshot = { content: notice, finish: true };
     void this.pusher(conn, { streamId, msgid: message.msgid, reqId, chat }, this.deps.logger).begin(snapshot);
   }

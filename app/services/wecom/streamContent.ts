@@ -67,6 +67,13 @@ export function renderFinal(view: AnswerView, notice: string | undefined, opts: 
   return renderThinking(thinking, answerBudget - utf8Length(answer.text)) + answer.text + tail;
 }
 
+/** The answer part of a rendered snapshot: the `<think>` section this module puts first, removed. */
+export function withoutThinking(content: string): string {
+  if (!content.startsWith(THINK_OPEN)) return content;
+  const end = content.indexOf(THINK_CLOSE);
+  return end === -1 ? content : content.slice(end + THINK_CLOSE.length);
+}
+
 /** Markdown for response_url (§9): no thinking section, same byte limit. */
 export function renderMarkdown(answer: string, notice: string | undefined, truncatedNotice: string, maxBytes = WECOM_CONTENT_MAX_BYTES): string {
   return renderFinal({ answer, thinking: '' }, notice, { showThinking: false, placeholder: '', truncatedNotice, maxBytes });

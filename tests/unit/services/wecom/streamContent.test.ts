@@ -1,4 +1,4 @@
-import { renderFinal, renderMarkdown, renderStreaming, type RenderOptions } from '../../../../app/services/wecom/streamContent';
+import { renderFinal, renderMarkdown, renderStreaming, withoutThinking, type RenderOptions } from '../../../../app/services/wecom/streamContent';
 import { WECOM_CONTENT_MAX_BYTES, utf8Length } from '../../../../app/services/wecom/utf8';
 import { DEFAULT_TEXTS } from '../../../../app/texts';
 
@@ -143,5 +143,15 @@ describe('renderMarkdown (response_url)', () => {
   it('honours a smaller maxBytes', () => {
     const text = renderMarkdown('中'.repeat(100), undefined, '[cut]', 50);
     expect(text).toBe(`${'中'.repeat(14)}\n\n[cut]`); // 42 + 7 bytes ≤ 50
+  });
+});
+
+describe('withoutThinking (an answer pushed as markdown, §12)', () => {
+  it('removes the thinking section renderFinal puts first, and nothing else', () => {
+    const opts: RenderOptions = { showThinking: true, placeholder: '…', truncatedNotice: DEFAULT_TEXTS.TRUNCATED };
+    const rendered = renderFinal({ answer: '答案里提到 <think> 这个词', thinking: '先想一想，'.repeat(20) }, '注意', opts);
+    expect(rendered.startsWith('<think>')).toBe(true);
+    expect(withoutThinking(rendered)).toBe('答案里提到 <think> 这个词\n\n注意');
+    expect(withoutThinking('只有答案')).toBe('只有答案');
   });
 });
