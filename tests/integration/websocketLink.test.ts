@@ -163,6 +163,21 @@ describe('the long connection', () => {
     }
   });
 
+  it('answers a message with a notice when the store cannot take it, instead of leaving it unanswered', async () => {
+    const h = await startHarness({ websocket: true });
+    try {
+      await ws(h).waitForSubscribed(WS_BOT_ID);
+      await h.db.close();
+      const t = await wsChat(ws(h), wsText('存不下', { userid: 'u-store-down' }));
+      expect(t.first).toMatchObject({ finish: true, content: DEFAULT_TEXTS.ANSWER_FAILED });
+      expect(h.logs.some((l) => l['msg'] === 'websocket message could not be accepted')).toBe(true);
+      // Message text may only appear at debug (the SDK logs frames there).
+      expect(h.logs.filter((l) => Number(l['level']) >= 30).map((l) => JSON.stringify(l)).join('\n')).not.toContain('存不下');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('while shutting down, finishes the running answer and tells a new message to send again', async () => {
     const h = await startHarness({ websocket: true, shutdownGraceMs: 5000 });
     try {
