@@ -118,6 +118,13 @@ describe('answers over the long connection', () => {
     expect(h.dify.uploads.at(-1)).toMatchObject({ user: `wecom:${WS_BOT_ID}:u-photo`, filename: '照片.png', md5: md5(photo) });
   });
 
+  it('answers with a notice when a user image expired before it could be fetched', async () => {
+    const url = media.serve({ plain: await pngImage(8, 8), encodingAesKey: AESKEY, fileName: 'old.png' });
+    const expired = url.replace(/\/[^/]*$/, '/gone');
+    const t = await wsChat(ws(), wsImage(expired, AESKEY, { userid: 'u-expired' }));
+    expect(t.final?.content.endsWith(DEFAULT_TEXTS.ATTACHMENT_FAILED.replace('{name}', '图片'))).toBe(true);
+  });
+
   it('pushes the answer as a message when WeCom refuses the finishing frame', async () => {
     h.dify.script('app-chat', { kind: 'stream', events: answer('完整的', '回答') });
     ws().setAck((f) => (f.cmd === 'aibot_respond_msg' && streamOf(f)?.finish === true ? { errcode: 846608, errmsg: 'stream message update expired' } : undefined));
