@@ -1,26 +1,9 @@
-import { type FinishedMessage, type MessageLog, type ReceivedMessage, SqlMessageLog } from '../../../app/store/messageLog';
+import { type FinishedMessage, type MessageLog, SqlMessageLog } from '../../../app/store/messageLog';
 import type { Database } from '../../../app/store/database';
 import { migrate } from '../../../app/store/migrations';
 import { MIGRATIONS } from '../../../app/store/schema';
 import { forEachDatabase } from '../../helpers/databases';
-
-function received(overrides: Partial<ReceivedMessage> = {}): ReceivedMessage {
-  return {
-    streamId: 'stream-1',
-    msgid: 'msg-1',
-    botKey: 'bot-a',
-    aibotid: 'aibot-1',
-    userid: 'alice',
-    chatid: undefined,
-    chattype: 'single',
-    msgtype: 'text',
-    agentId: 'agent-1',
-    receivedAt: 1_718_000_000_123,
-    status: 'running',
-    cause: undefined,
-    ...overrides,
-  };
-}
+import { receivedMessage } from './storeTestKit';
 
 function finished(overrides: Partial<FinishedMessage> = {}): FinishedMessage {
   return {
@@ -76,7 +59,7 @@ forEachDatabase('SqlMessageLog', (getDb) => {
 
   it('stores a received message with every field and leaves the outcome empty', async () => {
     const log = logOf(getDb());
-    await log.received(received({ streamId: 'recv-1', msgid: 'msg-recv-1', chatid: 'chat-9', chattype: 'group', msgtype: 'image' }));
+    await log.received(receivedMessage({ streamId: 'recv-1', msgid: 'msg-recv-1', chatid: 'chat-9', chattype: 'group', msgtype: 'image' }));
     expect(await row('recv-1')).toEqual({
       stream_id: 'recv-1',
       msgid: 'msg-recv-1',
@@ -103,13 +86,13 @@ forEachDatabase('SqlMessageLog', (getDb) => {
 
   it('stores absent chatid, agent and cause as NULL, and a notice with its cause', async () => {
     const log = logOf(getDb());
-    await log.received(received({ streamId: 'notice-1', agentId: undefined, status: 'notice', cause: 'no_agent' }));
+    await log.received(receivedMessage({ streamId: 'notice-1', agentId: undefined, status: 'notice', cause: 'no_agent' }));
     expect(await row('notice-1')).toMatchObject({ chatid: null, agent_id: null, status: 'notice', cause: 'no_agent' });
   });
 
   it('completes the row when the turn finishes', async () => {
     const log = logOf(getDb());
-    await log.received(received({ streamId: 'done-1' }));
+    await log.received(receivedMessage({ streamId: 'done-1' }));
     const before = Date.now();
     await log.finished('done-1', finished());
     const stored = await row('done-1');
@@ -133,15 +116,15 @@ forEachDatabase('SqlMessageLog', (getDb) => {
 
   it('stores a failed turn with its cause and without a first token', async () => {
     const log = logOf(getDb());
-    await log.received(received({ streamId: 'failed-1' }));
+    await log.received(receivedMessage({ streamId: 'failed-1' }));
     await log.finished('failed-1', finished({ status: 'failed', cause: 'dify_timeout', query: undefined, answer: '', answerBytes: 0, images: 0, firstTokenMs: undefined }));
     expect(await row('failed-1')).toMatchObject({ status: 'failed', cause: 'dify_timeout', query: null, answer: '', answer_bytes: 0, images: 0, first_token_ms: null });
   });
 
   it('keeps the first row when the same stream id is received twice, without throwing', async () => {
     const log = logOf(getDb());
-    await log.received(received({ streamId: 'twice-1', msgid: 'first' }));
-    await expect(log.received(received({ streamId: 'twice-1', msgid: 'second', status: 'notice', cause: 'duplicate' }))).resolves.toBeUndefined();
+    await log.received(receivedMessage({ streamId: 'twice-1', msgid: 'first' }));
+    await expect(log.received(receivedMessage({ streamId: 'twice-1', msgid: 'second', status: 'notice', cause: 'duplicate' }))).resolves.toBeUndefined();
     expect(await row('twice-1')).toMatchObject({ msgid: 'first', status: 'running', cause: null });
     const { rows } = await getDb().query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE stream_id = $1', ['twice-1']);
     expect(rows[0]?.n).toBe(1);
@@ -161,7 +144,7 @@ forEachDatabase('SqlMessageLog.ratedAnswer (feedback)', (getDb) => {
 
   it('finds the Dify message and user of a finished turn, and nothing for unknown or unfinished ones', async () => {
     const log = logOf(getDb());
-    await log.received(received({ streamId: 'rated-1', agentId: 'agent-1' }));
+    await log.received(receivedMessage({ streamId: 'rated-1', agentId: 'agent-1' }));
     expect(await log.ratedAnswer('rated-1')).toBeUndefined();
     await log.finished('rated-1', finished({ difyMessageId: 'm-42', difyUser: 'wecom:aib:lisi' }));
     expect(await log.ratedAnswer('rated-1')).toEqual({ agentId: 'agent-1', difyMessageId: 'm-42', difyUser: 'wecom:aib:lisi' });

@@ -5,28 +5,13 @@ import { MIGRATIONS } from '../../../app/store/schema';
 import { SqlConversationStore } from '../../../app/store/sqlConversationStore';
 import { StreamRows } from '../../../app/store/streamRows';
 import { forEachDatabase } from '../../helpers/databases';
-import { image, streamMeta } from './storeTestKit';
+import { image, receivedMessage, streamMeta } from './storeTestKit';
+
+const arrivedNow = (streamId: string): ReceivedMessage => receivedMessage({ streamId, msgid: `msg-${streamId}`, receivedAt: Date.now() });
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 const PERIODS: RetentionPeriods = { streamMs: HOUR_MS, messageMs: 2 * DAY_MS, conversationMs: 7 * DAY_MS };
-
-function receivedMessage(streamId: string): ReceivedMessage {
-  return {
-    streamId,
-    msgid: `msg-${streamId}`,
-    botKey: 'bot-a',
-    aibotid: 'aibot-1',
-    userid: 'alice',
-    chatid: undefined,
-    chattype: 'single',
-    msgtype: 'text',
-    agentId: 'agent-1',
-    receivedAt: Date.now(),
-    status: 'running',
-    cause: undefined,
-  };
-}
 
 forEachDatabase('applyRetention', (getDb) => {
   beforeAll(async () => {
@@ -89,7 +74,7 @@ forEachDatabase('applyRetention', (getDb) => {
     const log = new SqlMessageLog(getDb(), (err) => {
       throw err;
     });
-    for (const id of ['m-old', 'm-older', 'm-recent', 'm-new']) await log.received(receivedMessage(id));
+    for (const id of ['m-old', 'm-older', 'm-recent', 'm-new']) await log.received(arrivedNow(id));
     await log.flush();
     await backdate('messages', 'received_at', 'stream_id', 'm-old', '3 days');
     await backdate('messages', 'received_at', 'stream_id', 'm-older', '30 days');
@@ -112,7 +97,7 @@ forEachDatabase('applyRetention', (getDb) => {
     const log = new SqlMessageLog(getDb(), (err) => {
       throw err;
     });
-    await log.received(receivedMessage('m-fresh'));
+    await log.received(arrivedNow('m-fresh'));
     await log.flush();
     await new SqlConversationStore(getDb()).set({ key: 'k-fresh', agentId: 'agent-1', difyUser: 'u' }, 'conv');
     const nothing = { streams: 0, claims: 0, messages: 0, conversations: 0 };

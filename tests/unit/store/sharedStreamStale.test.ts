@@ -1,21 +1,10 @@
-import { migrate } from '../../../app/store/migrations';
-import { MIGRATIONS } from '../../../app/store/schema';
 import { forEachDatabase } from '../../helpers/databases';
-import { FAST_STREAM_OPTIONS, StreamStores, sleep, streamMeta, waitUntil } from './storeTestKit';
+import { FAST_STREAM_OPTIONS, suiteStreamStores, sleep, streamMeta, waitUntil } from './storeTestKit';
 
 const { ownerTimeoutMs, heartbeatIntervalMs } = FAST_STREAM_OPTIONS;
 
 forEachDatabase('SharedStreamStore owner liveness', (getDb) => {
-  const stores = new StreamStores();
-
-  beforeAll(async () => {
-    await migrate(getDb(), MIGRATIONS);
-  });
-
-  afterEach(async () => {
-    await stores.closeAll();
-    expect(stores.errors).toEqual([]);
-  });
+  const stores = suiteStreamStores(getDb);
 
   it('reports a running stream stale once its owner stopped beating for ownerTimeoutMs, and not before', async () => {
     const owner = stores.instance(getDb(), 'owner-that-dies');

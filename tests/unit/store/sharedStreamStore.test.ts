@@ -1,22 +1,11 @@
-import { migrate } from '../../../app/store/migrations';
-import { MIGRATIONS } from '../../../app/store/schema';
 import { forEachDatabase } from '../../helpers/databases';
-import { CountingDatabase, StreamStores, image, storedImages, storedStream, streamMeta } from './storeTestKit';
+import { CountingDatabase, suiteStreamStores, image, storedImages, storedStream, streamMeta } from './storeTestKit';
 
 /** No heartbeat during a test: the query counts below are exactly what one call makes. */
 const NO_BEAT = { heartbeatIntervalMs: 60_000 };
 
 forEachDatabase('SharedStreamStore reads', (getDb) => {
-  const stores = new StreamStores();
-
-  beforeAll(async () => {
-    await migrate(getDb(), MIGRATIONS);
-  });
-
-  afterEach(async () => {
-    await stores.closeAll();
-    expect(stores.errors).toEqual([]);
-  });
+  const stores = suiteStreamStores(getDb);
 
   describe('queries per poll', () => {
     it('answers the owner from memory: 0 queries, running or finished', async () => {

@@ -1,8 +1,6 @@
 import type { StreamRecord } from '../../../app/cache/streamStore';
-import { migrate } from '../../../app/store/migrations';
-import { MIGRATIONS } from '../../../app/store/schema';
 import { forEachDatabase } from '../../helpers/databases';
-import { CountingDatabase, StreamStores, image, sleep, storedImages, storedStream, streamMeta, waitUntil } from './storeTestKit';
+import { CountingDatabase, suiteStreamStores, image, sleep, storedImages, storedStream, streamMeta, waitUntil } from './storeTestKit';
 
 /** Long enough that "within one interval" and "before the timer fires" hold on a slow machine too. */
 const FLUSH_MS = 300;
@@ -11,16 +9,7 @@ const THROTTLED = { flushIntervalMs: FLUSH_MS, heartbeatIntervalMs: 60_000 };
 const CONTENT_UPDATE = 'UPDATE streams SET content';
 
 forEachDatabase('SharedStreamStore writes', (getDb) => {
-  const stores = new StreamStores();
-
-  beforeAll(async () => {
-    await migrate(getDb(), MIGRATIONS);
-  });
-
-  afterEach(async () => {
-    await stores.closeAll();
-    expect(stores.errors).toEqual([]);
-  });
+  const stores = suiteStreamStores(getDb);
 
   async function storedContent(id: string): Promise<string | undefined> {
     return (await storedStream(getDb(), id))?.content;

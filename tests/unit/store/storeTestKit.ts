@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { StreamImage, StreamMeta } from '../../../app/cache/streamStore';
 import type { Database, Queryable, QueryResult } from '../../../app/store/database';
+import type { ReceivedMessage } from '../../../app/store/messageLog';
+import { migrate } from '../../../app/store/migrations';
+import { MIGRATIONS } from '../../../app/store/schema';
 import { SharedStreamStore, type SharedStreamOptions } from '../../../app/store/sharedStreamStore';
 
 /** Counts every statement sent through it, inside transactions too, and passes it on. */
@@ -81,6 +84,41 @@ export class StreamStores {
     for (const store of stores) store.close();
     await Promise.all(stores.map((store) => store.flushAll()));
   }
+}
+
+/**
+ * The stream stores of one suite: the schema is migrated once, and after each test every store is
+ * closed and must not have reported a write error.
+ */
+export function suiteStreamStores(getDb: () => Database): StreamStores {
+  const stores = new StreamStores();
+  beforeAll(async () => {
+    await migrate(getDb(), MIGRATIONS);
+  });
+  afterEach(async () => {
+    await stores.closeAll();
+    expect(stores.errors).toEqual([]);
+  });
+  return stores;
+}
+
+/** A message-log row as the intake writes it when a message arrives. */
+export function receivedMessage(overrides: Partial<ReceivedMessage> = {}): ReceivedMessage {
+  return {
+    streamId: 'stream-1',
+    msgid: 'msg-1',
+    botKey: 'bot-a',
+    aibotid: 'aibot-1',
+    userid: 'alice',
+    chatid: undefined,
+    chattype: 'single',
+    msgtype: 'text',
+    agentId: 'agent-1',
+    receivedAt: 1_718_000_000_123,
+    status: 'running',
+    cause: undefined,
+    ...overrides,
+  };
 }
 
 export function streamMeta(overrides: Partial<StreamMeta> = {}): StreamMeta {
