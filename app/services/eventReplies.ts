@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { AgentConfig, BotProfile, Config } from '../config';
 import { routeToAgent } from './agentRouting';
 import type { CardQuestions, LateDelivery } from './cardQuestions';
-import { type Opening, fetchOpening } from './dify/difyFollowUps';
+import type { AppParameters } from './dify/appParameters';
+import { type Opening, openingFrom } from './dify/difyFollowUps';
 import { questionCard } from './questionCard';
 import { textReplyBody } from './wecom/reply';
 import { templateCardReplyBody } from './wecom/templateCards';
@@ -42,10 +43,8 @@ function contentOf(feedback: FeedbackEvent['feedback_event']): string | undefine
  * (template_card_event without a handler, unknown) get an empty reply.
  */
 export class EventReplies {
-  private readonly openings = new Map<string, { opening: Opening | undefined; at: number }>();
-
   constructor(
-    private readonly deps: { config: Config; messages: MessageLog; http: AxiosInstance; cards: CardQuestions; logger: Logger },
+    private readonly deps: { config: Config; messages: MessageLog; http: AxiosInstance; parameters: AppParameters; cards: CardQuestions; logger: Logger },
   ) {}
 
   /** `late`: how a card question's answer reaches the user; by default the event's response_url (§9). */
@@ -87,13 +86,10 @@ export class EventReplies {
     }
   }
 
-  /** Cached for ten minutes: enter_chat must be answered fast, and apps change their openings rarely. */
+  /** Within 3 s, so that the welcome still makes WeCom's 5 s (§6.1); cached by AppParameters. */
   private async openingOf(agent: AgentConfig): Promise<Opening | undefined> {
-    const cached = this.openings.get(agent.id);
-    if (cached !== undefined && Date.now() - cached.at < 600_000) return cached.opening;
-    const opening = await fetchOpening(this.deps.http, agent);
-    this.openings.set(agent.id, { opening, at: Date.now() });
-    return opening;
+    const read = await this.deps.parameters.read(agent, 3000);
+    return read === undefined ? undefined : openingFrom(read.data);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
-import type { Logger } from 'pino';
 import type { AgentConfig } from '../../config';
 import type { DifyFileType } from '../media/fileType';
+import type { AppParameters } from './appParameters';
 import { DifyError, parseErrorBody } from './difyErrors';
 
 /** Which file types an app takes, from `GET /parameters` (dify-api.md §6.9, §8 P16). */
@@ -44,26 +44,15 @@ export interface UploadFile {
 
 /** `POST /files/upload` and the app's file settings, per agent (dify-api.md §6.1, §6.9). */
 export class DifyFiles {
-  private readonly capabilitiesByAgent = new Map<string, FileCapabilities>();
-
   constructor(
     private readonly http: AxiosInstance,
-    private readonly logger: Logger,
+    private readonly parameters: AppParameters,
   ) {}
 
-  /** Cached once read; when /parameters cannot be read the upload is tried and Dify decides. */
+  /** When /parameters cannot be read the upload is tried and Dify decides. */
   async capabilities(agent: AgentConfig, signal: AbortSignal): Promise<FileCapabilities> {
-    const known = this.capabilitiesByAgent.get(agent.id);
-    if (known !== undefined) return known;
-    try {
-      const response = await this.http.get<unknown>(`${agent.baseUrl}/parameters`, { headers: { Authorization: `Bearer ${agent.apiKey}` }, timeout: 10_000, signal });
-      const capabilities = capabilitiesFrom(response.data);
-      this.capabilitiesByAgent.set(agent.id, capabilities);
-      return capabilities;
-    } catch (err) {
-      this.logger.warn({ agent: agent.id, err: (err as Error).message }, 'Dify /parameters failed; uploading files anyway');
-      return ACCEPT_ALL;
-    }
+    const read = await this.parameters.read(agent, 10_000, signal);
+    return read === undefined ? ACCEPT_ALL : capabilitiesFrom(read.data);
   }
 
   /** Uploads with the same `user` the chat request will use (files are scoped to it); returns the file id. */

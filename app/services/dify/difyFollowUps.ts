@@ -27,15 +27,9 @@ export interface Opening {
   readonly questions: readonly string[];
 }
 
-/** The app's opening statement and suggested first questions from `GET /parameters` (dify-api.md §6.9). */
-export async function fetchOpening(http: AxiosInstance, agent: AgentConfig): Promise<Opening | undefined> {
-  try {
-    const response = await http.get<unknown>(`${agent.baseUrl}/parameters`, { headers: { Authorization: `Bearer ${agent.apiKey}` }, timeout: 3000, validateStatus: () => true });
-    if (response.status !== 200) return undefined;
-    const data = response.data as { opening_statement?: unknown; suggested_questions?: unknown } | null;
-    const statement = typeof data?.opening_statement === 'string' ? data.opening_statement.trim() : '';
-    return { statement, questions: questions(data?.suggested_questions, 6) };
-  } catch {
-    return undefined;
-  }
+/** The app's opening statement and suggested first questions, from `GET /parameters` (dify-api.md §6.9). */
+export function openingFrom(parameters: unknown): Opening {
+  const data = parameters as { opening_statement?: unknown; suggested_questions?: unknown } | null;
+  const statement = typeof data?.opening_statement === 'string' ? data.opening_statement.trim() : '';
+  return { statement, questions: questions(data?.suggested_questions, 6) };
 }

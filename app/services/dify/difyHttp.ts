@@ -15,7 +15,7 @@ class IdleWatch {
   private timer: NodeJS.Timeout;
   fired = false;
 
-  constructor(private readonly ms: number) {
+  constructor(ms: number) {
     this.timer = setTimeout(() => this.fire(), ms);
   }
 

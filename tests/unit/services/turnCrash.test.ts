@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { StreamSnapshot } from '../../../app/cache/streamStore';
 import { loadConfig } from '../../../app/config';
 import { AppModes } from '../../../app/services/dify/appModes';
+import { AppParameters } from '../../../app/services/dify/appParameters';
 import { DifyFiles } from '../../../app/services/dify/difyFiles';
 import { DifyHttp } from '../../../app/services/dify/difyHttp';
 import { KeyedLock } from '../../../app/services/keyedLock';
@@ -26,7 +27,7 @@ describe('a crash inside a turn', () => {
     const runner = new TurnRunner({
       config,
       dify: { http: new DifyHttp(config.dify), axios: http, modes, logger },
-      media: new TurnMedia({ config, files: new DifyFiles(http, logger), modes, logger }),
+      media: new TurnMedia({ config, files: new DifyFiles(http, new AppParameters(http, logger)), modes, logger }),
       conversations,
       messages,
       locks: new KeyedLock(),
