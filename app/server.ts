@@ -7,7 +7,7 @@ import { type ReadinessReport, healthRouter } from './routes/health';
 import { metricsRouter } from './routes/metrics';
 import type { GatewayMetrics } from './metrics';
 import { callbackTarget, handleCallback } from './routes/wecomCallback';
-import type { CallbackService } from './services/callbackService';
+import type { CallbackService } from './services/intake/callbackService';
 import { GatewayError } from './errors';
 
 export interface AppDeps {

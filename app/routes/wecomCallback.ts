@@ -6,7 +6,7 @@ import { verifySignature } from '../crypto/signature';
 import type { BotConfig, Config } from '../config';
 import type { GatewayMetrics } from '../metrics';
 import { GatewayError } from '../errors';
-import type { CallbackReply, CallbackService } from '../services/callbackService';
+import type { CallbackReply, CallbackService } from '../services/intake/callbackService';
 import { EnvelopeError, parseEnvelope, sealReply } from '../services/wecom/envelope';
 import { InboundParseError, parseInbound } from '../services/wecom/inbound';
 import { streamReplyJson } from '../services/wecom/reply';

@@ -1,4 +1,4 @@
-import type { AccessRules } from '../configAccess';
+import type { AccessRules } from '../config/access';
 import type { Queryable } from './database';
 
 type Rule = 'allow_user' | 'deny_user' | 'allow_chat' | 'deny_chat';

@@ -1,5 +1,5 @@
-import { MemoryStreamStore } from '../cache/memoryStreamStore';
-import type { ClaimResult, StreamImage, StreamMeta, StreamRecord, StreamSnapshot, StreamStore } from '../cache/streamStore';
+import { MemoryStreamStore } from './memoryStreamStore';
+import type { ClaimResult, StreamImage, StreamMeta, StreamRecord, StreamSnapshot, StreamStore } from './streamStore';
 import type { Database } from './database';
 import { StreamRows } from './streamRows';
 

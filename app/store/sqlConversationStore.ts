@@ -1,4 +1,4 @@
-import type { ConversationKey, ConversationStore } from '../cache/conversationStore';
+import type { ConversationKey, ConversationStore } from './conversationStore';
 import type { Queryable } from './database';
 
 /** Dify conversation ids per chat scope, kept across restarts and shared by all instances. */

@@ -1,4 +1,4 @@
-import type { ClaimResult, StreamImage, StreamMeta, StreamRecord, StreamSnapshot } from '../cache/streamStore';
+import type { ClaimResult, StreamImage, StreamMeta, StreamRecord, StreamSnapshot } from './streamStore';
 import type { Database } from './database';
 
 interface StreamRow {

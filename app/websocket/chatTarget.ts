@@ -1,4 +1,4 @@
-import type { ChatParty } from '../services/conversationScope';
+import type { ChatParty } from '../services/turn/conversationScope';
 
 /** Where a conversation's messages go on the long connection, and the key its send quota is counted by. */
 export interface ChatTarget {

@@ -1,9 +1,9 @@
-import type { StreamSnapshot, StreamStore } from '../cache/streamStore';
+import type { StreamSnapshot, StreamStore } from '../store/streamStore';
 import { errorFields } from '../logger';
-import type { TurnChannel } from '../services/answerStream';
+import type { TurnChannel } from '../services/turn/answerStream';
 import { markdownMessageBody, streamReplyBody } from '../services/wecom/reply';
 import { withoutThinking } from '../services/wecom/streamContent';
-import type { Texts } from '../texts';
+import type { Texts } from '../config/texts';
 import { WsSendError } from './botConnection';
 import type { ChatTarget } from './chatTarget';
 import { type WsDeliveryDeps, pushMarkdown, sendFailureFields, sendImages } from './wsDelivery';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { StreamImage } from '../cache/streamStore';
+import type { StreamImage } from '../store/streamStore';
 import { errorFields } from '../logger';
 import { imageMessageBody, markdownMessageBody } from '../services/wecom/reply';
 import { type WsBotConnection, WsSendError } from './botConnection';

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { StreamSnapshot } from '../cache/streamStore';
+import type { StreamSnapshot } from '../store/streamStore';
 import type { Config } from '../config';
 import { errorFields } from '../logger';
-import type { LateDelivery } from '../services/cardQuestions';
-import type { EventReplies } from '../services/eventReplies';
-import { type MessageIntake, newStreamId } from '../services/messageIntake';
-import { partyOf } from '../services/conversationScope';
+import type { LateDelivery } from '../services/intake/cardQuestions';
+import type { EventReplies } from '../services/intake/eventReplies';
+import { type MessageIntake, newStreamId } from '../services/intake/messageIntake';
+import { partyOf } from '../services/turn/conversationScope';
 import { InboundParseError, type UserMessage, type WecomEvent, isUserMessage, parseInboundValue } from '../services/wecom/inbound';
 import type { InboundFrame, WsBotConnection } from './botConnection';
 import { type ChatTarget, chatTargetOf } from './chatTarget';

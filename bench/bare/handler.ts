@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openMessage } from '../../app/crypto/messageCipher';
 import { verifySignature } from '../../app/crypto/signature';
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { parseEnvelope, sealReply, type ReplyCredentials } from '../../app/services/wecom/envelope';
 import { streamReplyJson, type StreamFrame } from '../../app/services/wecom/reply';
 import { BodyError, readBody, sendJson } from '../shared/http';

@@ -3,7 +3,7 @@
  * dedupe by msgid, polls of unknown streams, events, and bad input answered with the right 4xx.
  */
 import { decrypt, getSignature } from '@wecom/crypto';
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { enterChatPayload, feedbackEventPayload, randomMsgid, streamRefreshPayload, textPayload } from '../fakes/fakeWecom';
 import { loopbackRequest } from '../fakes/shared/loopbackRequest';
 import { TV5, TV6, TV6_BODY } from '../fixtures/wecom/vectors';

@@ -3,7 +3,7 @@
  * suggested questions, follow-up questions shown as a card after an answer, and a click on a question
  * answered with update_template_card and then the answer on the event's response_url.
  */
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { enterChatPayload, templateCardEventPayload } from '../fakes/fakeWecom';
 import { type Harness, startHarness } from './harness';
 

@@ -3,7 +3,7 @@
  * the encrypted callback (WeCom polls) and the WebSocket long connection (the gateway pushes), in one
  * process that has a bot of each kind. Answers, notices, feedback ids and Dify conversations must match.
  */
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import type { StreamReply } from '../fakes/fakeWecom';
 import { WS_BOT_ID, wsText } from '../fakes/fakeWecomWs';
 import { type Harness, startHarness } from './harness';

@@ -2,7 +2,7 @@
  * Whatever Dify does, the WeCom stream ends with a clear message (issue #2 "What a user must see").
  * The fake Dify is a real HTTP server; each case scripts what it writes on the wire.
  */
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { type Harness, startHarness } from './harness';
 
 const POLL = { pollIntervalMs: 20, maxPolls: 500 };

@@ -2,7 +2,7 @@
  * Events, feedback, access rules and conversation commands through the encrypted callback path
  * (issue #6), with the fake Dify recording what reached it.
  */
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { enterChatPayload, feedbackEventPayload } from '../fakes/fakeWecom';
 import { type Harness, startHarness } from './harness';
 

@@ -3,7 +3,7 @@
  * encrypted like WeCom, the gateway decrypts and uploads them to the fake Dify, which records what it
  * received; the chat request carries them in `files`.
  */
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { imagePayload, mixedPayload, startMediaServer, type MediaServer, filePayload } from '../fakes/fakeWecom';
 import { md5, pngImage } from '../fakes/images';
 import { BOT, type Harness, startHarness } from './harness';

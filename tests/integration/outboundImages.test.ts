@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { startFakeDify, type FakeDify } from '../fakes/fakeDify';
 import type { StreamReply } from '../fakes/fakeWecom';
 import { jpegImage, noisePng, pngImage, webpImage } from '../fakes/images';

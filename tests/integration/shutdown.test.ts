@@ -3,7 +3,7 @@
  * retries and the load balancer picks another instance), keeps answering polls, lets running turns
  * finish within the grace period and finishes the others with a notice.
  */
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { asStreamReply } from '../fakes/fakeWecom';
 import { type Harness, startHarness } from './harness';
 

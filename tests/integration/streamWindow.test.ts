@@ -3,7 +3,7 @@
  * closes a slow stream and the answer follows on response_url, long answers fit 20480 bytes.
  * The window is shortened to milliseconds here; production uses WECOM_STREAM_WINDOW_SECONDS.
  */
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { type Harness, startHarness } from './harness';
 
 // Turns of one conversation run one after another, so each case uses its own user.

@@ -3,7 +3,7 @@
  * pings still ends, a failure after the window still reaches the user, and response_url errors are
  * checked and logged.
  */
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { startResponseUrlServer } from '../fakes/fakeWecom';
 import { type Harness, startHarness } from './harness';
 

@@ -5,7 +5,7 @@
 import { type FakeDify, startFakeDify } from '../fakes/fakeDify';
 import { FakeWecomClient, asStreamReply, randomMsgid, textPayload } from '../fakes/fakeWecom';
 import { createScratchPostgres, postgresTestUrl } from '../helpers/databases';
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { type GatewayProcess, startGatewayProcess } from './gatewayProcess';
 import { BOT } from './harness';
 

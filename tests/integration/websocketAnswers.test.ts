@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { startMediaServer, type MediaServer } from '../fakes/fakeWecom';
 import { type ClientFrame, WS_BOT_ID, wsCardEvent, wsEnterChat, wsFeedback, wsImage, wsText } from '../fakes/fakeWecomWs';
 import { md5, pngImage } from '../fakes/images';

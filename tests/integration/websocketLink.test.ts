@@ -4,7 +4,7 @@
  * logged loudly (never printed) and retried with backoff, a takeover is not fought, a link whose pings
  * go unanswered is replaced, and a websocket bot sits next to callback bots in one process.
  */
-import { DEFAULT_TEXTS } from '../../app/texts';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { loopbackRequest } from '../fakes/shared/loopbackRequest';
 import { WS_BOT_ID, wsText } from '../fakes/fakeWecomWs';
 import { type Harness, WS_BOT, startHarness } from './harness';

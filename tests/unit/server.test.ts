@@ -3,7 +3,7 @@ import pino from 'pino';
 import { loadConfig } from '../../app/config';
 import { GatewayMetrics } from '../../app/metrics';
 import { createApp } from '../../app/server';
-import type { CallbackService } from '../../app/services/callbackService';
+import type { CallbackService } from '../../app/services/intake/callbackService';
 
 describe('createApp', () => {
   const { config } = loadConfig({});

@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import { type AgentConfig, type AgentMode } from '../../config';
-import { DIFY_APP_MODES } from '../../configAgents';
+import { DIFY_APP_MODES } from '../../config/agents';
 
 /**
  * The app mode decides the endpoint and how the stream is read. When an agent's config does not say,

@@ -1,6 +1,6 @@
 import { decryptMedia } from '../../crypto/mediaCipher';
 import type { MediaConfig } from '../../config';
-import type { Attachment } from '../query';
+import type { Attachment } from '../wecom/turnQuery';
 import { fileNameFromContentDisposition, withExtension } from './contentDisposition';
 import { type DifyFileType, detectFileType } from './fileType';
 import { FetchError, safeFetch } from './safeFetch';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { StreamImage } from '../../cache/streamStore';
+import type { StreamImage } from '../../store/streamStore';
 import type { AgentConfig, MediaConfig } from '../../config';
 import { findMarkdownImages, replaceRanges, tidyAfterRemoval } from './answerImages';
 import { prepareImageForWecom } from './imageTranscode';

@@ -1,4 +1,4 @@
-import type { StreamImage } from '../../cache/streamStore';
+import type { StreamImage } from '../../store/streamStore';
 
 /**
  * Plaintext reply bodies (before encryption) for passive replies (wecom-aibot-protocol.md §6).

@@ -1,4 +1,4 @@
-import type { StreamMeta } from '../../../app/cache/streamStore';
+import type { StreamMeta } from '../../../app/store/streamStore';
 import type { Database } from '../../../app/store/database';
 import { migrate } from '../../../app/store/migrations';
 import { createPgDatabase } from '../../../app/store/pgDatabase';

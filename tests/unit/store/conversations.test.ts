@@ -1,4 +1,4 @@
-import type { ConversationKey } from '../../../app/cache/conversationStore';
+import type { ConversationKey } from '../../../app/store/conversationStore';
 import { migrate } from '../../../app/store/migrations';
 import { MIGRATIONS } from '../../../app/store/schema';
 import { SqlConversationStore } from '../../../app/store/sqlConversationStore';

@@ -1,4 +1,4 @@
-import type { StreamRecord } from '../../../app/cache/streamStore';
+import type { StreamRecord } from '../../../app/store/streamStore';
 import { forEachDatabase } from '../../helpers/databases';
 import { CountingDatabase, suiteStreamStores, image, sleep, storedImages, storedStream, streamMeta, waitUntil } from './storeTestKit';
 

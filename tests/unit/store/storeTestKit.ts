@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StreamImage, StreamMeta } from '../../../app/cache/streamStore';
+import type { StreamImage, StreamMeta } from '../../../app/store/streamStore';
 import type { Database, Queryable, QueryResult } from '../../../app/store/database';
 import type { ReceivedMessage } from '../../../app/store/messageLog';
 import { migrate } from '../../../app/store/migrations';

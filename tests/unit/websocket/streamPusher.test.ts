@@ -1,6 +1,6 @@
 import pino from 'pino';
-import type { StreamSnapshot, StreamStore } from '../../../app/cache/streamStore';
-import { DEFAULT_TEXTS } from '../../../app/texts';
+import type { StreamSnapshot, StreamStore } from '../../../app/store/streamStore';
+import { DEFAULT_TEXTS } from '../../../app/config/texts';
 import { type WsBotConnection, WsSendError } from '../../../app/websocket/botConnection';
 import { ConversationQuota } from '../../../app/websocket/conversationQuota';
 import { WsStreamPusher } from '../../../app/websocket/streamPusher';

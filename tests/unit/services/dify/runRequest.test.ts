@@ -1,5 +1,5 @@
 import type { AgentConfig, AgentMode } from '../../../../app/config';
-import { OPEN_ACCESS } from '../../../../app/configAccess';
+import { OPEN_ACCESS } from '../../../../app/config/access';
 import { buildRunRequest, hasConversations, stopPath } from '../../../../app/services/dify/runRequest';
 
 const agent: AgentConfig = {

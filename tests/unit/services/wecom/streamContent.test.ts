@@ -1,6 +1,6 @@
 import { renderFinal, renderMarkdown, renderStreaming, withoutThinking, type RenderOptions } from '../../../../app/services/wecom/streamContent';
 import { WECOM_CONTENT_MAX_BYTES, utf8Length } from '../../../../app/services/wecom/utf8';
-import { DEFAULT_TEXTS } from '../../../../app/texts';
+import { DEFAULT_TEXTS } from '../../../../app/config/texts';
 
 const OPTS: RenderOptions = { showThinking: true, placeholder: DEFAULT_TEXTS.THINKING, truncatedNotice: DEFAULT_TEXTS.TRUNCATED };
 const HIDE: RenderOptions = { ...OPTS, showThinking: false };

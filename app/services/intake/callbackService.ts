@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import type { StreamMeta, StreamRecord, StreamStore } from '../../store/streamStore';
+import { GatewayError } from '../../errors';
+import type { BotConfig, Config } from '../../config';
+import type { EventReply, EventReplies } from './eventReplies';
+import type { TurnChannel } from '../turn/answerStream';
+import type { MessageIntake } from './messageIntake';
+import { type StreamRefresh, type UserMessage, type WecomInbound, isUserMessage } from '../wecom/inbound';
+import type { StreamFrame } from '../wecom/reply';
+import type { ResponseUrlClient } from '../wecom/responseUrlClient';
+import { WECOM_CONTENT_MAX_BYTES, truncateUtf8 } from '../wecom/utf8';
+
+/** What the route sends back, before encryption (wecom-aibot-protocol.md §4.2, §6). */
+export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'plaintext'; readonly json: string } | { readonly kind: 'stream'; readonly frame: StreamFrame };
+
+export interface CallbackDeps {
+  readonly config: Config;
+  readonly streams: StreamStore;
+  readonly intake: MessageIntake;
+  readonly events: EventReplies;
+  readonly responseUrl: ResponseUrlClient;
+  readonly logger: Logger;
+}
+
+const EMPTY: CallbackReply = { kind: 'empty' };
+
+function frameOf(id: string, record: StreamRecord): StreamFrame {
+  const { snapshot } = record;
+  return { id, finish: snapshot.finish, content: snapshot.content, ...(snapshot.images !== undefined ? { images: snapshot.images } : {}), ...(snapshot.card !== undefined ? { card: snapshot.card } : {}) };
+}
+
+/** An event's reply travels in the HTTP response as encrypted JSON (§4.2). */
+function eventReplyOf(reply: EventReply): CallbackReply {
+  return reply.kind === 'empty' ? EMPTY : { kind: 'plaintext', json: JSON.stringify(reply.body) };
+}
+
+/**
+ * The callback channel: answers every decrypted callback at once and never waits for Dify
+ * (DESIGN.md steps 2-6). Messages start a turn in the background; polls read the stream state.
+ */
+export class CallbackService {
+  private draining = false;
+
+  constructor(private readonly deps: CallbackDeps) {}
+
+  /** Shutting down: new messages are refused with 503 (WeCom retries, another instance takes it); polls go on. */
+  startDraining(): void {
+    this.draining = true;
+  }
+
+  async handle(bot: BotConfig, inbound: WecomInbound): Promise<CallbackReply> {
+    if (isUserMessage(inbound)) {
+      if (this.draining) throw new GatewayError('SHUTTING_DOWN', 'this instance is shutting down');
+      return this.acceptMessage(bot, inbound);
+    }
+    switch (inbound.msgtype) {
+      case 'stream':
+        return this.answerPoll(bot, inbound);
+      case 'event':
+        return eventReplyOf(await this.deps.events.handle(bot, inbound));
+      case 'unsupported':
+        return EMPTY;
+      default: {
+        const exhaustive: never = inbound;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** A stream refresh: the latest snapshot, or a finished "expired" notice for an unknown id (§15.14). */
+  private async answerPoll(bot: BotConfig, poll: StreamRefresh): Promise<CallbackReply> {
+    const id = poll.stream.id;
+    const record = await this.deps.streams.get(id);
+    if (record === undefined || record.meta.botKey !== bot.key || record.meta.aibotid !== poll.aibotid) {
+      return { kind: 'stream', frame: { id, finish: true, content: this.deps.config.texts.STREAM_EXPIRED } };
+    }
+    if (record.stale === true) return this.finishOrphan(id, record);
+    return { kind: 'stream', frame: frameOf(id, record) };
+  }
+
+  /**
+   * The instance running this stream stopped beating (killed, crashed): it will never finish it, so
+   * this poll does, instead of leaving WeCom polling for 6 minutes (issue #4 scope 3).
+   */
+  private async finishOrphan(id: string, record: StreamRecord): Promise<CallbackReply> {
+    const { texts } = this.deps.config;
+    const partial = record.snapshot.content === texts.THINKING ? '' : record.snapshot.content;
+    const content = truncateUtf8(partial === '' ? texts.OWNER_LOST : `${partial}\n\n${texts.OWNER_LOST}`, WECOM_CONTENT_MAX_BYTES);
+    await this.deps.streams.publish(id, { content, finish: true });
+    this.deps.logger.warn({ stream: id, msgid: record.meta.msgid, outcome: 'owner_lost' }, 'finished a stream whose instance stopped');
+    return { kind: 'stream', frame: { id, finish: true, content } };
+  }
+
+  private async acceptMessage(bot: BotConfig, message: UserMessage): Promise<CallbackReply> {
+    const intake = await this.deps.intake.accept(bot, message, { mediaKey: bot.aesKey, responseUrl: message.response_url, channel: (meta) => this.channelFor(meta) });
+    switch (intake.kind) {
+      case 'duplicate': {
+        const record = await this.deps.streams.get(intake.streamId);
+        return { kind: 'stream', frame: record === undefined ? { id: intake.streamId, finish: true, content: this.deps.config.texts.STREAM_EXPIRED } : frameOf(intake.streamId, record) };
+      }
+      case 'started':
+        // The answer's feedback id is its stream id; only the first reply carries it (§6.2).
+        return { kind: 'stream', frame: { id: intake.meta.id, ...intake.snapshot, feedbackId: intake.meta.id } };
+      case 'answered':
+        return { kind: 'stream', frame: { id: intake.meta.id, ...intake.snapshot } };
+      default: {
+        const exhaustive: never = intake;
+        return exhaustive;
+      }
+    }
+  }
+
+  private channelFor(meta: StreamMeta): TurnChannel {
+    const { streams, responseUrl, logger } = this.deps;
+    return {
+      publish: (snapshot) => streams.publish(meta.id, snapshot),
+      deliverLate: async (markdown) => {
+        if (meta.responseUrl === undefined) {
+          logger.error({ stream: meta.id, msgid: meta.msgid }, 'late answer lost: the message had no response_url');
+          return false;
+        }
+        return responseUrl.postMarkdown(meta.responseUrl, markdown, { stream: meta.id, msgid: meta.msgid });
+      },
+    };
+  }
+}
