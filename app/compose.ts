@@ -16,16 +16,17 @@ import { MessageIntake } from './services/intake/messageIntake';
 import { TurnRunner } from './services/turn/turnRunner';
 import { TurnMedia } from './services/turn/turnMedia';
 import { ResponseUrlClient } from './services/wecom/responseUrlClient';
-import { AccessRulesStore } from './store/accessRulesStore';
+import { SqlAccessRules } from './store/sqlAccessRules';
+import type { StoredAccessRules } from './store/accessRules';
 import type { Database } from './store/database';
-import { SqlMessageLog } from './store/messageLog';
+import { SqlMessageLog } from './store/sqlMessageLog';
 import { applyRetention } from './store/retention';
 import { SharedStreamStore } from './store/sharedStreamStore';
 import { SqlConversationStore } from './store/sqlConversationStore';
-import { createLeases } from './store/leases';
+import { createLeases } from './store/advisoryLeases';
 import { ConversationQuota } from './websocket/conversationQuota';
 import type { WsLinkState } from './websocket/botConnection';
-import { WsChannels } from './websocket/wsConnections';
+import { WsConnections } from './websocket/wsConnections';
 import { WsInbound } from './websocket/wsInbound';
 
 /** /readyz: the store answers and (on an instance without callback bots) every websocket bot is connected. */
@@ -43,7 +44,7 @@ export interface Gateway {
   /** Readiness: the store answers a query within 2 s, and every websocket bot is connected (see readiness()). */
   ready(): Promise<Readiness>;
   /** Reloads the access rules kept in the store (also done every 30 s). */
-  readonly accessRules: AccessRulesStore;
+  readonly accessRules: StoredAccessRules;
   /** SIGTERM: stop taking new turns, let running ones finish (bounded), flush state; the caller closes the database. */
   shutdown(): Promise<void>;
 }
@@ -76,13 +77,13 @@ function storeAnswers(db: Database): Promise<boolean> {
  * bot: otherwise a WeCom WebSocket outage would also cut off the callbacks a load balancer sends here.
  * Its state is in the body either way (and in wecom_ws_connected).
  */
-async function readiness(db: Database, websocket: WsChannels, servesCallbacks: boolean): Promise<Readiness> {
+async function readiness(db: Database, websocket: WsConnections, servesCallbacks: boolean): Promise<Readiness> {
   const store = await storeAnswers(db);
   if (websocket.size === 0) return { ready: store, store };
   return { ready: store && (servesCallbacks || websocket.allServed()), store, websocket: websocket.states() };
 }
 
-function startRulesRefresh(rules: AccessRulesStore, logger: Logger): NodeJS.Timeout {
+function startRulesRefresh(rules: StoredAccessRules, logger: Logger): NodeJS.Timeout {
   const run = (): void => {
     rules.refresh().catch((err: unknown) => logger.error({ err: errorFields(err) }, 'access rules could not be loaded'));
   };
@@ -108,7 +109,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const parameters = new AppParameters(http, logger);
   const media = new TurnMedia({ config, files: new DifyFiles(http, parameters), modes, logger, onBytes: (bytes) => metrics.mediaBytes.inc({ direction: 'inbound' }, bytes) });
   const conversations = new SqlConversationStore(db);
-  const accessRules = new AccessRulesStore(db);
+  const accessRules = new SqlAccessRules(db);
   const admission = new Admission(config, now, accessRules);
   const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now, metrics });
   const responseUrl = new ResponseUrlClient(http, logger, (outcome) => metrics.responseUrlPosts.inc({ outcome }));
@@ -118,7 +119,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const callbacks = new CallbackService({ config, streams, intake, events, responseUrl, logger });
   const wsInbound = new WsInbound({ config, intake, events, streams, logger, texts: config.texts, quota: new ConversationQuota(config.websocket.messagesPerMinute, config.websocket.messagesPerHour), frameIntervalMs: config.websocket.frameIntervalMs, sendWaitMs: config.websocket.sendWaitMs });
   const leases = createLeases(db);
-  const websocket = new WsChannels(config, wsInbound, logger, leases, metrics);
+  const websocket = new WsConnections(config, wsInbound, logger, leases, metrics);
   websocket.start();
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);

@@ -1,9 +1,9 @@
 import { type AccessRules, accessFromEnv, accessFromJson } from './access';
 import { type Env, Problems, hideSecret, normalizeBaseUrl, readJsonObject, readString } from './readers';
 
-/** Dify app modes (dify-api.md §1.2); `mode` decides the endpoint and how the stream is read. */
+/** Dify app modes as `GET /info` reports them (dify-api.md TL;DR 1, §1.2; `agent` is the 2026 beta "New Agent"): the mode decides the endpoint and how the stream is read. */
 export const DIFY_APP_MODES = ['chat', 'agent-chat', 'advanced-chat', 'agent', 'workflow', 'completion'] as const;
-export type AgentMode = (typeof DIFY_APP_MODES)[number];
+export type DifyAppMode = (typeof DIFY_APP_MODES)[number];
 
 export const DEFAULT_AGENT_ID = 'default';
 
@@ -14,7 +14,7 @@ export interface AgentConfig {
   readonly baseUrl: string;
   readonly apiKey: string;
   /** When absent the mode is read once from `GET /info`. */
-  readonly mode: AgentMode | undefined;
+  readonly mode: DifyAppMode | undefined;
   /** Sent as `inputs` (chat apps use them only when a conversation starts, dify-api.md §2). */
   readonly inputs: Readonly<Record<string, unknown>>;
   /** Workflow/completion apps get the question in this input variable. */
@@ -73,7 +73,7 @@ function readAgent(id: string, label: string, fields: AgentFields, problems: Pro
   const agent = {
     id,
     baseUrl,
-    mode: mode as AgentMode | undefined,
+    mode: mode as DifyAppMode | undefined,
     inputs: Object.freeze({ ...((fields.inputs as Record<string, unknown> | undefined) ?? {}) }),
     queryVariable: (fields.queryVariable as string | undefined) ?? 'query',
     outputKey: fields.outputKey as string | undefined,

@@ -7,9 +7,10 @@ import { type StoreConfig, readStore } from './store';
 import { type WebsocketConfig, readWebsocket } from './wsBots';
 import { type Texts, loadTexts } from './texts';
 
-export type { AgentConfig, AgentMode } from './agents';
-export type { BotConfig, BotProfile, WsBotConfig } from './bots';
-export type { WebsocketConfig } from './wsBots';
+export type { AgentConfig, DifyAppMode } from './agents';
+export type { BotProfile } from './botProfile';
+export type { BotConfig } from './callbackBots';
+export type { WebsocketConfig, WsBotConfig } from './wsBots';
 export type { MediaConfig } from './media';
 export type { StoreConfig } from './store';
 

@@ -1,4 +1,4 @@
-import type { BotProfile } from './bots';
+import { type BotProfile, readMentionNames } from './botProfile';
 import { type Env, Problems, hideSecret, readInt } from './readers';
 
 /** WeCom's long-connection address (wecom-aibot-protocol.md §12); private deployments have their own. */
@@ -30,18 +30,6 @@ export interface WebsocketConfig {
   /** WeCom's per-conversation limits on the messages a bot sends (§12): 30 a minute, 1000 an hour. */
   readonly messagesPerMinute: number;
   readonly messagesPerHour: number;
-}
-
-export interface BotExtras {
-  readonly mentionNames: string[];
-  readonly welcome: string | undefined;
-  readonly welcomeCard: boolean;
-}
-
-export function readMentionNames(value: unknown): string[] {
-  if (typeof value === 'string') return value.trim() === '' ? [] : [value.trim()];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
-  return [];
 }
 
 function readWsUrl(label: string, value: unknown, problems: Problems): string | undefined {

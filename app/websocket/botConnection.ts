@@ -73,7 +73,7 @@ export class WsBotConnection {
     this.client.connect();
   }
 
-  /** Another instance holds this bot's connection: wait, unconnected, until it is ours (see WsChannels). */
+  /** Another instance holds this bot's connection: wait, unconnected, until it is ours (see WsConnections). */
   standby(): void {
     if (this.current === 'standby' || this.current === 'stopped') return;
     this.setState('standby');

@@ -17,7 +17,7 @@ function leaseName(conn: WsBotConnection): string {
  * instances share one PostgreSQL only the holder of a bot's lease connects; the others stand by and
  * take over within `leaseRetryMs` when it stops or dies. /readyz reads their states.
  */
-export class WsChannels {
+export class WsConnections {
   private readonly connections: WsBotConnection[];
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;

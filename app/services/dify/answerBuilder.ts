@@ -1,4 +1,5 @@
-import type { DifyAppMode, DifyEnvelope, DifyEvent, DifyEventOf } from './events';
+import type { DifyAppMode } from '../../config';
+import type { DifyEnvelope, DifyEvent, DifyEventOf } from './events';
 import { ThinkFilter } from './thinkFilter';
 
 /** How a run ended, as far as the stream said (dify-api.md §4.4, §5.3). EOF without one = truncated. */

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
-import { type AgentConfig, type AgentMode } from '../../config';
+import { type AgentConfig, type DifyAppMode } from '../../config';
 import { DIFY_APP_MODES } from '../../config/agents';
 
 /**
@@ -9,14 +9,14 @@ import { DIFY_APP_MODES } from '../../config/agents';
  * as a chat-family app and the lookup is retried next time.
  */
 export class AppModes {
-  private readonly known = new Map<string, AgentMode>();
+  private readonly known = new Map<string, DifyAppMode>();
 
   constructor(
     private readonly http: AxiosInstance,
     private readonly logger: Logger,
   ) {}
 
-  async modeOf(agent: AgentConfig, signal: AbortSignal): Promise<AgentMode> {
+  async modeOf(agent: AgentConfig, signal: AbortSignal): Promise<DifyAppMode> {
     if (agent.mode !== undefined) return agent.mode;
     const cached = this.known.get(agent.id);
     if (cached !== undefined) return cached;
@@ -28,9 +28,9 @@ export class AppModes {
       });
       const mode = (response.data as { mode?: unknown } | null)?.mode;
       if ((DIFY_APP_MODES as readonly unknown[]).includes(mode)) {
-        this.known.set(agent.id, mode as AgentMode);
+        this.known.set(agent.id, mode as DifyAppMode);
         this.logger.info({ agent: agent.id, mode }, 'Dify app mode detected');
-        return mode as AgentMode;
+        return mode as DifyAppMode;
       }
       this.logger.warn({ agent: agent.id }, 'Dify /info gave no known mode; using chat');
     } catch (err) {

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
-import type { AgentConfig, AgentMode } from '../../config';
+import type { AgentConfig, DifyAppMode } from '../../config';
 import { AnswerBuilder, type DifyFileRef } from './answerBuilder';
 import type { AppModes } from './appModes';
 import { DifyError, type DifyFailure, describeFailure, isConversationMissing } from './difyErrors';
@@ -23,7 +23,7 @@ export interface RunCallbacks {
 }
 
 export interface RunResult {
-  readonly mode: AgentMode;
+  readonly mode: DifyAppMode;
   readonly builder: AnswerBuilder;
   /** Why the run failed; undefined when the stream ended (EOF, or a terminal event then silence). */
   readonly failure: DifyFailure | undefined;
@@ -63,7 +63,7 @@ export async function runDify(deps: DifyRunDeps, agent: AgentConfig, input: RunI
 async function openWithConversationFallback(
   deps: DifyRunDeps,
   agent: AgentConfig,
-  mode: AgentMode,
+  mode: DifyAppMode,
   input: RunInput,
   signal: AbortSignal,
   callbacks: RunCallbacks,
@@ -112,7 +112,7 @@ async function consume(chunks: AsyncIterable<Buffer>, builder: AnswerBuilder, ca
 }
 
 /** Closing the connection does not stop Dify's worker; the stop API does, mostly (dify-api.md §5.4, §8 P13). */
-function stopRemoteTask(deps: DifyRunDeps, agent: AgentConfig, mode: AgentMode, builder: AnswerBuilder, user: string): void {
+function stopRemoteTask(deps: DifyRunDeps, agent: AgentConfig, mode: DifyAppMode, builder: AnswerBuilder, user: string): void {
   const taskId = builder.ids.taskId;
   if (taskId === undefined) return;
   deps.axios

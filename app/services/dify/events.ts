@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** Modes reported by `GET /info` (dify-api.md TL;DR 1, §1.2); `agent` is the 2026 beta "New Agent". */
-export type DifyAppMode = 'chat' | 'agent-chat' | 'advanced-chat' | 'agent' | 'workflow' | 'completion';
-
 /**
  * Envelope ids (dify-api.md §4.2). All optional: which ones appear depends on the app family,
  * and `error` has no `task_id` (§5.3).

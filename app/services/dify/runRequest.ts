@@ -1,4 +1,4 @@
-import type { AgentConfig, AgentMode } from '../../config';
+import type { AgentConfig, DifyAppMode } from '../../config';
 
 /** An uploaded file handed to the app (dify-api.md §2 `files[]`, §6.1). */
 export interface DifyFileInput {
@@ -27,7 +27,7 @@ export interface RunRequest {
  * The endpoint and body for the app's mode (dify-api.md §1.2, §2, §6.10, §6.11). Always streaming:
  * agent apps reject blocking, and streaming is what lets WeCom show the answer growing.
  */
-export function buildRunRequest(agent: AgentConfig, mode: AgentMode, input: RunInput): RunRequest {
+export function buildRunRequest(agent: AgentConfig, mode: DifyAppMode, input: RunInput): RunRequest {
   const files = input.files !== undefined && input.files.length > 0 ? input.files : undefined;
   switch (mode) {
     case 'chat':
@@ -72,7 +72,7 @@ export function buildRunRequest(agent: AgentConfig, mode: AgentMode, input: RunI
 }
 
 /** The stop endpoint of the app's mode (dify-api.md §6.2). */
-export function stopPath(mode: AgentMode, taskId: string): string {
+export function stopPath(mode: DifyAppMode, taskId: string): string {
   const task = encodeURIComponent(taskId);
   if (mode === 'workflow') return `/workflows/tasks/${task}/stop`;
   if (mode === 'completion') return `/completion-messages/${task}/stop`;
@@ -80,11 +80,11 @@ export function stopPath(mode: AgentMode, taskId: string): string {
 }
 
 /** Whether the app can receive the user's files at all (workflow apps need a configured file variable). */
-export function acceptsFiles(agent: AgentConfig, mode: AgentMode): boolean {
+export function acceptsFiles(agent: AgentConfig, mode: DifyAppMode): boolean {
   return mode !== 'workflow' || agent.fileVariable !== undefined;
 }
 
 /** Chat-family apps keep conversations; workflow and completion apps do not. */
-export function hasConversations(mode: AgentMode): boolean {
+export function hasConversations(mode: DifyAppMode): boolean {
   return mode !== 'workflow' && mode !== 'completion';
 }

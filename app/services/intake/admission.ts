@@ -1,5 +1,6 @@
 import type { AgentConfig, Config } from '../../config';
 import type { AccessRules } from '../../config/access';
+import type { StoredAccessRules } from '../../store/accessRules';
 import type { ChatParty } from '../turn/conversationScope';
 
 export type AdmissionVerdict =
@@ -13,11 +14,6 @@ const MINUTE_MS = 60_000;
  * per-user rate limit, and at most N turns of one user at once. A refused user gets a notice and
  * nothing reaches Dify. Counts are per instance.
  */
-/** Rules kept outside the environment (the store), by agent id. */
-export interface ExtraAccessRules {
-  get(agentId: string): AccessRules | undefined;
-}
-
 export class Admission {
   private readonly recent = new Map<string, number[]>();
   private readonly running = new Map<string, number>();
@@ -25,7 +21,7 @@ export class Admission {
   constructor(
     private readonly config: Config,
     private readonly now: () => number,
-    private readonly stored: ExtraAccessRules = { get: () => undefined },
+    private readonly stored: Pick<StoredAccessRules, 'get'> = { get: () => undefined },
   ) {}
 
   check(agent: AgentConfig, party: ChatParty): AdmissionVerdict {

@@ -1,4 +1,4 @@
-import { createLeases } from '../../../app/store/leases';
+import { createLeases } from '../../../app/store/advisoryLeases';
 import { forEachDatabase } from '../../helpers/databases';
 
 /** One holder per name across instances: session advisory locks on PostgreSQL, always granted embedded. */

@@ -1,4 +1,5 @@
-import { type FinishedMessage, type MessageLog, SqlMessageLog } from '../../../app/store/messageLog';
+import type { FinishedMessage, MessageLog } from '../../../app/store/messageLog';
+import { SqlMessageLog } from '../../../app/store/sqlMessageLog';
 import type { Database } from '../../../app/store/database';
 import { migrate } from '../../../app/store/migrations';
 import { MIGRATIONS } from '../../../app/store/schema';

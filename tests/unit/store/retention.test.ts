@@ -1,4 +1,5 @@
-import { SqlMessageLog, type ReceivedMessage } from '../../../app/store/messageLog';
+import type { ReceivedMessage } from '../../../app/store/messageLog';
+import { SqlMessageLog } from '../../../app/store/sqlMessageLog';
 import { migrate } from '../../../app/store/migrations';
 import { applyRetention, type RetentionPeriods } from '../../../app/store/retention';
 import { MIGRATIONS } from '../../../app/store/schema';

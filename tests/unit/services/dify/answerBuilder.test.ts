@@ -7,7 +7,8 @@ import {
   type RunIds,
   type RunTerminal,
 } from '../../../../app/services/dify/answerBuilder';
-import type { DifyAppMode, DifyEvent } from '../../../../app/services/dify/events';
+import type { DifyAppMode } from '../../../../app/config';
+import type { DifyEvent } from '../../../../app/services/dify/events';
 import { createDifyEventDecoder } from '../../../../app/services/dify/sseDecoder';
 
 const FIXTURES = join(__dirname, '../../../fixtures/dify');

@@ -1,4 +1,4 @@
-import type { AgentConfig, AgentMode } from '../../../../app/config';
+import type { AgentConfig, DifyAppMode } from '../../../../app/config';
 import { OPEN_ACCESS } from '../../../../app/config/access';
 import { buildRunRequest, hasConversations, stopPath } from '../../../../app/services/dify/runRequest';
 
@@ -16,7 +16,7 @@ const agent: AgentConfig = {
   suggestions: false,
 };
 const input = { query: '报销流程是什么？', user: 'wecom:aib:zhangsan', conversationId: undefined };
-const CHAT_FAMILY: AgentMode[] = ['chat', 'agent-chat', 'advanced-chat', 'agent'];
+const CHAT_FAMILY: DifyAppMode[] = ['chat', 'agent-chat', 'advanced-chat', 'agent'];
 
 describe('buildRunRequest', () => {
   it.each(CHAT_FAMILY)('posts a %s app to /chat-messages, streaming, as a new conversation', (mode) => {

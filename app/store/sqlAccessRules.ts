@@ -1,4 +1,5 @@
 import type { AccessRules } from '../config/access';
+import type { StoredAccessRules } from './accessRules';
 import type { Queryable } from './database';
 
 type Rule = 'allow_user' | 'deny_user' | 'allow_chat' | 'deny_chat';
@@ -19,7 +20,7 @@ const FIELD: Record<Rule, keyof ReturnType<typeof emptyRules>> = {
  * agent's rules from the environment; ops manage them with SQL, e.g.
  * `INSERT INTO access_rules (agent_id, rule, value) VALUES ('default', 'deny_user', 'zhangsan')`.
  */
-export class AccessRulesStore {
+export class SqlAccessRules implements StoredAccessRules {
   private current = new Map<string, AccessRules>();
 
   constructor(private readonly db: Queryable) {}
