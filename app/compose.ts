@@ -5,7 +5,12 @@ import { errorFields } from './logger';
 import { GatewayMetrics } from './metrics';
 import { Admission } from './services/intake/admission';
 import { CallbackService } from './services/intake/callbackService';
+import type { ChatOutbox } from './services/channel';
 import { CardQuestions } from './services/intake/cardQuestions';
+import { Claimants } from './services/intake/claimants';
+import { BotOutbox } from './services/outbox/botOutbox';
+import { ResponseUrlBook } from './services/outbox/responseUrlBook';
+import { ResponseUrlOutbox } from './services/outbox/responseUrlOutbox';
 import { EventReplies } from './services/intake/eventReplies';
 import { AppModes } from './services/dify/appModes';
 import { AppParameters } from './services/dify/appParameters';
@@ -28,6 +33,7 @@ import { ConversationQuota } from './websocket/conversationQuota';
 import type { WsLinkState } from './websocket/botConnection';
 import { WsConnections } from './websocket/wsConnections';
 import { WsInbound } from './websocket/wsInbound';
+import { WsOutbox } from './websocket/wsOutbox';
 
 /** /readyz: the store answers and (on an instance without callback bots) every websocket bot is connected. */
 export interface Readiness {
@@ -39,6 +45,10 @@ export interface Readiness {
 
 export interface Gateway {
   readonly callbacks: CallbackService;
+  /** Sends to a chat of a bot outside any turn: for the products that speak first (people in the loop). */
+  readonly outbox: ChatOutbox;
+  /** Where such a product registers to take messages and card clicks before Dify does. */
+  readonly claimants: Claimants;
   readonly metrics: GatewayMetrics;
   readonly turns: TurnRunner;
   /** Readiness: the store answers a query within 2 s, and every websocket bot is connected (see readiness()). */
@@ -113,18 +123,24 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const admission = new Admission(config, now, accessRules);
   const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now, metrics });
   const responseUrl = new ResponseUrlClient(http, logger, (outcome) => metrics.responseUrlPosts.inc({ outcome }));
-  const cards = new CardQuestions({ config, admission, turns, messages, responseUrl, logger, now });
-  const events = new EventReplies({ config, messages, http, parameters, cards, logger });
-  const intake = new MessageIntake({ config, streams, messages, conversations, admission, turns, logger, now, metrics });
-  const callbacks = new CallbackService({ config, streams, intake, events, responseUrl, logger });
-  const wsInbound = new WsInbound({ config, intake, events, streams, logger, texts: config.texts, quota: new ConversationQuota(config.websocket.messagesPerMinute, config.websocket.messagesPerHour), frameIntervalMs: config.websocket.frameIntervalMs, sendWaitMs: config.websocket.sendWaitMs });
+  const claimants = new Claimants(logger);
+  const intake = new MessageIntake({ config, streams, messages, conversations, admission, turns, claimants, logger, now, metrics });
+  claimants.add(new CardQuestions({ config, admission, intake }));
+  const events = new EventReplies({ config, messages, http, parameters, claimants, logger });
+  const book = new ResponseUrlBook(now);
+  const callbacks = new CallbackService({ config, streams, intake, events, responseUrl, book, logger, now });
+  const quota = new ConversationQuota(config.websocket.messagesPerMinute, config.websocket.messagesPerHour);
+  const wsInbound = new WsInbound({ config, intake, events, streams, logger, texts: config.texts, quota, frameIntervalMs: config.websocket.frameIntervalMs, sendWaitMs: config.websocket.sendWaitMs });
   const leases = createLeases(db);
   const websocket = new WsConnections(config, wsInbound, logger, leases, metrics);
+  const outbox = new BotOutbox(config.bots, { push: new WsOutbox((key) => websocket.connectionOf(key), quota, logger), responseUrl: new ResponseUrlOutbox(book, responseUrl) });
   websocket.start();
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);
   return {
     callbacks,
+    outbox,
+    claimants,
     metrics,
     turns,
     accessRules,

@@ -1,4 +1,4 @@
-import { type Env, Problems, readInt, readList } from './readers';
+import { type Env, type Problems, readInt, readList } from './readers';
 
 /** Who may use an agent (issue #6 scope 4). Empty allow lists mean "everyone not denied". */
 export interface AccessRules {

@@ -1,5 +1,5 @@
 import { type AccessRules, accessFromEnv, accessFromJson } from './access';
-import { type Env, Problems, hideSecret, normalizeBaseUrl, readJsonObject, readString } from './readers';
+import { type Env, type Problems, hideSecret, normalizeBaseUrl, readJsonObject, readString } from './readers';
 
 /** Dify app modes as `GET /info` reports them (dify-api.md TL;DR 1, §1.2; `agent` is the 2026 beta "New Agent"): the mode decides the endpoint and how the stream is read. */
 export const DIFY_APP_MODES = ['chat', 'agent-chat', 'advanced-chat', 'agent', 'workflow', 'completion'] as const;

@@ -1,5 +1,5 @@
 import { type BotConfig, readCallbackBot, readDefaultBot } from './callbackBots';
-import { type Env, Problems, readJsonObject } from './readers';
+import { type Env, type Problems, readJsonObject } from './readers';
 import { type WsBotConfig, readWsBot } from './wsBots';
 
 export interface BotsConfig {

@@ -1,6 +1,6 @@
 import { decodeEncodingAesKey, isValidEncodingAesKey } from '../crypto/aesKey';
 import { type BotExtras, type BotProfile, readMentionNames } from './botProfile';
-import { type Env, Problems, hideSecret, readList, readString } from './readers';
+import { type Env, type Problems, hideSecret, readList, readString } from './readers';
 
 /**
  * One WeCom AI bot's callback credentials. `token` and `aesKey` are non-enumerable so that logging

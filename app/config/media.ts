@@ -1,4 +1,4 @@
-import { type Env, Problems, readBool, readInt, readList } from './readers';
+import { type Env, type Problems, readBool, readInt, readList } from './readers';
 
 /** Limits for media in both directions (issue #3; wecom-aibot-protocol.md §6.2, §10). */
 export interface MediaConfig {

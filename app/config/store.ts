@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Env, Problems, hideSecret, readInt, readString } from './readers';
+import { type Env, type Problems, hideSecret, readInt, readString } from './readers';
 
 /** Persistence and running several instances (issue #4). */
 export interface StoreConfig {

@@ -1,5 +1,5 @@
 import { type BotProfile, readMentionNames } from './botProfile';
-import { type Env, Problems, hideSecret, readInt } from './readers';
+import { type Env, type Problems, hideSecret, readInt } from './readers';
 
 /** WeCom's long-connection address (wecom-aibot-protocol.md §12); private deployments have their own. */
 export const DEFAULT_WS_URL = 'wss://openws.work.weixin.qq.com';

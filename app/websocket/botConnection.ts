@@ -6,10 +6,6 @@ import { sdkLogger } from './sdkLogger';
 import { type InboundFrame, isTakeover } from './inboundFrame';
 import { WsSendError, toSendError } from './wsSendError';
 
-export type { InboundFrame } from './inboundFrame';
-
-export { WsSendError } from './wsSendError';
-
 /**
  * What /readyz shows per websocket bot. `auth_failed` while the SDK retries a refused subscribe and
  * after it gave up; `taken_over` once a connection from outside kicked this one (§12); `standby`

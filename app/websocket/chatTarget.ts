@@ -1,3 +1,4 @@
+import type { ChatAddress } from '../services/channel';
 import type { ChatParty } from '../services/turn/conversationScope';
 
 /** Where a conversation's messages go on the long connection, and the key its send quota is counted by. */
@@ -7,7 +8,13 @@ export interface ChatTarget {
   readonly quotaKey: string;
 }
 
-export function chatTargetOf(party: ChatParty): ChatTarget {
+/** The chat a message or event of `botKey` came from. */
+export function chatTargetOf(botKey: string, party: ChatParty): ChatTarget {
   const chatid = party.chattype === 'group' && party.chatid !== undefined ? party.chatid : party.userid;
-  return { chatid, quotaKey: `${party.aibotid}:${chatid}` };
+  return { chatid, quotaKey: `${botKey}:${chatid}` };
+}
+
+/** A chat the outbox was asked to write to: counted against the same quota as the chat's answers. */
+export function chatTargetAt(address: ChatAddress): ChatTarget {
+  return { chatid: address.chatid, quotaKey: `${address.botKey}:${address.chatid}` };
 }

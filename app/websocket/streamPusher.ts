@@ -1,10 +1,10 @@
 import type { StreamSnapshot, StreamStore } from '../store/streamStore';
 import { errorFields } from '../logger';
-import type { TurnChannel } from '../services/turn/answerStream';
+import type { TurnChannel } from '../services/channel';
 import { markdownMessageBody, streamReplyBody } from '../services/wecom/reply';
 import { withoutThinking } from '../services/wecom/streamContent';
 import type { Texts } from '../config/texts';
-import { WsSendError } from './botConnection';
+import { WsSendError } from './wsSendError';
 import type { ChatTarget } from './chatTarget';
 import { type WsDeliveryDeps, pushMarkdown, sendFailureFields, sendImages } from './wsDelivery';
 

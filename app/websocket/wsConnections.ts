@@ -55,6 +55,11 @@ export class WsConnections {
     for (const conn of this.connections) conn.stop();
   }
 
+  /** The connection of the websocket bot with this WECOM_BOTS key, whatever its state. */
+  connectionOf(botKey: string): WsBotConnection | undefined {
+    return this.connections.find((conn) => conn.bot.key === botKey);
+  }
+
   /** Each websocket bot's link state, by its WECOM_BOTS key. */
   states(): Record<string, WsLinkState> {
     return Object.fromEntries(this.connections.map((conn) => [conn.bot.key, conn.state]));

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { StreamImage } from '../store/streamStore';
 import { errorFields } from '../logger';
 import { imageMessageBody, markdownMessageBody } from '../services/wecom/reply';
-import { type WsBotConnection, WsSendError } from './botConnection';
+import type { WsBotConnection } from './botConnection';
+import { WsSendError } from './wsSendError';
 import type { ChatTarget } from './chatTarget';
 import type { ConversationQuota } from './conversationQuota';
 

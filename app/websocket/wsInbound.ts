@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { StreamSnapshot } from '../store/streamStore';
 import type { Config } from '../config';
 import { errorFields } from '../logger';
-import type { LateDelivery } from '../services/intake/cardQuestions';
+import type { EventSource } from '../services/channel';
 import type { EventReplies } from '../services/intake/eventReplies';
 import { type MessageIntake, newStreamId } from '../services/intake/messageIntake';
 import { partyOf } from '../services/turn/conversationScope';
 import { InboundParseError, type UserMessage, type WecomEvent, isUserMessage, parseInboundValue } from '../services/wecom/inbound';
-import type { InboundFrame, WsBotConnection } from './botConnection';
+import type { WsBotConnection } from './botConnection';
+import type { InboundFrame } from './inboundFrame';
 import { type ChatTarget, chatTargetOf } from './chatTarget';
 import { type PusherDeps, WsStreamPusher } from './streamPusher';
 import { pushMarkdown, sendFailureFields } from './wsDelivery';
@@ -63,7 +64,7 @@ export class WsInbound {
   }
 
   private async onMessage(conn: WsBotConnection, reqId: string, message: UserMessage, log: Logger): Promise<void> {
-    const chat = chatTargetOf(partyOf(message));
+    const chat = chatTargetOf(conn.bot.key, partyOf(message));
     const started = Date.now();
     if (this.draining) return this.answerAtOnce(conn, reqId, message, chat, this.deps.config.texts.SERVICE_RESTARTING);
     let pusher: WsStreamPusher | undefined;
@@ -90,10 +91,11 @@ export class WsInbound {
   }
 
   private async onEvent(conn: WsBotConnection, reqId: string, event: WecomEvent, log: Logger): Promise<void> {
-    const chat = chatTargetOf(partyOf(event));
-    const late: LateDelivery = (markdown, ids) => pushMarkdown({ conn, quota: this.deps.quota, logger: log }, chat, markdown, ids);
+    const chat = chatTargetOf(conn.bot.key, partyOf(event));
+    // A pushed message can always follow an event here: nothing is used up by reserving it.
+    const source: EventSource = { reserveLate: () => (markdown, ids) => pushMarkdown({ conn, quota: this.deps.quota, logger: log }, chat, markdown, ids) };
     try {
-      const reply = await this.deps.events.handle(conn.bot, event, late);
+      const reply = await this.deps.events.handle(conn.bot, event, source);
       if (reply.kind === 'empty') return;
       // Due within 5 s: counted against the conversation's quota, never held back by it.
       this.deps.quota.note(chat.quotaKey);

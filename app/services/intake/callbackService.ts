@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type { StreamMeta, StreamRecord, StreamStore } from '../../store/streamStore';
 import { GatewayError } from '../../errors';
 import type { BotConfig, Config } from '../../config';
-import type { EventReply, EventReplies } from './eventReplies';
-import type { TurnChannel } from '../turn/answerStream';
+import type { AnswerStreamEnd, ChatAddress, EventReply, EventSource, IntakeSource, TurnChannel } from '../channel';
+import type { ResponseUrlBook } from '../outbox/responseUrlBook';
+import { type ChatParty, partyOf } from '../turn/conversationScope';
+import type { EventReplies } from './eventReplies';
 import type { MessageIntake } from './messageIntake';
-import { type StreamRefresh, type UserMessage, type WecomInbound, isUserMessage } from '../wecom/inbound';
+import { type StreamRefresh, type UserMessage, type WecomEvent, type WecomInbound, isUserMessage } from '../wecom/inbound';
 import type { StreamFrame } from '../wecom/reply';
 import type { ResponseUrlClient } from '../wecom/responseUrlClient';
 import { WECOM_CONTENT_MAX_BYTES, truncateUtf8 } from '../wecom/utf8';
@@ -19,7 +21,10 @@ export interface CallbackDeps {
   readonly intake: MessageIntake;
   readonly events: EventReplies;
   readonly responseUrl: ResponseUrlClient;
+  /** Where response_urls nothing else needs are left for the chat outbox. */
+  readonly book: ResponseUrlBook;
   readonly logger: Logger;
+  readonly now: () => number;
 }
 
 const EMPTY: CallbackReply = { kind: 'empty' };
@@ -57,7 +62,7 @@ export class CallbackService {
       case 'stream':
         return this.answerPoll(bot, inbound);
       case 'event':
-        return eventReplyOf(await this.deps.events.handle(bot, inbound));
+        return this.answerEvent(bot, inbound);
       case 'unsupported':
         return EMPTY;
       default: {
@@ -92,7 +97,13 @@ export class CallbackService {
   }
 
   private async acceptMessage(bot: BotConfig, message: UserMessage): Promise<CallbackReply> {
-    const intake = await this.deps.intake.accept(bot, message, { mediaKey: bot.aesKey, responseUrl: message.response_url, channel: (meta) => this.channelFor(meta) });
+    const source: IntakeSource = {
+      mediaKey: bot.aesKey,
+      responseUrl: message.response_url,
+      channel: (meta) => this.channelFor(meta),
+      settled: (meta, end) => this.leaveResponseUrl(meta, end),
+    };
+    const intake = await this.deps.intake.accept(bot, message, source);
     switch (intake.kind) {
       case 'duplicate': {
         const record = await this.deps.streams.get(intake.streamId);
@@ -110,6 +121,31 @@ export class CallbackService {
     }
   }
 
+  /**
+   * An event's reply goes back in the HTTP response; its response_url (a card click's) serves a
+   * question asked by the click, and is otherwise left to the chat outbox.
+   */
+  private async answerEvent(bot: BotConfig, event: WecomEvent): Promise<CallbackReply> {
+    const url = 'response_url' in event && typeof event.response_url === 'string' ? event.response_url : undefined;
+    let reserved = false;
+    const source: EventSource = {
+      reserveLate: () => {
+        if (url === undefined) return undefined;
+        reserved = true;
+        return (markdown, ids) => this.deps.responseUrl.postMarkdown(url, markdown, ids);
+      },
+    };
+    const receivedAt = this.deps.now();
+    const reply = await this.deps.events.handle(bot, event, source);
+    if (url !== undefined && !reserved) this.deps.book.offer(addressOf(bot.key, partyOf(event)), url, receivedAt);
+    return eventReplyOf(reply);
+  }
+
+  /** Answered within the stream: the message's response_url is still unused (§9), so the outbox may have it. */
+  private leaveResponseUrl(meta: StreamMeta, end: AnswerStreamEnd): void {
+    if (end === 'in-stream' && meta.responseUrl !== undefined) this.deps.book.offer(addressOf(meta.botKey, meta), meta.responseUrl, meta.receivedAt);
+  }
+
   private channelFor(meta: StreamMeta): TurnChannel {
     const { streams, responseUrl, logger } = this.deps;
     return {
@@ -123,4 +159,10 @@ export class CallbackService {
       },
     };
   }
+}
+
+/** The chat a party writes in, as the outbox addresses it. */
+function addressOf(botKey: string, party: Pick<ChatParty, 'chattype' | 'chatid' | 'userid'>): ChatAddress {
+  const group = party.chattype === 'group' && party.chatid !== undefined;
+  return { botKey, chattype: group ? 'group' : 'single', chatid: group ? (party.chatid as string) : party.userid };
 }

@@ -1,62 +1,57 @@
-import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
 import type { BotProfile, Config } from '../../config';
-import { errorFields } from '../../logger';
-import type { MessageLog } from '../../store/messageLog';
-import type { Admission } from './admission';
-import { routeToAgent } from './agentRouting';
+import type { EventReply, EventSource, IntakeSource } from '../channel';
 import { partyOf } from '../turn/conversationScope';
-import type { TurnRunner } from '../turn/turnRunner';
-import type { TemplateCardEvent, WecomEvent } from '../wecom/inbound';
-import type { ResponseUrlClient } from '../wecom/responseUrlClient';
+import type { WecomEvent } from '../wecom/inbound';
 import { ASK_PREFIX } from '../wecom/questionCard';
 import { buttonCard, updateCardReplyBody } from '../wecom/templateCards';
+import type { Admission } from './admission';
+import { routeToAgent } from './agentRouting';
+import type { CardClick, InboundClaimant } from './claimants';
+import type { MessageIntake } from './messageIntake';
 
-export type CardReply = { readonly kind: 'empty' } | { readonly kind: 'reply'; readonly purpose: 'update_card'; readonly body: Record<string, unknown> };
-/** Sends a finished answer as one markdown message; false when it could not be delivered. */
-export type LateDelivery = (markdown: string, ids: { stream: string; msgid: string }) => Promise<boolean>;
+const EMPTY: EventReply = { kind: 'empty' };
 
 /**
  * A click on a question button (template_card_event, §5.10): answered within 5 s with the card
  * updated to say the question is being answered (§6.5), and the question run as a turn whose answer
- * goes to the event's response_url (§9) — an event cannot carry a stream.
+ * goes to the event's late delivery (callback: its response_url, §9; long connection: a pushed
+ * message) — an event cannot carry a stream. A claimant of card clicks: it takes the question
+ * buttons (key `ask:…`) and passes every other click.
  */
-export class CardQuestions {
-  constructor(
-    private readonly deps: { config: Config; admission: Admission; turns: TurnRunner; messages: MessageLog; responseUrl: ResponseUrlClient; logger: Logger; now: () => number },
-  ) {}
+export class CardQuestions implements InboundClaimant {
+  readonly name = 'card-questions';
 
-  /** `late` defaults to the event's response_url (callback mode); the long connection sends a message instead. */
-  handle(bot: BotProfile, event: WecomEvent, click: TemplateCardEvent['template_card_event'], late?: LateDelivery): CardReply {
-    const question = click.event_key.startsWith(ASK_PREFIX) ? click.event_key.slice(ASK_PREFIX.length).trim() : '';
+  constructor(private readonly deps: { config: Config; admission: Admission; intake: MessageIntake }) {}
+
+  claimCardClick(bot: BotProfile, event: WecomEvent, click: CardClick, source: EventSource): Promise<EventReply | undefined> {
+    return Promise.resolve(click.event_key.startsWith(ASK_PREFIX) ? this.ask(bot, event, click, source) : undefined);
+  }
+
+  private ask(bot: BotProfile, event: WecomEvent, click: CardClick, source: EventSource): EventReply {
+    const question = click.event_key.slice(ASK_PREFIX.length).trim();
     const route = routeToAgent(this.deps.config.agents, event.aibotid);
-    const deliver = late ?? this.responseUrlDelivery(event);
-    if (question === '' || route.agent === undefined || deliver === undefined) return { kind: 'empty' };
+    if (question === '' || route.agent === undefined) return EMPTY;
+    const deliver = source.reserveLate();
+    if (deliver === undefined) return EMPTY;
     const party = partyOf(event);
     const verdict = this.deps.admission.check(route.agent, party);
     if (verdict.kind === 'refuse') return this.update(click.task_id, verdict.text);
-    const streamId = `c_${randomBytes(12).toString('base64url')}`;
-    const receivedAt = this.deps.now();
-    const channel = {
-      publish: () => Promise.resolve(),
-      deliverLate: (markdown: string) => deliver(markdown, { stream: streamId, msgid: event.msgid }),
+    const { intake } = this.deps;
+    const meta = intake.newMeta(bot, event.msgid, party, undefined);
+    const turnSource: IntakeSource = {
+      mediaKey: undefined,
+      responseUrl: undefined,
+      streamless: true,
+      channel: () => ({ publish: () => Promise.resolve(), deliverLate: (markdown) => deliver(markdown, { stream: meta.id, msgid: event.msgid }) }),
     };
-    const entry = { streamId, msgid: event.msgid, botKey: bot.key, aibotid: event.aibotid, userid: party.userid, chatid: party.chatid, chattype: party.chattype, msgtype: 'template_card_event', agentId: route.agentId, receivedAt, status: 'running' as const, cause: undefined };
-    this.deps.messages.received(entry).catch((err: unknown) => this.deps.logger.error({ err: errorFields(err) }, 'message log write failed'));
-    const leave = this.deps.admission.enter(party);
+    intake.logReceived(meta, { msgtype: 'template_card_event', agentId: route.agentId, status: 'running', cause: undefined });
     const query = { kind: 'ask' as const, pieces: [{ text: question }], quote: undefined, attachments: [] };
-    const task = { streamId, msgid: event.msgid, party, query, mediaKey: undefined, agentId: route.agentId, agent: route.agent, receivedAt, channel, streamless: true };
-    setImmediate(() => this.deps.turns.start(task, leave));
+    intake.startTurn(meta, query, { agentId: route.agentId, agent: route.agent }, turnSource);
     return this.update(click.task_id, `${this.deps.config.texts.CARD_QUESTION_ASKED}${question}`);
   }
 
-  private update(taskId: string, title: string): CardReply {
+  private update(taskId: string, title: string): EventReply {
     const card = buttonCard({ title, buttons: [{ text: this.deps.config.texts.CARD_QUESTION_BUTTON_DONE, key: 'asked', style: 2 }], taskId });
     return { kind: 'reply', purpose: 'update_card', body: updateCardReplyBody(card) };
-  }
-
-  private responseUrlDelivery(event: WecomEvent): LateDelivery | undefined {
-    const url = 'response_url' in event && typeof event.response_url === 'string' ? event.response_url : undefined;
-    return url === undefined ? undefined : (markdown, ids) => this.deps.responseUrl.postMarkdown(url, markdown, ids);
   }
 }

@@ -2,7 +2,8 @@ import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import type { AgentConfig, BotProfile, Config } from '../../config';
 import { routeToAgent } from './agentRouting';
-import type { CardQuestions, LateDelivery } from './cardQuestions';
+import type { EventReply, EventSource } from '../channel';
+import type { Claimants } from './claimants';
 import type { AppParameters } from '../dify/appParameters';
 import { type Opening, openingFrom } from '../dify/difyFollowUps';
 import { questionCard } from '../wecom/questionCard';
@@ -13,13 +14,6 @@ import type { MessageLog, RatedAnswer } from '../../store/messageLog';
 import { type DifyRating, postFeedback } from '../dify/difyFeedback';
 import { DifyError, describeFailure } from '../dify/difyErrors';
 import type { FeedbackEvent, WecomEvent } from '../wecom/inbound';
-
-/**
- * A reply to an event (wecom-aibot-protocol.md §6): empty, or a body that is a welcome (§6.1) or a card
- * update (§6.5). The callback channel encrypts its JSON; the long connection sends it with the
- * command of its purpose (§12).
- */
-export type EventReply = { readonly kind: 'empty' } | { readonly kind: 'reply'; readonly purpose: 'welcome' | 'update_card'; readonly body: Record<string, unknown> };
 
 const EMPTY: EventReply = { kind: 'empty' };
 
@@ -39,16 +33,17 @@ function contentOf(feedback: FeedbackEvent['feedback_event']): string | undefine
 
 /**
  * Events: enter_chat gets the bot's welcome within WeCom's limit (or an empty reply); feedback_event
- * gets the empty reply it must get (§15.17) and is forwarded to Dify in the background; other events
- * (template_card_event without a handler, unknown) get an empty reply.
+ * gets the empty reply it must get (§15.17) and is forwarded to Dify in the background; a
+ * template_card_event goes to the claimants in order (the question buttons' CardQuestions among
+ * them); a click nobody claims and other events get an empty reply.
  */
 export class EventReplies {
   constructor(
-    private readonly deps: { config: Config; messages: MessageLog; http: AxiosInstance; parameters: AppParameters; cards: CardQuestions; logger: Logger },
+    private readonly deps: { config: Config; messages: MessageLog; http: AxiosInstance; parameters: AppParameters; claimants: Claimants; logger: Logger },
   ) {}
 
-  /** `late`: how a card question's answer reaches the user; by default the event's response_url (§9). */
-  async handle(bot: BotProfile, event: WecomEvent, late?: LateDelivery): Promise<EventReply> {
+  /** `source`: what the channel the event came in on offers, e.g. how a card question's answer reaches the chat. */
+  async handle(bot: BotProfile, event: WecomEvent, source: EventSource): Promise<EventReply> {
     const body = event.event;
     switch (body.eventtype) {
       case 'enter_chat':
@@ -57,7 +52,7 @@ export class EventReplies {
         void this.forward(body.feedback_event);
         return EMPTY;
       case 'template_card_event':
-        return this.deps.cards.handle(bot, event, body.template_card_event, late);
+        return (await this.deps.claimants.cardClick(bot, event, body.template_card_event, source)) ?? EMPTY;
       case 'disconnected_event':
       case 'unknown':
         return EMPTY;

@@ -7,8 +7,11 @@ import { errorFields } from '../../logger';
 import type { GatewayMetrics } from '../../metrics';
 import type { MessageLog } from '../../store/messageLog';
 import type { Admission } from './admission';
-import type { TurnChannel } from '../turn/answerStream';
-import { type AgentRoute, type AskQuery, type MessagePlan, planMessage } from './messagePlan';
+import type { AnswerStreamEnd, IntakeSource } from '../channel';
+import type { Claimants } from './claimants';
+import { type ChatParty, partyOf } from '../turn/conversationScope';
+import type { AgentRoute } from './agentRouting';
+import { type AskQuery, type MessagePlan, planMessage } from './messagePlan';
 import type { TurnRunner, TurnTask } from '../turn/turnRunner';
 import type { UserMessage } from '../wecom/inbound';
 
@@ -19,19 +22,10 @@ export interface IntakeDeps {
   readonly conversations: ConversationStore;
   readonly admission: Admission;
   readonly turns: TurnRunner;
+  readonly claimants: Claimants;
   readonly logger: Logger;
   readonly now: () => number;
   readonly metrics?: GatewayMetrics;
-}
-
-/** What the channel a message came in on brings to its turn. */
-export interface IntakeSource {
-  /** Decrypts the message's media when they carry no key of their own (callback mode, §10). */
-  readonly mediaKey: Buffer | undefined;
-  /** The one-shot URL of the late answer (callback mode, §9). */
-  readonly responseUrl: string | undefined;
-  /** Where the turn's snapshots go: stored for polls, or pushed over the long connection. */
-  channel(meta: StreamMeta): TurnChannel;
 }
 
 /**
@@ -48,36 +42,53 @@ export function newStreamId(): string {
   return `s_${randomBytes(12).toString('base64url')}`;
 }
 
+/** What the message log records about a message when it arrives. */
+export interface ReceivedFacts {
+  readonly msgtype: string;
+  readonly agentId: string | undefined;
+  readonly status: 'running' | 'notice';
+  readonly cause: string | undefined;
+}
+
+function factsOf(msgtype: string, plan: MessagePlan): ReceivedFacts {
+  if (plan.kind === 'run') return { msgtype, agentId: plan.route.agentId, status: 'running', cause: undefined };
+  return { msgtype, agentId: plan.agentId, status: 'notice', cause: plan.kind === 'notice' ? plan.cause : 'new_conversation' };
+}
+
 /**
- * Accepting a user message, the same for every channel (DESIGN.md steps 2-5): plan it, claim its msgid
- * together with its stream, log it, and start its turn in the background. The callback service and the
- * long connection both come here, so they share one turn implementation.
+ * Accepting a user message, the same for every channel (ARCHITECTURE.md "One message"): ask the
+ * claimants, else plan it; claim its msgid together with its stream, log it, and start its turn in
+ * the background. The callback service and the long connection both come here, and so does a card
+ * click that asks a question, so all share one turn implementation.
  */
 export class MessageIntake {
   constructor(private readonly deps: IntakeDeps) {}
 
   async accept(bot: BotProfile, message: UserMessage, source: IntakeSource): Promise<Intake> {
-    const { config, streams } = this.deps;
-    const meta = this.metaOf(bot, message, source.responseUrl);
-    const plan = planMessage(config, this.deps.admission, bot, message);
+    const { config, streams, claimants } = this.deps;
+    const meta = this.newMeta(bot, message.msgid, partyOf(message), source.responseUrl);
+    const claim = claimants.claimsMessages ? await claimants.message(bot, message) : undefined;
+    const plan: MessagePlan = claim !== undefined ? { kind: 'notice', text: claim.text, cause: claim.cause, agentId: undefined } : planMessage(config, this.deps.admission, bot, message);
     const snapshot = plan.kind === 'run' ? { content: config.texts.THINKING, finish: false } : { content: plan.text, finish: true };
-    const claim = await streams.claim(`${message.aibotid}:${message.msgid}`, meta, snapshot);
-    if (!claim.won) {
+    const won = await streams.claim(`${message.aibotid}:${message.msgid}`, meta, snapshot);
+    if (!won.won) {
       // A retry of a message we already accepted: the same stream, no second Dify run (§15.7).
       this.deps.metrics?.dedupeHits.inc();
-      return { kind: 'duplicate', streamId: claim.streamId };
+      return { kind: 'duplicate', streamId: won.streamId };
     }
-    this.logReceived(meta, message.msgtype, plan);
+    this.logReceived(meta, factsOf(message.msgtype, plan));
     if (plan.kind === 'run') {
       this.startTurn(meta, plan.query, plan.route, source);
       return { kind: 'started', meta, snapshot };
     }
     if (plan.kind === 'new_conversation') await this.deps.conversations.delete(plan.conversationKey);
     this.deps.logger.info({ stream: meta.id, msgid: message.msgid, msgtype: message.msgtype, outcome: plan.kind === 'notice' ? plan.cause : plan.kind }, 'message answered at once');
+    source.settled?.(meta, 'in-stream');
     return { kind: 'answered', meta, snapshot };
   }
 
-  private startTurn(meta: StreamMeta, query: AskQuery, route: AgentRoute, source: IntakeSource): void {
+  /** Starts the turn after the first reply was written: it never waits for Dify (wecom-aibot-protocol.md §15.6). */
+  startTurn(meta: StreamMeta, query: AskQuery, route: AgentRoute, source: IntakeSource): void {
     const party = { aibotid: meta.aibotid, userid: meta.userid, chattype: meta.chattype, chatid: meta.chatid };
     const leave = this.deps.admission.enter(party);
     const task: TurnTask = {
@@ -90,41 +101,23 @@ export class MessageIntake {
       agent: route.agent,
       receivedAt: meta.receivedAt,
       channel: source.channel(meta),
+      ...(source.streamless === true ? { streamless: true } : {}),
     };
-    // After the first reply is written: it never waits for Dify (wecom-aibot-protocol.md §15.6).
-    setImmediate(() => this.deps.turns.start(task, leave));
+    const onDone = (end: AnswerStreamEnd): void => {
+      leave();
+      source.settled?.(meta, end);
+    };
+    setImmediate(() => this.deps.turns.start(task, onDone));
   }
 
   /** The message log must never fail or slow the reply: written in the background. */
-  private logReceived(meta: StreamMeta, msgtype: string, plan: MessagePlan): void {
-    const entry = {
-      streamId: meta.id,
-      msgid: meta.msgid,
-      botKey: meta.botKey,
-      aibotid: meta.aibotid,
-      userid: meta.userid,
-      chatid: meta.chatid,
-      chattype: meta.chattype,
-      msgtype,
-      agentId: plan.kind === 'run' ? plan.route.agentId : plan.agentId,
-      receivedAt: meta.receivedAt,
-      status: plan.kind === 'run' ? ('running' as const) : ('notice' as const),
-      cause: plan.kind === 'notice' ? plan.cause : plan.kind === 'new_conversation' ? 'new_conversation' : undefined,
-    };
+  logReceived(meta: StreamMeta, facts: ReceivedFacts): void {
+    const entry = { streamId: meta.id, msgid: meta.msgid, botKey: meta.botKey, aibotid: meta.aibotid, userid: meta.userid, chatid: meta.chatid, chattype: meta.chattype, receivedAt: meta.receivedAt, ...facts };
     this.deps.messages.received(entry).catch((err: unknown) => this.deps.logger.error({ err: errorFields(err), stream: meta.id }, 'message log write failed'));
   }
 
-  private metaOf(bot: BotProfile, message: UserMessage, responseUrl: string | undefined): StreamMeta {
-    return {
-      id: newStreamId(),
-      msgid: message.msgid,
-      botKey: bot.key,
-      aibotid: message.aibotid,
-      userid: message.from.userid,
-      chatid: message.chatid,
-      chattype: message.chattype,
-      responseUrl,
-      receivedAt: this.deps.now(),
-    };
+  /** A new stream for something a party of a bot sent (a message, or a card click that asks). */
+  newMeta(bot: BotProfile, msgid: string, party: ChatParty, responseUrl: string | undefined): StreamMeta {
+    return { id: newStreamId(), msgid, botKey: bot.key, aibotid: party.aibotid, userid: party.userid, chatid: party.chatid, chattype: party.chattype, responseUrl, receivedAt: this.deps.now() };
   }
 }

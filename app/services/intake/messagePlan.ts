@@ -1,15 +1,11 @@
-import type { AgentConfig, BotProfile, Config } from '../../config';
+import type { BotProfile, Config } from '../../config';
 import type { Admission } from './admission';
-import { routeToAgent } from './agentRouting';
+import { type AgentRoute, routeToAgent } from './agentRouting';
 import { conversationScope, partyOf } from '../turn/conversationScope';
 import { type TurnQuery, buildTurnQuery } from '../wecom/turnQuery';
 import type { UserMessage } from '../wecom/inbound';
 
 export type AskQuery = Extract<TurnQuery, { kind: 'ask' }>;
-export interface AgentRoute {
-  readonly agentId: string;
-  readonly agent: AgentConfig;
-}
 
 /** What a user message leads to: a turn, a command, or a notice given at once (no agent run). */
 export type MessagePlan =

@@ -1,18 +1,8 @@
 import type { StreamImage, StreamSnapshot } from '../../store/streamStore';
 import type { Texts } from '../../config/texts';
+import type { AnswerStreamEnd, TurnChannel } from '../channel';
 import { type AnswerView, type RenderOptions, renderFinal, renderMarkdown, renderStreaming } from '../wecom/streamContent';
 
-/**
- * Where a turn's snapshots go. The callback channel stores them for WeCom's polls; a push channel
- * (the WebSocket long connection) would send them. The turn knows nothing else about the channel.
- */
-export interface TurnChannel {
-  publish(snapshot: StreamSnapshot): Promise<void>;
-  /** Delivers the answer after the stream was closed at the window (callback mode: response_url). */
-  deliverLate(markdown: string): Promise<boolean>;
-}
-
-export type AnswerStreamEnd = 'in-stream' | 'late-delivered' | 'late-failed';
 
 /**
  * The user-visible side of one turn: renders the answer into snapshots, closes the stream at the

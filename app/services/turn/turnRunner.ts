@@ -4,7 +4,8 @@ import type { MessageLog } from '../../store/messageLog';
 import type { AgentConfig, Config } from '../../config';
 import { errorFields } from '../../logger';
 import type { GatewayMetrics } from '../../metrics';
-import { AnswerStream, type TurnChannel } from './answerStream';
+import type { AnswerStreamEnd, TurnChannel } from '../channel';
+import { AnswerStream } from './answerStream';
 import { type ChatParty, type ConversationScope, conversationScope } from './conversationScope';
 import { DifyError } from '../dify/difyErrors';
 import { type DifyRunDeps, type RunResult, runDify } from '../dify/difyRun';
@@ -78,12 +79,16 @@ export class TurnRunner {
   constructor(private readonly deps: TurnDeps) {}
 
   /** Runs the turn in the background and keeps track of it for a graceful shutdown; `onDone` when it ends. */
-  start(task: TurnTask, onDone: () => void = () => undefined): void {
+  start(task: TurnTask, onDone: (end: AnswerStreamEnd) => void = () => undefined): void {
     this.deps.metrics?.activeTurns.inc();
-    const running: Promise<void> = this.run(task).finally(() => {
+    const ended = this.execute(task).catch((err: unknown): AnswerStreamEnd => {
+      this.deps.logger.error({ err: errorFields(err), stream: task.streamId }, 'turn crashed while concluding');
+      return 'late-failed';
+    });
+    const running: Promise<void> = ended.then((end) => {
       this.active.delete(running);
       this.deps.metrics?.activeTurns.dec();
-      onDone();
+      onDone(end);
     });
     this.active.add(running);
   }
@@ -105,6 +110,11 @@ export class TurnRunner {
   }
 
   async run(task: TurnTask): Promise<void> {
+    await this.execute(task);
+  }
+
+  /** Never rejects: a crash ends as a finished stream with a notice, like every other failure. */
+  private async execute(task: TurnTask): Promise<AnswerStreamEnd> {
     const { config, logger, now } = this.deps;
     const log = logger.child({ stream: task.streamId, msgid: task.msgid, agent: task.agentId });
     const stream = new AnswerStream(task.channel, this.renderOptions(), config.texts, (err) => log.error({ err: errorFields(err) }, 'publishing a snapshot failed'), task.streamless === true);
@@ -121,11 +131,11 @@ export class TurnRunner {
     } finally {
       clearTimeout(windowTimer);
     }
-    await this.conclude(task, { stream, images, log }, work, outcome);
+    return this.conclude(task, { stream, images, log }, work, outcome);
   }
 
   /** The answer's images, the final snapshot (or late delivery), the turn's log line and message log row. */
-  private async conclude(task: TurnTask, parts: { stream: AnswerStream; images: ImageCollector; log: Logger }, work: TurnWork | undefined, ran: TurnOutcome): Promise<void> {
+  private async conclude(task: TurnTask, parts: { stream: AnswerStream; images: ImageCollector; log: Logger }, work: TurnWork | undefined, ran: TurnOutcome): Promise<AnswerStreamEnd> {
     const { config, now } = this.deps;
     const { stream, images, log } = parts;
     const answer = work?.result.builder.answer ?? '';
@@ -145,6 +155,7 @@ export class TurnRunner {
     this.count(facts.status, outcome.cause, facts.durationMs);
     const dify = { difyMessageId: work?.result.builder.ids.messageId, difyUser: work?.difyUser };
     await this.deps.messages.finished(task.streamId, { ...facts, ...dify, query: work?.query, answer: text }).catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
+    return delivery;
   }
 
   private count(status: string, cause: string | undefined, durationMs: number): void {

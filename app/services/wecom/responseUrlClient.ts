@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { markdownMessageJson } from './reply';
 
 /**
- * Posts the late answer to the message's `response_url` (wecom-aibot-protocol.md §9): once, markdown,
- * ≤ 20480 bytes, plain JSON (not encrypted). The URL works only once, so a failure is logged and not
+ * Posts to a message's or card click's `response_url` (wecom-aibot-protocol.md §9): the late answer,
+ * or what the chat outbox sends; once, ≤ 20480 bytes, plain JSON (not encrypted). The URL works only once, so a failure is logged and not
  * retried blindly (a timed-out call may already have been consumed).
  */
 export class ResponseUrlClient {
@@ -14,9 +14,14 @@ export class ResponseUrlClient {
     private readonly onOutcome: (outcome: 'delivered' | 'rejected' | 'failed') => void = () => undefined,
   ) {}
 
-  async postMarkdown(url: string, content: string, context: Record<string, unknown>): Promise<boolean> {
+  postMarkdown(url: string, content: string, context: Record<string, unknown>): Promise<boolean> {
+    return this.post(url, markdownMessageJson(content), context);
+  }
+
+  /** Posts one message body (markdown, or a template_card where the URL came from a single chat). */
+  async post(url: string, json: string, context: Record<string, unknown>): Promise<boolean> {
     try {
-      const response = await this.http.post<unknown>(url, markdownMessageJson(content), {
+      const response = await this.http.post<unknown>(url, json, {
         headers: { 'Content-Type': 'application/json' },
         timeout: 10_000,
         maxRedirects: 0,

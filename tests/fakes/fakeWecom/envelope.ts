@@ -47,7 +47,7 @@ export function openReply(keys: WecomKeys, envelope: Record<string, unknown>, re
   try {
     opened = decrypt(keys.encodingAesKey, sealed);
   } catch (err) {
-    throw new Error(`reply "encrypt" does not decrypt: ${String(err)}`);
+    throw new Error(`reply "encrypt" does not decrypt: ${String(err)}`, { cause: err });
   }
   if (opened.id !== keys.receiveId) {
     throw new Error(`reply receiveid ${JSON.stringify(opened.id)} is not ${JSON.stringify(keys.receiveId)} (§2.3)`);

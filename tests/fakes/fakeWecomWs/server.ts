@@ -3,7 +3,8 @@
  * server bound to 127.0.0.1, for driving the official SDK (or the gateway) end to end without
  * the internet. Plain HTTP requests get 426; the path is ignored, as the real URL has none.
  */
-import WebSocket, { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
 import { listenLocal, sendBody, type LocalServer } from '../shared/localServer';
 import { rawText } from './frames';
 import { type Conn, FakeState, handleClientText, pushCallback } from './protocol';

@@ -1,7 +1,8 @@
 import pino from 'pino';
 import type { StreamSnapshot, StreamStore } from '../../../app/store/streamStore';
 import { DEFAULT_TEXTS } from '../../../app/config/texts';
-import { type WsBotConnection, WsSendError } from '../../../app/websocket/botConnection';
+import type { WsBotConnection } from '../../../app/websocket/botConnection';
+import { WsSendError } from '../../../app/websocket/wsSendError';
 import { ConversationQuota } from '../../../app/websocket/conversationQuota';
 import { WsStreamPusher } from '../../../app/websocket/streamPusher';
 

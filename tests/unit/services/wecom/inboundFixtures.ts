@@ -10,6 +10,7 @@ export const raw = (name: string): string => readFileSync(join(FIXTURES, `${name
 export const parse = (name: string): WecomInbound => parseInbound(raw(name));
 
 // Tests edit arbitrary nested fields of the fixtures.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 /** A fixture re-serialised after `change` edits it — for the malformed-payload cases. */
 export function mutated(name: string, change: (o: Json) => void): string {
