@@ -63,7 +63,11 @@ export interface Gateway {
 const RETENTION_INTERVAL_MS = 10 * 60 * 1000;
 
 function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Timeout {
-  const periods = { streamMs: config.stream.ttlMs, messageMs: config.store.messageRetentionMs, conversationMs: config.store.conversationRetentionMs };
+  const periods = {
+    streamMs: config.stream.ttlMs,
+    messageMs: config.store.messageRetentionMs,
+    conversationMs: config.store.conversationRetentionMs,
+  };
   const run = (): void => {
     applyRetention(db, periods)
       .then((deleted) => logger.info({ deleted }, 'retention applied'))
@@ -79,7 +83,13 @@ const ACCESS_RULES_REFRESH_MS = 30_000;
 
 function storeAnswers(db: Database): Promise<boolean> {
   const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
-  return Promise.race([db.query('SELECT 1').then(() => true, () => false), timeout]);
+  return Promise.race([
+    db.query('SELECT 1').then(
+      () => true,
+      () => false,
+    ),
+    timeout,
+  ]);
 }
 
 /**
@@ -95,7 +105,9 @@ async function readiness(db: Database, websocket: WsConnections, servesCallbacks
 
 function startRulesRefresh(rules: StoredAccessRules, logger: Logger): NodeJS.Timeout {
   const run = (): void => {
-    rules.refresh().catch((err: unknown) => logger.error({ err: errorFields(err) }, 'access rules could not be loaded'));
+    rules
+      .refresh()
+      .catch((err: unknown) => logger.error({ err: errorFields(err) }, 'access rules could not be loaded'));
   };
   const timer = setInterval(run, ACCESS_RULES_REFRESH_MS);
   timer.unref();
@@ -111,29 +123,73 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const http = axios.create({ headers: { 'User-Agent': 'wecom-dify-gateway' } });
   const metrics = new GatewayMetrics();
   const onStoreError = (err: unknown): void => logger.error({ err: errorFields(err) }, 'stream store write failed');
-  const streams = new SharedStreamStore(db, { ...config.store, ttlMs: config.stream.ttlMs, writeRunningSnapshots: db.kind === 'postgres' }, onStoreError);
+  const streams = new SharedStreamStore(
+    db,
+    { ...config.store, ttlMs: config.stream.ttlMs, writeRunningSnapshots: db.kind === 'postgres' },
+    onStoreError,
+  );
   const messages = new SqlMessageLog(db, (err) => logger.error({ err: errorFields(err) }, 'message log write failed'));
   const modes = new AppModes(http, logger);
   const difyHttp = new DifyHttp(config.dify);
   const dify = { http: difyHttp, axios: http, modes, logger };
   const parameters = new AppParameters(http, logger);
-  const media = new TurnMedia({ config, files: new DifyFiles(http, parameters), modes, logger, onBytes: (bytes) => metrics.mediaBytes.inc({ direction: 'inbound' }, bytes) });
+  const media = new TurnMedia({
+    config,
+    files: new DifyFiles(http, parameters),
+    modes,
+    logger,
+    onBytes: (bytes) => metrics.mediaBytes.inc({ direction: 'inbound' }, bytes),
+  });
   const conversations = new SqlConversationStore(db);
   const accessRules = new SqlAccessRules(db);
   const admission = new Admission(config, now, accessRules);
-  const turns = new TurnRunner({ config, dify, media, conversations, messages, locks: new KeyedLock(), logger, now, metrics });
+  const turns = new TurnRunner({
+    config,
+    dify,
+    media,
+    conversations,
+    messages,
+    locks: new KeyedLock(),
+    logger,
+    now,
+    metrics,
+  });
   const responseUrl = new ResponseUrlClient(http, logger, (outcome) => metrics.responseUrlPosts.inc({ outcome }));
   const claimants = new Claimants(logger);
-  const intake = new MessageIntake({ config, streams, messages, conversations, admission, turns, claimants, logger, now, metrics });
+  const intake = new MessageIntake({
+    config,
+    streams,
+    messages,
+    conversations,
+    admission,
+    turns,
+    claimants,
+    logger,
+    now,
+    metrics,
+  });
   claimants.add(new CardQuestions({ config, admission, intake }));
   const events = new EventReplies({ config, messages, http, parameters, claimants, logger });
   const book = new ResponseUrlBook(now);
   const callbacks = new CallbackService({ config, streams, intake, events, responseUrl, book, logger, now });
   const quota = new ConversationQuota(config.websocket.messagesPerMinute, config.websocket.messagesPerHour);
-  const wsInbound = new WsInbound({ config, intake, events, streams, logger, texts: config.texts, quota, frameIntervalMs: config.websocket.frameIntervalMs, sendWaitMs: config.websocket.sendWaitMs });
+  const wsInbound = new WsInbound({
+    config,
+    intake,
+    events,
+    streams,
+    logger,
+    texts: config.texts,
+    quota,
+    frameIntervalMs: config.websocket.frameIntervalMs,
+    sendWaitMs: config.websocket.sendWaitMs,
+  });
   const leases = createLeases(db);
   const websocket = new WsConnections(config, wsInbound, logger, leases, metrics);
-  const outbox = new BotOutbox(config.bots, { push: new WsOutbox((key) => websocket.connectionOf(key), quota, logger), responseUrl: new ResponseUrlOutbox(book, responseUrl) });
+  const outbox = new BotOutbox(config.bots, {
+    push: new WsOutbox((key) => websocket.connectionOf(key), quota, logger),
+    responseUrl: new ResponseUrlOutbox(book, responseUrl),
+  });
   websocket.start();
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);

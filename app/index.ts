@@ -25,10 +25,24 @@ async function main(): Promise<void> {
   for (const warning of warnings) logger.warn(warning);
   const db = await openStore(config, logger);
   const gateway = composeGateway(config, logger, db);
-  const app = createApp({ config, callbacks: gateway.callbacks, logger, metrics: gateway.metrics, ready: () => gateway.ready() });
+  const app = createApp({
+    config,
+    callbacks: gateway.callbacks,
+    logger,
+    metrics: gateway.metrics,
+    ready: () => gateway.ready(),
+  });
   const server = createServer(app).listen(config.server.port, config.server.host, () => {
     logger.info(
-      { host: config.server.host, port: config.server.port, instance: config.store.instanceId, bots: [...config.bots.byKey.keys()], websocketBots: [...config.bots.websocket.keys()], defaultBot: config.bots.fallback !== undefined, agents: [...config.agents.byId.keys()] },
+      {
+        host: config.server.host,
+        port: config.server.port,
+        instance: config.store.instanceId,
+        bots: [...config.bots.byKey.keys()],
+        websocketBots: [...config.bots.websocket.keys()],
+        defaultBot: config.bots.fallback !== undefined,
+        agents: [...config.agents.byId.keys()],
+      },
       'gateway listening',
     );
   });
@@ -38,9 +52,16 @@ async function main(): Promise<void> {
 }
 
 async function openStore(config: Config, logger: Logger): Promise<Database> {
-  const target = { databaseUrl: config.store.databaseUrl, usePgEnv: config.store.usePgEnv, dataDir: config.store.dataDir };
+  const target = {
+    databaseUrl: config.store.databaseUrl,
+    usePgEnv: config.store.usePgEnv,
+    dataDir: config.store.dataDir,
+  };
   try {
-    const db = await openDatabase({ ...target, onError: (err) => logger.error({ err: errorFields(err) }, 'database connection error') });
+    const db = await openDatabase({
+      ...target,
+      onError: (err) => logger.error({ err: errorFields(err) }, 'database connection error'),
+    });
     logger.info({ database: describeDatabase(target) }, 'store ready, migrations applied');
     return db;
   } catch (err) {

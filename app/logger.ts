@@ -25,6 +25,7 @@ export function flushLogs(logger: Logger): Promise<void> {
  * (an HTTP client error carries the request config, API key header included).
  */
 export function errorFields(err: unknown): { name: string; message: string; stack?: string } {
-  if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) };
+  if (err instanceof Error)
+    return { name: err.name, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) };
   return { name: typeof err, message: String(err) };
 }

@@ -13,7 +13,9 @@ export interface ImagePipeline {
 /** A random-noise PNG of at least `bytes`: noise does not compress, so it is the hard case. */
 async function noisePng(bytes: number): Promise<Buffer> {
   const side = Math.ceil(Math.sqrt(bytes / 3));
-  return sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).png().toBuffer();
+  return sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** The outbound image step alone, in this process: a 3 MB PNG to a JPG/PNG within 512 KB. */

@@ -13,7 +13,10 @@ function metric(text: string, name: string): number {
 export async function readMemory(port: number, kind: 'gateway' | 'bare'): Promise<MemoryReading> {
   if (kind === 'gateway') {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    return { rss: metric(text, 'process_resident_memory_bytes'), heapUsed: metric(text, 'nodejs_heap_size_used_bytes') };
+    return {
+      rss: metric(text, 'process_resident_memory_bytes'),
+      heapUsed: metric(text, 'nodejs_heap_size_used_bytes'),
+    };
   }
   const usage = (await (await fetch(`http://127.0.0.1:${port}/memory`)).json()) as { rss: number; heapUsed: number };
   return { rss: usage.rss, heapUsed: usage.heapUsed };

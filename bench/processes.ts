@@ -18,12 +18,17 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-
 function launch(script: string, env: Record<string, string>, cwd: string): ChildProcess {
-  const child = spawn(process.execPath, [path.join(DIST, script)], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(DIST, script)], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${path.basename(script)}] ${chunk.toString('utf8')}`));
+  child.stderr?.on('data', (chunk: Buffer) =>
+    process.stderr.write(`[${path.basename(script)}] ${chunk.toString('utf8')}`),
+  );
   return child;
 }
 
@@ -48,7 +53,8 @@ export function startListening(script: string, env: Record<string, string>): Pro
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const match = /LISTENING (\d+)/.exec(out);
-      if (match !== null && child.pid !== undefined) resolve({ port: Number(match[1]), pid: child.pid, stop: stopper(child) });
+      if (match !== null && child.pid !== undefined)
+        resolve({ port: Number(match[1]), pid: child.pid, stop: stopper(child) });
     });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${String(code)} before listening`)));
   });

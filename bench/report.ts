@@ -10,7 +10,12 @@ export interface TargetResults {
 }
 
 export interface BenchResults {
-  readonly settings: { readonly streamCounts: readonly [number, number]; readonly concurrency: number; readonly runs: number; readonly durationMs: number };
+  readonly settings: {
+    readonly streamCounts: readonly [number, number];
+    readonly concurrency: number;
+    readonly runs: number;
+    readonly durationMs: number;
+  };
   readonly gateway: TargetResults;
   readonly bareHttp: TargetResults;
   readonly bareExpress: TargetResults;
@@ -37,23 +42,91 @@ export function renderReport(r: BenchResults): string {
   const lines = [
     `| figure | gateway | bare node:http | bare Express | gateway / node:http | budget |`,
     `|---|---|---|---|---|---|`,
-    row('first messages/s', f(g.first.perSecond), f(h.first.perSecond), f(e.first.perSecond), ratio(g.first.perSecond, h.first.perSecond), verdict(g.first.perSecond >= 0.5 * h.first.perSecond, '≥ 0.5×')),
-    row('first message p50 / p99 ms', `${f(g.first.p50, 1)} / ${f(g.first.p99, 1)}`, `${f(h.first.p50, 1)} / ${f(h.first.p99, 1)}`, `${f(e.first.p50, 1)} / ${f(e.first.p99, 1)}`, ratio(g.first.p99, h.first.p99), ''),
+    row(
+      'first messages/s',
+      f(g.first.perSecond),
+      f(h.first.perSecond),
+      f(e.first.perSecond),
+      ratio(g.first.perSecond, h.first.perSecond),
+      verdict(g.first.perSecond >= 0.5 * h.first.perSecond, '≥ 0.5×'),
+    ),
+    row(
+      'first message p50 / p99 ms',
+      `${f(g.first.p50, 1)} / ${f(g.first.p99, 1)}`,
+      `${f(h.first.p50, 1)} / ${f(h.first.p99, 1)}`,
+      `${f(e.first.p50, 1)} / ${f(e.first.p99, 1)}`,
+      ratio(g.first.p99, h.first.p99),
+      '',
+    ),
   ];
   for (const [i, n] of [small, large].entries()) {
     const [gp, hp, ep] = [g.polls[i] as LoadResult, h.polls[i] as LoadResult, e.polls[i] as LoadResult];
     const budget = n === large ? verdict(gp.perSecond >= 0.45 * hp.perSecond, '≥ 0.45×') : '';
-    lines.push(row(`polls/s, ${n} open streams`, f(gp.perSecond), f(hp.perSecond), f(ep.perSecond), ratio(gp.perSecond, hp.perSecond), budget));
-    lines.push(row(`poll p50 / p99 ms, ${n} streams`, `${f(gp.p50, 2)} / ${f(gp.p99, 2)}`, `${f(hp.p50, 2)} / ${f(hp.p99, 2)}`, `${f(ep.p50, 2)} / ${f(ep.p99, 2)}`, ratio(gp.p99, hp.p99), verdict(gp.p99 <= 3 * hp.p99, 'p99 ≤ 3×')));
+    lines.push(
+      row(
+        `polls/s, ${n} open streams`,
+        f(gp.perSecond),
+        f(hp.perSecond),
+        f(ep.perSecond),
+        ratio(gp.perSecond, hp.perSecond),
+        budget,
+      ),
+    );
+    lines.push(
+      row(
+        `poll p50 / p99 ms, ${n} streams`,
+        `${f(gp.p50, 2)} / ${f(gp.p99, 2)}`,
+        `${f(hp.p50, 2)} / ${f(hp.p99, 2)}`,
+        `${f(ep.p50, 2)} / ${f(ep.p99, 2)}`,
+        ratio(gp.p99, hp.p99),
+        verdict(gp.p99 <= 3 * hp.p99, 'p99 ≤ 3×'),
+      ),
+    );
   }
   for (const [i, n] of [small, large].entries()) {
     const [gm, hm, em] = [g.memory[i] as StreamMemory, h.memory[i] as StreamMemory, e.memory[i] as StreamMemory];
     const budget = n === large ? verdict(gm.total.rss <= 300 * MB, 'RSS ≤ 300 MB') : '';
-    lines.push(row(`RSS / heap MB, ${n} open streams`, `${f(gm.total.rss / MB)} / ${f(gm.total.heapUsed / MB)}`, `${f(hm.total.rss / MB)} / ${f(hm.total.heapUsed / MB)}`, `${f(em.total.rss / MB)} / ${f(em.total.heapUsed / MB)}`, ratio(gm.total.rss, hm.total.rss), budget));
-    lines.push(row(`per stream RSS / heap KB (text excluded), ${n}`, `${f(gm.perStream.rss / 1024, 1)} / ${f(gm.perStream.heapUsed / 1024, 1)}`, `${f(hm.perStream.rss / 1024, 1)} / ${f(hm.perStream.heapUsed / 1024, 1)}`, `${f(em.perStream.rss / 1024, 1)} / ${f(em.perStream.heapUsed / 1024, 1)}`, ratio(gm.perStream.rss, hm.perStream.rss), ''));
+    lines.push(
+      row(
+        `RSS / heap MB, ${n} open streams`,
+        `${f(gm.total.rss / MB)} / ${f(gm.total.heapUsed / MB)}`,
+        `${f(hm.total.rss / MB)} / ${f(hm.total.heapUsed / MB)}`,
+        `${f(em.total.rss / MB)} / ${f(em.total.heapUsed / MB)}`,
+        ratio(gm.total.rss, hm.total.rss),
+        budget,
+      ),
+    );
+    lines.push(
+      row(
+        `per stream RSS / heap KB (text excluded), ${n}`,
+        `${f(gm.perStream.rss / 1024, 1)} / ${f(gm.perStream.heapUsed / 1024, 1)}`,
+        `${f(hm.perStream.rss / 1024, 1)} / ${f(hm.perStream.heapUsed / 1024, 1)}`,
+        `${f(em.perStream.rss / 1024, 1)} / ${f(em.perStream.heapUsed / 1024, 1)}`,
+        ratio(gm.perStream.rss, hm.perStream.rss),
+        '',
+      ),
+    );
   }
   const t = r.tokens;
-  lines.push(row('token → visible ms (poll round trip)', `${f(t.visibleMs, 2)} (${f(t.roundTripMs, 2)})`, '', '', '', verdict(t.visibleMs <= t.roundTripMs + 1, '≤ round trip + 1 ms')));
-  lines.push(row('image: 3 MB PNG → ≤ 512 KB, ms', `${f(r.image.msPerImage)} (${f(r.image.outputBytes / 1024)} KB ${r.image.format})`, '', '', '', ''));
+  lines.push(
+    row(
+      'token → visible ms (poll round trip)',
+      `${f(t.visibleMs, 2)} (${f(t.roundTripMs, 2)})`,
+      '',
+      '',
+      '',
+      verdict(t.visibleMs <= t.roundTripMs + 1, '≤ round trip + 1 ms'),
+    ),
+  );
+  lines.push(
+    row(
+      'image: 3 MB PNG → ≤ 512 KB, ms',
+      `${f(r.image.msPerImage)} (${f(r.image.outputBytes / 1024)} KB ${r.image.format})`,
+      '',
+      '',
+      '',
+      '',
+    ),
+  );
   return lines.join('\n');
 }

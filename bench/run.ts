@@ -53,19 +53,44 @@ async function main(): Promise<void> {
   const started = Date.now();
   const dify = await startListening('bench/difyServer.js', {});
   const difyUrl = `http://127.0.0.1:${dify.port}/v1`;
-  const bareEnv = (framework: string): Record<string, string> => ({ FRAMEWORK: framework, DIFY_URL: difyUrl, WECOM_TOKEN: BENCH_BOT.token, WECOM_ENCODING_AES_KEY: BENCH_BOT.encodingAesKey });
+  const bareEnv = (framework: string): Record<string, string> => ({
+    FRAMEWORK: framework,
+    DIFY_URL: difyUrl,
+    WECOM_TOKEN: BENCH_BOT.token,
+    WECOM_ENCODING_AES_KEY: BENCH_BOT.encodingAesKey,
+  });
   try {
-    const gateway = await withTarget(() => startGateway(difyUrl), (gw) => measureTarget('gateway', gw, 'gateway'));
+    const gateway = await withTarget(
+      () => startGateway(difyUrl),
+      (gw) => measureTarget('gateway', gw, 'gateway'),
+    );
     log('gateway: token to visible');
-    const tokens = await withTarget(() => startGateway(difyUrl), (gw) => tokenToVisible(gw.port, SETTINGS.tokenCount));
-    const bareHttp = await withTarget(() => startListening('bench/bareServer.js', bareEnv('http')), (b) => measureTarget('bare node:http', b, 'bare'));
-    const bareExpress = await withTarget(() => startListening('bench/bareServer.js', bareEnv('express')), (b) => measureTarget('bare Express', b, 'bare'));
+    const tokens = await withTarget(
+      () => startGateway(difyUrl),
+      (gw) => tokenToVisible(gw.port, SETTINGS.tokenCount),
+    );
+    const bareHttp = await withTarget(
+      () => startListening('bench/bareServer.js', bareEnv('http')),
+      (b) => measureTarget('bare node:http', b, 'bare'),
+    );
+    const bareExpress = await withTarget(
+      () => startListening('bench/bareServer.js', bareEnv('express')),
+      (b) => measureTarget('bare Express', b, 'bare'),
+    );
     log('image pipeline');
     const image = await imagePipeline(SMOKE ? 1 : 3);
     const results: BenchResults = { settings: SETTINGS, gateway, bareHttp, bareExpress, tokens, image };
-    const errors = [gateway, bareHttp, bareExpress].reduce((sum, t) => sum + t.first.errors + t.polls[0].errors + t.polls[1].errors, 0);
-    process.stdout.write(`\n${renderReport(results)}\n\nstore: ${process.env['DATABASE_URL'] !== undefined ? 'PostgreSQL' : 'embedded'}; requests that failed: ${errors}; took ${Math.round((Date.now() - started) / 1000)} s\n`);
-    writeFileSync(path.join(process.cwd(), SMOKE ? 'bench-smoke.json' : 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const errors = [gateway, bareHttp, bareExpress].reduce(
+      (sum, t) => sum + t.first.errors + t.polls[0].errors + t.polls[1].errors,
+      0,
+    );
+    process.stdout.write(
+      `\n${renderReport(results)}\n\nstore: ${process.env['DATABASE_URL'] !== undefined ? 'PostgreSQL' : 'embedded'}; requests that failed: ${errors}; took ${Math.round((Date.now() - started) / 1000)} s\n`,
+    );
+    writeFileSync(
+      path.join(process.cwd(), SMOKE ? 'bench-smoke.json' : 'bench-results.json'),
+      `${JSON.stringify(results, null, 2)}\n`,
+    );
     if (errors > 0) process.exitCode = 1;
   } finally {
     await dify.stop();
@@ -73,12 +98,15 @@ async function main(): Promise<void> {
 }
 
 // Bounded: whatever happens, the bench ends (children are killed on exit).
-setTimeout(() => {
-  log('bench took longer than its limit; stopping');
-  process.exit(2);
-}, SMOKE ? 60_000 : 290_000).unref();
+setTimeout(
+  () => {
+    log('bench took longer than its limit; stopping');
+    process.exit(2);
+  },
+  SMOKE ? 60_000 : 290_000,
+).unref();
 
 main().catch((err: unknown) => {
-  log(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

@@ -27,7 +27,10 @@ function medianOf(results: readonly LoadResult[]): LoadResult {
 /** New user messages, each a fresh user, each followed (in the background) by a quick Dify answer. */
 export async function firstMessages(port: number, s: BenchSettings): Promise<LoadResult> {
   const runs: LoadResult[] = [];
-  for (let i = 0; i < s.runs; i += 1) runs.push(await runLoad({ port }, () => textMessage('quick'), { concurrency: s.concurrency, durationMs: s.durationMs }));
+  for (let i = 0; i < s.runs; i += 1)
+    runs.push(
+      await runLoad({ port }, () => textMessage('quick'), { concurrency: s.concurrency, durationMs: s.durationMs }),
+    );
   return medianOf(runs);
 }
 
@@ -52,7 +55,13 @@ export async function polls(port: number, ids: readonly string[], s: BenchSettin
   const requests = ids.map((id) => pollRequest(id));
   const runs: LoadResult[] = [];
   for (let i = 0; i < s.runs; i += 1) {
-    runs.push(await runLoad({ port }, () => requests[Math.floor(Math.random() * requests.length)] as (typeof requests)[number], { concurrency: s.concurrency, durationMs: s.durationMs }));
+    runs.push(
+      await runLoad(
+        { port },
+        () => requests[Math.floor(Math.random() * requests.length)] as (typeof requests)[number],
+        { concurrency: s.concurrency, durationMs: s.durationMs },
+      ),
+    );
   }
   return medianOf(runs);
 }
@@ -64,8 +73,17 @@ export interface StreamMemory {
   readonly perStream: MemoryReading;
 }
 
-export async function memoryWith(port: number, kind: TargetKind, baseline: MemoryReading, streams: number): Promise<StreamMemory> {
+export async function memoryWith(
+  port: number,
+  kind: TargetKind,
+  baseline: MemoryReading,
+  streams: number,
+): Promise<StreamMemory> {
   const total = await settledMemory(port, kind);
   const per = (now: number, base: number): number => (now - base) / streams - 1024;
-  return { streams, total, perStream: { rss: per(total.rss, baseline.rss), heapUsed: per(total.heapUsed, baseline.heapUsed) } };
+  return {
+    streams,
+    total,
+    perStream: { rss: per(total.rss, baseline.rss), heapUsed: per(total.heapUsed, baseline.heapUsed) },
+  };
 }

@@ -17,7 +17,12 @@ export interface ConversationControls {
   readonly newConversationCommands: ReadonlySet<string>;
 }
 
-export const OPEN_ACCESS: AccessRules = { allowUsers: new Set(), denyUsers: new Set(), allowChats: new Set(), denyChats: new Set() };
+export const OPEN_ACCESS: AccessRules = {
+  allowUsers: new Set(),
+  denyUsers: new Set(),
+  allowChats: new Set(),
+  denyChats: new Set(),
+};
 
 function stringSet(value: unknown, label: string, problems: Problems): Set<string> {
   if (value === undefined) return new Set();

@@ -53,9 +53,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function readAgent(id: string, label: string, fields: AgentFields, problems: Problems, envAccess?: AccessRules): AgentConfig | undefined {
+function readAgent(
+  id: string,
+  label: string,
+  fields: AgentFields,
+  problems: Problems,
+  envAccess?: AccessRules,
+): AgentConfig | undefined {
   const before = problems.list.length;
-  const baseUrl = typeof fields.baseUrl === 'string' ? normalizeBaseUrl(fields.baseUrl, `${label} baseUrl`, problems) : undefined;
+  const baseUrl =
+    typeof fields.baseUrl === 'string' ? normalizeBaseUrl(fields.baseUrl, `${label} baseUrl`, problems) : undefined;
   if (typeof fields.baseUrl !== 'string') problems.add(`${label}: baseUrl is required`);
   if (typeof fields.apiKey !== 'string' || fields.apiKey.trim() === '') problems.add(`${label}: apiKey is required`);
   const mode = fields.mode;
@@ -63,12 +70,20 @@ function readAgent(id: string, label: string, fields: AgentFields, problems: Pro
     problems.add(`${label}: mode must be one of ${DIFY_APP_MODES.join(', ')}`);
   }
   if (fields.inputs !== undefined && !isPlainObject(fields.inputs)) problems.add(`${label}: inputs must be an object`);
-  if (fields.queryVariable !== undefined && typeof fields.queryVariable !== 'string') problems.add(`${label}: queryVariable must be a string`);
-  if (fields.outputKey !== undefined && typeof fields.outputKey !== 'string') problems.add(`${label}: outputKey must be a string`);
-  if (fields.fileVariable !== undefined && typeof fields.fileVariable !== 'string') problems.add(`${label}: fileVariable must be a string`);
-  if (fields.suggestions !== undefined && typeof fields.suggestions !== 'boolean') problems.add(`${label}: suggestions must be true or false`);
-  const filesBase = typeof fields.filesBaseUrl === 'string' ? normalizeBaseUrl(fields.filesBaseUrl, `${label} filesBaseUrl`, problems) : undefined;
-  if (fields.filesBaseUrl !== undefined && typeof fields.filesBaseUrl !== 'string') problems.add(`${label}: filesBaseUrl must be a URL string`);
+  if (fields.queryVariable !== undefined && typeof fields.queryVariable !== 'string')
+    problems.add(`${label}: queryVariable must be a string`);
+  if (fields.outputKey !== undefined && typeof fields.outputKey !== 'string')
+    problems.add(`${label}: outputKey must be a string`);
+  if (fields.fileVariable !== undefined && typeof fields.fileVariable !== 'string')
+    problems.add(`${label}: fileVariable must be a string`);
+  if (fields.suggestions !== undefined && typeof fields.suggestions !== 'boolean')
+    problems.add(`${label}: suggestions must be true or false`);
+  const filesBase =
+    typeof fields.filesBaseUrl === 'string'
+      ? normalizeBaseUrl(fields.filesBaseUrl, `${label} filesBaseUrl`, problems)
+      : undefined;
+  if (fields.filesBaseUrl !== undefined && typeof fields.filesBaseUrl !== 'string')
+    problems.add(`${label}: filesBaseUrl must be a URL string`);
   if (problems.list.length > before || baseUrl === undefined) return undefined;
   const agent = {
     id,
@@ -134,7 +149,9 @@ export function readAgents(env: Env, problems: Problems): AgentsConfig {
   const mapping = readMapping(env, problems);
   for (const [aibotid, agentId] of mapping) {
     if (!byId.has(agentId) && agentId !== DEFAULT_AGENT_ID) {
-      problems.add(`WECOM_AIBOT_AGENT_MAPPING["${aibotid}"] names agent "${agentId}", which DIFY_AGENTS does not define`);
+      problems.add(
+        `WECOM_AIBOT_AGENT_MAPPING["${aibotid}"] names agent "${agentId}", which DIFY_AGENTS does not define`,
+      );
     }
   }
   return Object.freeze({ byId, mapping });

@@ -44,6 +44,9 @@ export function readBots(env: Env, problems: Problems): BotsConfig {
     else byKey.set(key, bot);
   }
   const ids = [...websocket.values()].map((bot) => bot.botId);
-  if (new Set(ids).size !== ids.length) problems.add('WECOM_BOTS: two websocket bots have the same botId (WeCom keeps one connection per bot, so they would kick each other)');
+  if (new Set(ids).size !== ids.length)
+    problems.add(
+      'WECOM_BOTS: two websocket bots have the same botId (WeCom keeps one connection per bot, so they would kick each other)',
+    );
   return Object.freeze({ byKey, fallback, websocket });
 }

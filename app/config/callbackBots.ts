@@ -15,7 +15,13 @@ export interface BotConfig extends BotProfile {
 }
 
 function makeBot(key: string, token: string, encodingAesKey: string, receiveId: string, extras: BotExtras): BotConfig {
-  const bot = { key, receiveId, mentionNames: Object.freeze([...extras.mentionNames]), welcome: extras.welcome, welcomeCard: extras.welcomeCard };
+  const bot = {
+    key,
+    receiveId,
+    mentionNames: Object.freeze([...extras.mentionNames]),
+    welcome: extras.welcome,
+    welcomeCard: extras.welcomeCard,
+  };
   hideSecret(bot, 'token', token);
   hideSecret(bot, 'aesKey', decodeEncodingAesKey(encodingAesKey));
   return Object.freeze(bot) as unknown as BotConfig;
@@ -53,5 +59,9 @@ export function readCallbackBot(key: string, e: Record<string, unknown>, problem
   if (!checkCredentials(label, e['token'], e['encodingAesKey'], problems)) return undefined;
   const receiveId = typeof e['receiveId'] === 'string' ? e['receiveId'] : '';
   const welcome = typeof e['welcome'] === 'string' && e['welcome'].trim() !== '' ? e['welcome'] : undefined;
-  return makeBot(key, e['token'] as string, e['encodingAesKey'] as string, receiveId, { mentionNames: readMentionNames(e['botName']), welcome, welcomeCard: e['welcomeCard'] === true });
+  return makeBot(key, e['token'] as string, e['encodingAesKey'] as string, receiveId, {
+    mentionNames: readMentionNames(e['botName']),
+    welcome,
+    welcomeCard: e['welcomeCard'] === true,
+  });
 }

@@ -85,12 +85,18 @@ function readStreamAndDify(env: Env, problems: Problems): Pick<Config, 'stream' 
 function collectWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (config.bots.fallback === undefined && config.bots.byKey.size === 0 && config.bots.websocket.size === 0) {
-    warnings.push('No WeCom bot configured: set WECOM_TOKEN and WECOM_ENCODING_AES_KEY (or WECOM_BOTS, callback or websocket); every callback gets 404 until then');
+    warnings.push(
+      'No WeCom bot configured: set WECOM_TOKEN and WECOM_ENCODING_AES_KEY (or WECOM_BOTS, callback or websocket); every callback gets 404 until then',
+    );
   }
   if (config.agents.byId.size === 0) {
-    warnings.push('No Dify agent configured: set DIFY_API_BASE_URL and DIFY_API_KEY (or DIFY_AGENTS); users get a "not configured" notice until then');
+    warnings.push(
+      'No Dify agent configured: set DIFY_API_BASE_URL and DIFY_API_KEY (or DIFY_AGENTS); users get a "not configured" notice until then',
+    );
   } else if (!config.agents.byId.has(DEFAULT_AGENT_ID)) {
-    warnings.push('No default agent (DIFY_API_KEY): bots missing from WECOM_AIBOT_AGENT_MAPPING get a "not configured" notice');
+    warnings.push(
+      'No default agent (DIFY_API_KEY): bots missing from WECOM_AIBOT_AGENT_MAPPING get a "not configured" notice',
+    );
   }
   return warnings;
 }
@@ -112,7 +118,9 @@ export function loadConfig(env: Env): LoadedConfig {
     media: readMedia(env, problems),
     websocket: readWebsocket(env, problems),
     store: readStore(env, problems),
-    conversation: { groupScope: readEnum(env, 'WECOM_GROUP_CONVERSATION_SCOPE', ['group', 'member'] as const, 'group', problems) },
+    conversation: {
+      groupScope: readEnum(env, 'WECOM_GROUP_CONVERSATION_SCOPE', ['group', 'member'] as const, 'group', problems),
+    },
     controls: readControls(env, problems),
     texts: loadTexts(env),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
@@ -122,7 +130,13 @@ export function loadConfig(env: Env): LoadedConfig {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && !(value instanceof Map) && !(value instanceof Set)) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Buffer.isBuffer(value) &&
+    !(value instanceof Map) &&
+    !(value instanceof Set)
+  ) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

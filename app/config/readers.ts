@@ -20,7 +20,14 @@ export function readString(env: Env, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-export function readInt(env: Env, name: string, fallback: number, min: number, max: number, problems: Problems): number {
+export function readInt(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: Problems,
+): number {
   const raw = readString(env, name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) {
@@ -44,7 +51,13 @@ export function readBool(env: Env, name: string, fallback: boolean, problems: Pr
   return fallback;
 }
 
-export function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T, problems: Problems): T {
+export function readEnum<T extends string>(
+  env: Env,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+  problems: Problems,
+): T {
   const raw = readString(env, name);
   if (raw === undefined) return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
@@ -94,7 +107,10 @@ export function normalizeBaseUrl(raw: string, name: string, problems: Problems):
 export function readList(env: Env, name: string): string[] {
   const raw = readString(env, name);
   if (raw === undefined) return [];
-  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Defines a property that JSON.stringify, pino and util.inspect skip: secrets stay out of logs. */

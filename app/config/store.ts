@@ -38,7 +38,8 @@ export function readStore(env: Env, problems: Problems): StoreConfig {
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_SECONDS', 20, 0, 600, problems) * 1000,
   };
   const url = readString(env, 'DATABASE_URL');
-  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) problems.add('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url))
+    problems.add('DATABASE_URL must be a postgres:// or postgresql:// URL');
   hideSecret(config, 'databaseUrl', url);
   return config as StoreConfig;
 }

@@ -40,7 +40,12 @@ function readWsUrl(label: string, value: unknown, problems: Problems): string | 
   } catch {
     url = undefined;
   }
-  if (url === undefined || (url.protocol !== 'ws:' && url.protocol !== 'wss:') || url.username !== '' || url.password !== '') {
+  if (
+    url === undefined ||
+    (url.protocol !== 'ws:' && url.protocol !== 'wss:') ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
     problems.add(`${label}: wsUrl must be a ws:// or wss:// URL without credentials`);
     return undefined;
   }
@@ -54,12 +59,21 @@ function nonEmpty(value: unknown): value is string {
 /** `{mode: "websocket", botId, secret, wsUrl?, botName?, welcome?, welcomeCard?}` from WECOM_BOTS. */
 export function readWsBot(key: string, e: Record<string, unknown>, problems: Problems): WsBotConfig | undefined {
   const label = `WECOM_BOTS["${key}"]`;
-  const missing = [nonEmpty(e['botId']) ? undefined : 'botId', nonEmpty(e['secret']) ? undefined : 'secret'].filter((m) => m !== undefined);
+  const missing = [nonEmpty(e['botId']) ? undefined : 'botId', nonEmpty(e['secret']) ? undefined : 'secret'].filter(
+    (m) => m !== undefined,
+  );
   for (const name of missing) problems.add(`${label}: ${name} is required for a websocket bot`);
   const wsUrl = readWsUrl(label, e['wsUrl'], problems);
   if (missing.length > 0 || wsUrl === undefined) return undefined;
   const welcome = nonEmpty(e['welcome']) ? e['welcome'] : undefined;
-  const bot = { key, botId: (e['botId'] as string).trim(), wsUrl, mentionNames: Object.freeze(readMentionNames(e['botName'])), welcome, welcomeCard: e['welcomeCard'] === true };
+  const bot = {
+    key,
+    botId: (e['botId'] as string).trim(),
+    wsUrl,
+    mentionNames: Object.freeze(readMentionNames(e['botName'])),
+    welcome,
+    welcomeCard: e['welcomeCard'] === true,
+  };
   hideSecret(bot, 'secret', (e['secret'] as string).trim());
   return Object.freeze(bot) as unknown as WsBotConfig;
 }

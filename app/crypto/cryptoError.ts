@@ -4,12 +4,7 @@
  * ("WeCom decrypt: …") and by construction never contains key material, tokens or plaintext.
  */
 export type CryptoErrorCode =
-  | 'ILLEGAL_AES_KEY'
-  | 'BASE64_INVALID'
-  | 'CIPHERTEXT_LENGTH'
-  | 'BAD_PADDING'
-  | 'BAD_FRAME'
-  | 'RECEIVE_ID_MISMATCH';
+  'ILLEGAL_AES_KEY' | 'BASE64_INVALID' | 'CIPHERTEXT_LENGTH' | 'BAD_PADDING' | 'BAD_FRAME' | 'RECEIVE_ID_MISMATCH';
 
 export class CryptoError extends Error {
   readonly code: CryptoErrorCode;

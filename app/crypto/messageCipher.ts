@@ -20,7 +20,10 @@ export interface DecryptedMessage {
 export function decryptMessage(aesKey: Buffer, encrypt: string): DecryptedMessage {
   const frame = decryptMedia(aesKey, decodeStrictBase64(encrypt));
   if (frame.length < HEADER_BYTES) {
-    throw new CryptoError('BAD_FRAME', `WeCom decrypt: plaintext of ${frame.length} bytes is shorter than the frame header`);
+    throw new CryptoError(
+      'BAD_FRAME',
+      `WeCom decrypt: plaintext of ${frame.length} bytes is shorter than the frame header`,
+    );
   }
   const messageLength = frame.readUInt32BE(RANDOM_BYTES);
   if (messageLength > frame.length - HEADER_BYTES) {
@@ -82,7 +85,10 @@ export function encryptMessage(
 function decodeStrictBase64(encrypt: string): Buffer {
   const bytes = Buffer.from(encrypt, 'base64');
   if (bytes.toString('base64') !== encrypt) {
-    throw new CryptoError('BASE64_INVALID', `WeCom decrypt: ciphertext of ${encrypt.length} characters is not canonical base64`);
+    throw new CryptoError(
+      'BASE64_INVALID',
+      `WeCom decrypt: ciphertext of ${encrypt.length} characters is not canonical base64`,
+    );
   }
   return bytes;
 }

@@ -22,7 +22,10 @@ export function sendGatewayError(logger: Logger, req: IncomingMessage, res: Serv
     return;
   }
   const body = gatewayError?.code ?? 'INTERNAL';
-  const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) };
+  const headers: Record<string, string> = {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+  };
   if (status === 413) headers['Connection'] = 'close';
   res.writeHead(status, headers).end(body);
 }

@@ -17,7 +17,8 @@ export function healthRouter(ready?: () => Promise<ReadinessReport>): Router {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const report: ReadinessReport = ready === undefined ? { ready: true, store: true } : await ready().catch(() => ({ ready: false, store: false }));
+    const report: ReadinessReport =
+      ready === undefined ? { ready: true, store: true } : await ready().catch(() => ({ ready: false, store: false }));
     const { ready: ok, ...parts } = report;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', ...parts });
   });

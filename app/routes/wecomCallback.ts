@@ -86,7 +86,9 @@ function verifyUrl(deps: CallbackRouteDeps, target: CallbackTarget, res: ServerR
   const plain = openVerified(bot, query, echostr);
   deps.logger.info({ bot: bot.key }, 'URL verification answered');
   deps.metrics?.countCallback('verify', 'ok');
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(plain) }).end(plain);
+  res
+    .writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(plain) })
+    .end(plain);
 }
 
 function writeReply(res: ServerResponse, bot: BotConfig, query: SignedQuery, reply: CallbackReply): void {
@@ -97,11 +99,18 @@ function writeReply(res: ServerResponse, bot: BotConfig, query: SignedQuery, rep
   const plaintext = reply.kind === 'plaintext' ? reply.json : streamReplyJson(reply.frame);
   const body = JSON.stringify(sealReply(bot, plaintext, query.timestamp, query.nonce));
   // The official demo answers the JSON envelope as text/plain (§4.2).
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
+  res
+    .writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) })
+    .end(body);
 }
 
 /** POST: verify → decrypt → parse once → dispatch → encrypted reply reusing the callback's nonce (§4). */
-async function receiveCallback(deps: CallbackRouteDeps, target: CallbackTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function receiveCallback(
+  deps: CallbackRouteDeps,
+  target: CallbackTarget,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const started = process.hrtime.bigint();
   const bot = resolveBot(deps.config, target.botKey);
   const query = signedQuery(target.query);
@@ -126,7 +135,15 @@ async function receiveCallback(deps: CallbackRouteDeps, target: CallbackTarget, 
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   countCallback(deps.metrics, inbound.msgtype, 'ok', ms);
   const stream = reply.kind === 'stream' ? reply.frame : undefined;
-  const fields = { bot: bot.key, msgtype: inbound.msgtype, msgid: 'msgid' in inbound ? inbound.msgid : undefined, stream: stream?.id, finish: stream?.finish, reply: reply.kind, ms };
+  const fields = {
+    bot: bot.key,
+    msgtype: inbound.msgtype,
+    msgid: 'msgid' in inbound ? inbound.msgid : undefined,
+    stream: stream?.id,
+    finish: stream?.finish,
+    reply: reply.kind,
+    ms,
+  };
   // Polls arrive about once a second per open stream; they are logged at debug to keep info readable.
   if (inbound.msgtype === 'stream') deps.logger.debug(fields, 'poll answered');
   else deps.logger.info(fields, 'callback answered');
@@ -145,13 +162,21 @@ function countCallback(metrics: GatewayMetrics | undefined, type: string, outcom
  * open stream) runs here, so it skips the web framework's routing and response helpers. Answers
  * GET (URL verification) and POST; other methods get 404 like an unknown route.
  */
-export async function handleCallback(deps: CallbackRouteDeps, target: CallbackTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleCallback(
+  deps: CallbackRouteDeps,
+  target: CallbackTarget,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   try {
     if (req.method === 'POST') await receiveCallback(deps, target, req, res);
     else if (req.method === 'GET') verifyUrl(deps, target, res);
     else throw new GatewayError('NOT_FOUND', 'no such route');
   } catch (err) {
-    deps.metrics?.countCallback(req.method === 'GET' ? 'verify' : 'unknown', err instanceof GatewayError ? err.code : 'INTERNAL');
+    deps.metrics?.countCallback(
+      req.method === 'GET' ? 'verify' : 'unknown',
+      err instanceof GatewayError ? err.code : 'INTERNAL',
+    );
     sendGatewayError(deps.logger, req, res, err);
   }
 }

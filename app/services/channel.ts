@@ -69,17 +69,11 @@ export interface ChatAddress {
 }
 
 export type OutboundMessage =
-  | { readonly kind: 'markdown'; readonly text: string }
-  | { readonly kind: 'card'; readonly card: TemplateCard };
+  { readonly kind: 'markdown'; readonly text: string } | { readonly kind: 'card'; readonly card: TemplateCard };
 
 /** Why a message could not be sent; `refused` covers WeCom saying no and the network failing. */
 export type OutboxFailure =
-  | 'unknown_bot'
-  | 'no_response_url'
-  | 'card_needs_single_chat'
-  | 'not_connected'
-  | 'invalid_message'
-  | 'refused';
+  'unknown_bot' | 'no_response_url' | 'card_needs_single_chat' | 'not_connected' | 'invalid_message' | 'refused';
 
 export type OutboxResult = { readonly kind: 'sent' } | { readonly kind: 'not_sent'; readonly reason: OutboxFailure };
 

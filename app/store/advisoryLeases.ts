@@ -24,7 +24,10 @@ class AdvisoryLeases implements Leases {
     if (this.held.has(name)) return true;
     const session = await this.sessionOf();
     // hashtextextended: a stable 64-bit key for the name (PostgreSQL 11+).
-    const { rows } = await session.query<{ held: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS held', [name]);
+    const { rows } = await session.query<{ held: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS held',
+      [name],
+    );
     const held = rows[0]?.held === true;
     if (held) this.held.add(name);
     return held;
@@ -38,7 +41,10 @@ class AdvisoryLeases implements Leases {
     const session = this.session;
     this.session = undefined;
     this.held.clear();
-    void session?.then((s) => s.end(), () => undefined);
+    void session?.then(
+      (s) => s.end(),
+      () => undefined,
+    );
   }
 
   private sessionOf(): Promise<Session> {

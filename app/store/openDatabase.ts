@@ -63,14 +63,20 @@ function describeUrl(url: string): DatabaseDescription {
 function describePgEnv(env: Readonly<Record<string, string | undefined>> | undefined): DatabaseDescription {
   if (env === undefined) return { kind: 'postgres', host: '(PG* environment)', database: '(PG* environment)' };
   const port = env['PGPORT'] !== undefined && env['PGPORT'] !== '' ? `:${env['PGPORT']}` : '';
-  return { kind: 'postgres', host: `${env['PGHOST'] ?? 'localhost'}${port}`, database: env['PGDATABASE'] ?? '(default)' };
+  return {
+    kind: 'postgres',
+    host: `${env['PGHOST'] ?? 'localhost'}${port}`,
+    database: env['PGDATABASE'] ?? '(default)',
+  };
 }
 
 /**
  * Which database `openDatabase` picks for `target`, safe for logs. Pass `pgEnv` (the environment) to
  * name PGHOST/PGPORT/PGDATABASE when PostgreSQL is configured through PG* variables.
  */
-export function describeDatabase(target: DatabaseTarget & { readonly pgEnv?: Readonly<Record<string, string | undefined>> }): DatabaseDescription {
+export function describeDatabase(
+  target: DatabaseTarget & { readonly pgEnv?: Readonly<Record<string, string | undefined>> },
+): DatabaseDescription {
   const url = urlOf(target);
   if (url !== undefined) return describeUrl(url);
   if (target.usePgEnv) return describePgEnv(target.pgEnv);

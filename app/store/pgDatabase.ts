@@ -125,7 +125,10 @@ class PgDatabase implements Database {
     client.on('error', onLost);
     let ended = false;
     return {
-      query: async <Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> => toResult<Row>(await client.query(sql, copy(params))),
+      query: async <Row = Record<string, unknown>>(
+        sql: string,
+        params?: readonly unknown[],
+      ): Promise<QueryResult<Row>> => toResult<Row>(await client.query(sql, copy(params))),
       end: () => {
         if (ended) return;
         ended = true;

@@ -18,7 +18,8 @@ const DELETE_OLDER = {
   streams: 'DELETE FROM streams WHERE updated_at < now() - make_interval(secs => $1::double precision / 1000)',
   claims: 'DELETE FROM msgid_claims WHERE created_at < now() - make_interval(secs => $1::double precision / 1000)',
   messages: 'DELETE FROM messages WHERE received_at < now() - make_interval(secs => $1::double precision / 1000)',
-  conversations: 'DELETE FROM conversations WHERE updated_at < now() - make_interval(secs => $1::double precision / 1000)',
+  conversations:
+    'DELETE FROM conversations WHERE updated_at < now() - make_interval(secs => $1::double precision / 1000)',
 } as const;
 
 /** Deletes rows past their retention period (issue #4 scope 5); safe to run on every instance. */
@@ -27,5 +28,10 @@ export async function applyRetention(db: Queryable, periods: RetentionPeriods): 
   const claims = await db.query(DELETE_OLDER.claims, [periods.streamMs]);
   const messages = await db.query(DELETE_OLDER.messages, [periods.messageMs]);
   const conversations = await db.query(DELETE_OLDER.conversations, [periods.conversationMs]);
-  return { streams: streams.rowCount, claims: claims.rowCount, messages: messages.rowCount, conversations: conversations.rowCount };
+  return {
+    streams: streams.rowCount,
+    claims: claims.rowCount,
+    messages: messages.rowCount,
+    conversations: conversations.rowCount,
+  };
 }

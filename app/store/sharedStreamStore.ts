@@ -100,7 +100,12 @@ export class SharedStreamStore implements StreamStore {
 
   /** Leading and trailing throttle: the first change is visible at once, then at most one write per interval. */
   private schedule(id: string, snapshot: StreamSnapshot): void {
-    const entry = this.pending.get(id) ?? { timer: undefined, latest: undefined, lastFlushAt: 0, chain: Promise.resolve() };
+    const entry = this.pending.get(id) ?? {
+      timer: undefined,
+      latest: undefined,
+      lastFlushAt: 0,
+      chain: Promise.resolve(),
+    };
     this.pending.set(id, entry);
     entry.latest = snapshot;
     if (entry.timer !== undefined && !snapshot.finish) return;

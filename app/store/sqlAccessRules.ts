@@ -4,7 +4,12 @@ import type { Queryable } from './database';
 
 type Rule = 'allow_user' | 'deny_user' | 'allow_chat' | 'deny_chat';
 
-function emptyRules(): { allowUsers: Set<string>; denyUsers: Set<string>; allowChats: Set<string>; denyChats: Set<string> } {
+function emptyRules(): {
+  allowUsers: Set<string>;
+  denyUsers: Set<string>;
+  allowChats: Set<string>;
+  denyChats: Set<string>;
+} {
   return { allowUsers: new Set(), denyUsers: new Set(), allowChats: new Set(), denyChats: new Set() };
 }
 
@@ -30,7 +35,9 @@ export class SqlAccessRules implements StoredAccessRules {
   }
 
   async refresh(): Promise<void> {
-    const { rows } = await this.db.query<{ agent_id: string; rule: Rule; value: string }>('SELECT agent_id, rule, value FROM access_rules');
+    const { rows } = await this.db.query<{ agent_id: string; rule: Rule; value: string }>(
+      'SELECT agent_id, rule, value FROM access_rules',
+    );
     const next = new Map<string, ReturnType<typeof emptyRules>>();
     for (const row of rows) {
       const rules = next.get(row.agent_id) ?? emptyRules();

@@ -6,7 +6,10 @@ export class SqlConversationStore implements ConversationStore {
   constructor(private readonly db: Queryable) {}
 
   async get(key: string): Promise<string | undefined> {
-    const { rows } = await this.db.query<{ conversation_id: string }>('SELECT conversation_id FROM conversations WHERE key = $1', [key]);
+    const { rows } = await this.db.query<{ conversation_id: string }>(
+      'SELECT conversation_id FROM conversations WHERE key = $1',
+      [key],
+    );
     return rows[0]?.conversation_id;
   }
 

@@ -3,7 +3,20 @@ import type { Queryable } from './database';
 import type { FinishedMessage, MessageLog, RatedAnswer, ReceivedMessage } from './messageLog';
 
 const RECEIVED_CASTS = ['::text', '', '', '', '', '', '', '', '', '::double precision', '', ''];
-const FINISHED_CASTS = ['::text', '::text', '::text', '::text', '::text', '::integer', '::integer', '::text', '::integer', '::integer', '::text', '::text'];
+const FINISHED_CASTS = [
+  '::text',
+  '::text',
+  '::text',
+  '::text',
+  '::text',
+  '::integer',
+  '::integer',
+  '::text',
+  '::integer',
+  '::integer',
+  '::text',
+  '::text',
+];
 
 /** The `messages` table: one row per accepted message, completed when its turn ends; written in batches. */
 export class SqlMessageLog implements MessageLog {
@@ -34,10 +47,11 @@ export class SqlMessageLog implements MessageLog {
   }
 
   async ratedAnswer(streamId: string): Promise<RatedAnswer | undefined> {
-    const { rows } = await this.db.query<{ agent_id: string | null; dify_message_id: string | null; dify_user: string | null }>(
-      'SELECT agent_id, dify_message_id, dify_user FROM messages WHERE stream_id = $1',
-      [streamId],
-    );
+    const { rows } = await this.db.query<{
+      agent_id: string | null;
+      dify_message_id: string | null;
+      dify_user: string | null;
+    }>('SELECT agent_id, dify_message_id, dify_user FROM messages WHERE stream_id = $1', [streamId]);
     const row = rows[0];
     if (row?.agent_id == null || row.dify_message_id == null || row.dify_user == null) return undefined;
     return { agentId: row.agent_id, difyMessageId: row.dify_message_id, difyUser: row.dify_user };
@@ -45,7 +59,20 @@ export class SqlMessageLog implements MessageLog {
 }
 
 async function insertReceived(db: Queryable, rows: ReceivedMessage[]): Promise<void> {
-  const params = rows.flatMap((m) => [m.streamId, m.msgid, m.botKey, m.aibotid, m.userid, m.chatid ?? null, m.chattype, m.msgtype, m.agentId ?? null, m.receivedAt, m.status, m.cause ?? null]);
+  const params = rows.flatMap((m) => [
+    m.streamId,
+    m.msgid,
+    m.botKey,
+    m.aibotid,
+    m.userid,
+    m.chatid ?? null,
+    m.chattype,
+    m.msgtype,
+    m.agentId ?? null,
+    m.receivedAt,
+    m.status,
+    m.cause ?? null,
+  ]);
   await db.query(
     `INSERT INTO messages (stream_id, msgid, bot_key, aibotid, userid, chatid, chattype, msgtype, agent_id, received_at, status, cause)
      SELECT v.stream_id, v.msgid, v.bot_key, v.aibotid, v.userid, v.chatid, v.chattype, v.msgtype, v.agent_id, to_timestamp(v.received_ms / 1000), v.status, v.cause
@@ -57,7 +84,20 @@ async function insertReceived(db: Queryable, rows: ReceivedMessage[]): Promise<v
 }
 
 async function updateFinished(db: Queryable, rows: Array<[string, FinishedMessage]>): Promise<void> {
-  const params = rows.flatMap(([id, f]) => [id, f.status, f.cause ?? null, f.query ?? null, f.answer, f.answerBytes, f.images, f.delivery, f.firstTokenMs ?? null, f.durationMs, f.difyMessageId ?? null, f.difyUser ?? null]);
+  const params = rows.flatMap(([id, f]) => [
+    id,
+    f.status,
+    f.cause ?? null,
+    f.query ?? null,
+    f.answer,
+    f.answerBytes,
+    f.images,
+    f.delivery,
+    f.firstTokenMs ?? null,
+    f.durationMs,
+    f.difyMessageId ?? null,
+    f.difyUser ?? null,
+  ]);
   await db.query(
     `UPDATE messages AS m SET status = v.status, cause = v.cause, query = v.query, answer = v.answer, answer_bytes = v.answer_bytes,
             images = v.images, delivery = v.delivery, first_token_ms = v.first_token_ms, duration_ms = v.duration_ms, finished_at = now(),

@@ -29,15 +29,33 @@ function toRecord(row: StreamRow, images: readonly StreamImage[]): StreamRecord 
     responseUrl: row.response_url ?? undefined,
     receivedAt: Number(row.received_ms),
   };
-  const snapshot: StreamSnapshot = images.length > 0 ? { content: row.content, finish: row.finish, images } : { content: row.content, finish: row.finish };
+  const snapshot: StreamSnapshot =
+    images.length > 0
+      ? { content: row.content, finish: row.finish, images }
+      : { content: row.content, finish: row.finish };
   return { meta, snapshot, stale: row.stale };
 }
 
-const STREAM_COLUMNS = '(id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url, received_at, content, finish, owner_instance)';
-const STREAM_VALUES = '($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::double precision / 1000), $10, $11::boolean, $12)';
+const STREAM_COLUMNS =
+  '(id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url, received_at, content, finish, owner_instance)';
+const STREAM_VALUES =
+  '($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::double precision / 1000), $10, $11::boolean, $12)';
 
 function streamParams(meta: StreamMeta, initial: StreamSnapshot, owner: string): unknown[] {
-  return [meta.id, meta.msgid, meta.botKey, meta.aibotid, meta.userid, meta.chatid ?? null, meta.chattype, meta.responseUrl ?? null, meta.receivedAt, initial.content, initial.finish, owner];
+  return [
+    meta.id,
+    meta.msgid,
+    meta.botKey,
+    meta.aibotid,
+    meta.userid,
+    meta.chatid ?? null,
+    meta.chattype,
+    meta.responseUrl ?? null,
+    meta.receivedAt,
+    initial.content,
+    initial.finish,
+    owner,
+  ];
 }
 
 /** The SQL of the `streams`, `stream_images` and `msgid_claims` tables. */
@@ -45,7 +63,10 @@ export class StreamRows {
   constructor(private readonly db: Database) {}
 
   async insert(meta: StreamMeta, initial: StreamSnapshot, owner: string): Promise<void> {
-    await this.db.query(`INSERT INTO streams ${STREAM_COLUMNS} VALUES ${STREAM_VALUES}`, streamParams(meta, initial, owner));
+    await this.db.query(
+      `INSERT INTO streams ${STREAM_COLUMNS} VALUES ${STREAM_VALUES}`,
+      streamParams(meta, initial, owner),
+    );
   }
 
   /**
@@ -53,14 +74,21 @@ export class StreamRows {
    * key of msgid_claims makes it atomic across instances; a loser reads the winner's stream id in a
    * second statement, whose snapshot sees the row the winner committed while we waited on the key.
    */
-  async insertClaimed(claimKey: string, meta: StreamMeta, initial: StreamSnapshot, owner: string): Promise<ClaimResult> {
+  async insertClaimed(
+    claimKey: string,
+    meta: StreamMeta,
+    initial: StreamSnapshot,
+    owner: string,
+  ): Promise<ClaimResult> {
     const inserted = await this.db.query(
       `WITH claim AS (INSERT INTO msgid_claims (key, stream_id) VALUES ($13, $1) ON CONFLICT (key) DO NOTHING RETURNING stream_id)
        INSERT INTO streams ${STREAM_COLUMNS} SELECT ${STREAM_VALUES.slice(1, -1)} FROM claim`,
       [...streamParams(meta, initial, owner), claimKey],
     );
     if (inserted.rowCount > 0) return { won: true };
-    const { rows } = await this.db.query<{ stream_id: string }>('SELECT stream_id FROM msgid_claims WHERE key = $1', [claimKey]);
+    const { rows } = await this.db.query<{ stream_id: string }>('SELECT stream_id FROM msgid_claims WHERE key = $1', [
+      claimKey,
+    ]);
     const existing = rows[0]?.stream_id;
     if (existing === undefined) throw new Error('msgid claim vanished between insert and read');
     return { won: false, streamId: existing };
@@ -78,19 +106,28 @@ export class StreamRows {
     const row = rows[0];
     if (row === undefined) return undefined;
     if (!row.finish || row.image_count === 0) return toRecord(row, []);
-    const images = await this.db.query<StreamImage>('SELECT base64, md5 FROM stream_images WHERE stream_id = $1 ORDER BY position', [id]);
+    const images = await this.db.query<StreamImage>(
+      'SELECT base64, md5 FROM stream_images WHERE stream_id = $1 ORDER BY position',
+      [id],
+    );
     return toRecord(row, images.rows);
   }
 
   async update(id: string, content: string): Promise<void> {
-    await this.db.query('UPDATE streams SET content = $2, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish', [id, content]);
+    await this.db.query(
+      'UPDATE streams SET content = $2, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish',
+      [id, content],
+    );
   }
 
   /** The final snapshot and its images become visible together, and only once. */
   async finish(id: string, content: string, images: readonly StreamImage[]): Promise<void> {
     if (images.length === 0) {
       // One statement is atomic on its own; no transaction round trips on the common path.
-      await this.db.query('UPDATE streams SET content = $2, finish = true, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish', [id, content]);
+      await this.db.query(
+        'UPDATE streams SET content = $2, finish = true, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish',
+        [id, content],
+      );
       return;
     }
     await this.db.transaction(async (tx) => {
@@ -100,7 +137,12 @@ export class StreamRows {
       );
       if (updated.rowCount === 0 || images.length === 0) return;
       for (const [position, image] of images.entries()) {
-        await tx.query('INSERT INTO stream_images (stream_id, position, base64, md5) VALUES ($1, $2, $3, $4)', [id, position, image.base64, image.md5]);
+        await tx.query('INSERT INTO stream_images (stream_id, position, base64, md5) VALUES ($1, $2, $3, $4)', [
+          id,
+          position,
+          image.base64,
+          image.md5,
+        ]);
       }
     });
   }

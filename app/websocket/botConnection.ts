@@ -11,7 +11,8 @@ import { WsSendError, toSendError } from './wsSendError';
  * after it gave up; `taken_over` once a connection from outside kicked this one (§12); `standby`
  * while another instance of this gateway holds the bot's connection.
  */
-export type WsLinkState = 'standby' | 'connecting' | 'connected' | 'reconnecting' | 'auth_failed' | 'taken_over' | 'stopped';
+export type WsLinkState =
+  'standby' | 'connecting' | 'connected' | 'reconnecting' | 'auth_failed' | 'taken_over' | 'stopped';
 
 /** After a takeover: wait for the bot on standby (another instance of ours has it), or stay out. */
 export type TakeoverVerdict = 'standby' | 'taken_over';
@@ -113,7 +114,9 @@ export class WsBotConnection {
   /** Chunked upload (aibot_upload_media_*); the media_id is valid for 3 days. */
   async uploadImage(bytes: Buffer, filename: string): Promise<string> {
     await this.whenUsable();
-    const result = await this.client.uploadMedia(bytes, { type: 'image', filename }).catch((err: unknown) => Promise.reject(toSendError(err)));
+    const result = await this.client
+      .uploadMedia(bytes, { type: 'image', filename })
+      .catch((err: unknown) => Promise.reject(toSendError(err)));
     return result.media_id;
   }
 
@@ -134,7 +137,8 @@ export class WsBotConnection {
   }
 
   private async whenUsable(): Promise<void> {
-    if (!(await this.whenConnected(this.settings.sendWaitMs))) throw new WsSendError('link', `the connection is ${this.current}`);
+    if (!(await this.whenConnected(this.settings.sendWaitMs)))
+      throw new WsSendError('link', `the connection is ${this.current}`);
   }
 
   private isFinal(): boolean {
@@ -176,7 +180,10 @@ export class WsBotConnection {
       if (verdict === 'standby') this.standby();
       else {
         this.setState('taken_over');
-        this.log.error({ state: 'taken_over' }, 'websocket bot taken over: another connection subscribed as this bot; this instance stops serving it (run each websocket bot on one instance only, or let instances share one PostgreSQL)');
+        this.log.error(
+          { state: 'taken_over' },
+          'websocket bot taken over: another connection subscribed as this bot; this instance stops serving it (run each websocket bot on one instance only, or let instances share one PostgreSQL)',
+        );
       }
       return;
     }
@@ -188,10 +195,16 @@ export class WsBotConnection {
     if (err.name === 'WSAuthFailureError') {
       this.gaveUp = true;
       this.setState('auth_failed');
-      this.log.error({ state: 'auth_failed', attempts: this.settings.maxAuthFailures }, 'websocket bot gave up: WeCom refused its botId/secret every time; fix the credentials and restart');
+      this.log.error(
+        { state: 'auth_failed', attempts: this.settings.maxAuthFailures },
+        'websocket bot gave up: WeCom refused its botId/secret every time; fix the credentials and restart',
+      );
     } else if (err.message.startsWith('Authentication failed')) {
       this.setState('auth_failed');
-      this.log.error({ state: 'auth_failed', cause: err.message }, 'websocket subscribe refused by WeCom (wrong botId or secret?); retrying with backoff');
+      this.log.error(
+        { state: 'auth_failed', cause: err.message },
+        'websocket subscribe refused by WeCom (wrong botId or secret?); retrying with backoff',
+      );
     } else {
       this.log.warn({ cause: err.message }, 'websocket error');
     }

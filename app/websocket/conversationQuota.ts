@@ -45,7 +45,8 @@ export class ConversationQuota {
     let wait = 0;
     if (times.length >= this.perHour) wait = (times[times.length - this.perHour] ?? now) + HOUR_MS - now;
     const lastMinute = times.filter((t) => t > now - MINUTE_MS);
-    if (lastMinute.length >= this.perMinute) wait = Math.max(wait, (lastMinute[lastMinute.length - this.perMinute] ?? now) + MINUTE_MS - now);
+    if (lastMinute.length >= this.perMinute)
+      wait = Math.max(wait, (lastMinute[lastMinute.length - this.perMinute] ?? now) + MINUTE_MS - now);
     return wait;
   }
 

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
  * quoting one, so they are kept at debug only; above it, only the SDK's message string is logged.
  */
 export function sdkLogger(logger: Logger): SdkLogger {
-  const extras = (args: unknown[]): Record<string, unknown> => (args.length === 0 ? {} : { args: args.map((a) => (a instanceof Error ? a.message : a)) });
+  const extras = (args: unknown[]): Record<string, unknown> =>
+    args.length === 0 ? {} : { args: args.map((a) => (a instanceof Error ? a.message : a)) };
   return {
     debug: (message: string, ...args: unknown[]) => logger.debug({ sdk: true, ...extras(args) }, message),
     info: (message: string, ...args: unknown[]) => logger.debug({ sdk: true, ...extras(args) }, message),

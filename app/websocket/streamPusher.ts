@@ -72,13 +72,20 @@ export class WsStreamPusher implements TurnChannel {
     if (!snapshot.finish) return this.kick();
     this.finishing = true;
     // The stored row finishes too (dedupe and the message's record); nobody polls it.
-    await this.deps.streams.publish(this.target.streamId, { content: snapshot.content, finish: true }).catch((err: unknown) => this.deps.logger.error({ err: errorFields(err), stream: this.target.streamId }, 'stream store write failed'));
+    await this.deps.streams
+      .publish(this.target.streamId, { content: snapshot.content, finish: true })
+      .catch((err: unknown) =>
+        this.deps.logger.error({ err: errorFields(err), stream: this.target.streamId }, 'stream store write failed'),
+      );
     this.kick();
     return this.done;
   }
 
   deliverLate(markdown: string): Promise<boolean> {
-    return pushMarkdown(this.deps, this.target.chat, markdown, { stream: this.target.streamId, msgid: this.target.msgid });
+    return pushMarkdown(this.deps, this.target.chat, markdown, {
+      stream: this.target.streamId,
+      msgid: this.target.msgid,
+    });
   }
 
   private hasNews(): boolean {
@@ -120,7 +127,13 @@ export class WsStreamPusher implements TurnChannel {
       this.counted = true;
     }
     const first = !this.delivered;
-    const body = streamReplyBody({ id: this.target.streamId, finish: snapshot.finish, content: snapshot.content, ...(first && this.feedbackId !== undefined ? { feedbackId: this.feedbackId } : {}), ...(snapshot.finish && snapshot.card !== undefined ? { card: snapshot.card } : {}) });
+    const body = streamReplyBody({
+      id: this.target.streamId,
+      finish: snapshot.finish,
+      content: snapshot.content,
+      ...(first && this.feedbackId !== undefined ? { feedbackId: this.feedbackId } : {}),
+      ...(snapshot.finish && snapshot.card !== undefined ? { card: snapshot.card } : {}),
+    });
     try {
       await this.deps.conn.reply(this.target.reqId, 'aibot_respond_msg', body);
       this.delivered = true;
@@ -136,7 +149,11 @@ export class WsStreamPusher implements TurnChannel {
 
   private async onSendFailure(err: unknown, snapshot: StreamSnapshot): Promise<'refused' | 'retry'> {
     const ids = { stream: this.target.streamId, msgid: this.target.msgid, finish: snapshot.finish };
-    if (err instanceof WsSendError && err.kind === 'link' && (await this.deps.conn.whenConnected(this.deps.sendWaitMs))) {
+    if (
+      err instanceof WsSendError &&
+      err.kind === 'link' &&
+      (await this.deps.conn.whenConnected(this.deps.sendWaitMs))
+    ) {
       this.deps.logger.info(ids, 'connection back: resending the newest snapshot');
       return 'retry';
     }
@@ -153,10 +170,14 @@ export class WsStreamPusher implements TurnChannel {
     const { chat, reqId, streamId, msgid } = this.target;
     if (!sent) {
       const text = withoutThinking(snapshot.content);
-      if (text.trim() !== '' && text !== this.deps.texts.THINKING) await pushMarkdown(this.deps, chat, text, { stream: streamId, msgid });
+      if (text.trim() !== '' && text !== this.deps.texts.THINKING)
+        await pushMarkdown(this.deps, chat, text, { stream: streamId, msgid });
     } else if (snapshot.images !== undefined && snapshot.images.length > 0) {
       const failed = await sendImages(this.deps, chat, reqId, snapshot.images, streamId);
-      if (failed > 0) await this.deps.conn.reply(reqId, 'aibot_respond_msg', markdownMessageBody(this.deps.texts.IMAGE_FAILED)).catch(() => undefined);
+      if (failed > 0)
+        await this.deps.conn
+          .reply(reqId, 'aibot_respond_msg', markdownMessageBody(this.deps.texts.IMAGE_FAILED))
+          .catch(() => undefined);
     }
     this.resolveDone();
   }

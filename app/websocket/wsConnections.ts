@@ -32,7 +32,14 @@ export class WsConnections {
   ) {
     this.log = logger;
     this.connections = [...config.bots.websocket.values()].map((bot) => {
-      const conn: WsBotConnection = new WsBotConnection(bot, config.websocket, logger, (frame) => void inbound.handle(conn, frame), metrics, () => this.verdictOnTakeover(conn));
+      const conn: WsBotConnection = new WsBotConnection(
+        bot,
+        config.websocket,
+        logger,
+        (frame) => void inbound.handle(conn, frame),
+        metrics,
+        () => this.verdictOnTakeover(conn),
+      );
       return conn;
     });
   }

@@ -22,7 +22,12 @@ export function sendFailureFields(err: unknown): Record<string, unknown> {
  * A whole answer as one proactive markdown message (aibot_send_msg, §12): the long connection's
  * response_url. Used after the 6-minute window and when WeCom refuses the finishing stream frame.
  */
-export async function pushMarkdown(deps: WsDeliveryDeps, chat: ChatTarget, markdown: string, ids: { stream: string; msgid: string }): Promise<boolean> {
+export async function pushMarkdown(
+  deps: WsDeliveryDeps,
+  chat: ChatTarget,
+  markdown: string,
+  ids: { stream: string; msgid: string },
+): Promise<boolean> {
   try {
     await deps.quota.acquire(chat.quotaKey);
     await deps.conn.sendMessage(chat.chatid, markdownMessageBody(markdown));
@@ -43,7 +48,13 @@ function imageName(bytes: Buffer, index: number): string {
  * yet (§12, §16.9), so each image is uploaded in chunks and sent as an image message on the same req_id.
  * Returns how many could not be sent.
  */
-export async function sendImages(deps: WsDeliveryDeps, chat: ChatTarget, reqId: string, images: readonly StreamImage[], stream: string): Promise<number> {
+export async function sendImages(
+  deps: WsDeliveryDeps,
+  chat: ChatTarget,
+  reqId: string,
+  images: readonly StreamImage[],
+  stream: string,
+): Promise<number> {
   let failed = 0;
   for (const [index, image] of images.entries()) {
     try {

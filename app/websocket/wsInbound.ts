@@ -6,7 +6,13 @@ import type { EventSource } from '../services/channel';
 import type { EventReplies } from '../services/intake/eventReplies';
 import { type MessageIntake, newStreamId } from '../services/intake/messageIntake';
 import { partyOf } from '../services/turn/conversationScope';
-import { InboundParseError, type UserMessage, type WecomEvent, isUserMessage, parseInboundValue } from '../services/wecom/inbound';
+import {
+  InboundParseError,
+  type UserMessage,
+  type WecomEvent,
+  isUserMessage,
+  parseInboundValue,
+} from '../services/wecom/inbound';
 import type { WsBotConnection } from './botConnection';
 import type { InboundFrame } from './inboundFrame';
 import { type ChatTarget, chatTargetOf } from './chatTarget';
@@ -45,7 +51,10 @@ export class WsInbound {
     try {
       inbound = parseInboundValue(frame.body);
     } catch (err) {
-      log.warn({ issues: err instanceof InboundParseError ? err.issues : undefined }, 'websocket frame ignored: its body does not match the protocol');
+      log.warn(
+        { issues: err instanceof InboundParseError ? err.issues : undefined },
+        'websocket frame ignored: its body does not match the protocol',
+      );
       return;
     }
     if (isUserMessage(inbound)) return this.onMessage(conn, frame.reqId, inbound, log);
@@ -68,14 +77,25 @@ export class WsInbound {
     const started = Date.now();
     if (this.draining) return this.answerAtOnce(conn, reqId, message, chat, this.deps.config.texts.SERVICE_RESTARTING);
     let pusher: WsStreamPusher | undefined;
-    const pusherFor = (streamId: string): WsStreamPusher => (pusher ??= this.pusher(conn, { streamId, msgid: message.msgid, reqId, chat }, log));
+    const pusherFor = (streamId: string): WsStreamPusher =>
+      (pusher ??= this.pusher(conn, { streamId, msgid: message.msgid, reqId, chat }, log));
     try {
-      const intake = await this.deps.intake.accept(conn.bot, message, { mediaKey: undefined, responseUrl: undefined, channel: (meta) => pusherFor(meta.id) });
+      const intake = await this.deps.intake.accept(conn.bot, message, {
+        mediaKey: undefined,
+        responseUrl: undefined,
+        channel: (meta) => pusherFor(meta.id),
+      });
       if (intake.kind === 'duplicate') {
-        log.info({ msgid: message.msgid, stream: intake.streamId }, 'duplicate websocket message: its answer is already on its way');
+        log.info(
+          { msgid: message.msgid, stream: intake.streamId },
+          'duplicate websocket message: its answer is already on its way',
+        );
         return;
       }
-      log.info({ msgid: message.msgid, msgtype: message.msgtype, stream: intake.meta.id, ms: Date.now() - started }, 'websocket message accepted');
+      log.info(
+        { msgid: message.msgid, msgtype: message.msgtype, stream: intake.meta.id, ms: Date.now() - started },
+        'websocket message accepted',
+      );
       void pusherFor(intake.meta.id).begin(intake.snapshot, intake.kind === 'started' ? intake.meta.id : undefined);
     } catch (err) {
       log.error({ err: errorFields(err), msgid: message.msgid }, 'websocket message could not be accepted');
@@ -84,7 +104,13 @@ export class WsInbound {
   }
 
   /** A finished stream with a notice, without a turn (shutting down, store unavailable). */
-  private answerAtOnce(conn: WsBotConnection, reqId: string, message: UserMessage, chat: ChatTarget, notice: string): void {
+  private answerAtOnce(
+    conn: WsBotConnection,
+    reqId: string,
+    message: UserMessage,
+    chat: ChatTarget,
+    notice: string,
+  ): void {
     const streamId = newStreamId();
     const snapshot: StreamSnapshot = { content: notice, finish: true };
     void this.pusher(conn, { streamId, msgid: message.msgid, reqId, chat }, this.deps.logger).begin(snapshot);
@@ -93,7 +119,10 @@ export class WsInbound {
   private async onEvent(conn: WsBotConnection, reqId: string, event: WecomEvent, log: Logger): Promise<void> {
     const chat = chatTargetOf(conn.bot.key, partyOf(event));
     // A pushed message can always follow an event here: nothing is used up by reserving it.
-    const source: EventSource = { reserveLate: () => (markdown, ids) => pushMarkdown({ conn, quota: this.deps.quota, logger: log }, chat, markdown, ids) };
+    const source: EventSource = {
+      reserveLate: () => (markdown, ids) =>
+        pushMarkdown({ conn, quota: this.deps.quota, logger: log }, chat, markdown, ids),
+    };
     try {
       const reply = await this.deps.events.handle(conn.bot, event, source);
       if (reply.kind === 'empty') return;
@@ -105,7 +134,11 @@ export class WsInbound {
     }
   }
 
-  private pusher(conn: WsBotConnection, target: ConstructorParameters<typeof WsStreamPusher>[1], logger: Logger): WsStreamPusher {
+  private pusher(
+    conn: WsBotConnection,
+    target: ConstructorParameters<typeof WsStreamPusher>[1],
+    logger: Logger,
+  ): WsStreamPusher {
     const { streams, texts, frameIntervalMs, sendWaitMs, quota } = this.deps;
     return new WsStreamPusher({ conn, quota, logger, streams, texts, frameIntervalMs, sendWaitMs }, target);
   }

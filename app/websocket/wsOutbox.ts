@@ -36,8 +36,14 @@ export class WsOutbox implements ChatOutbox {
       await conn.sendMessage(chat.chatid, body);
       return { kind: 'sent' };
     } catch (err) {
-      this.logger.warn({ bot: to.botKey, outbox: message.kind, ...sendFailureFields(err) }, 'outbox message could not be pushed');
-      return { kind: 'not_sent', reason: err instanceof WsSendError && err.kind === 'link' ? 'not_connected' : 'refused' };
+      this.logger.warn(
+        { bot: to.botKey, outbox: message.kind, ...sendFailureFields(err) },
+        'outbox message could not be pushed',
+      );
+      return {
+        kind: 'not_sent',
+        reason: err instanceof WsSendError && err.kind === 'link' ? 'not_connected' : 'refused',
+      };
     }
   }
 }

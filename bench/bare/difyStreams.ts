@@ -29,7 +29,10 @@ export class DifyStreams {
   private failed = 0;
   private reported = false;
 
-  constructor(difyBase: string, private readonly apiKey: string) {
+  constructor(
+    difyBase: string,
+    private readonly apiKey: string,
+  ) {
     this.url = new URL(`${difyBase.replace(/\/+$/, '')}/chat-messages`);
     if (this.url.protocol !== 'http:') throw new Error(`DIFY_URL must be http:// (got ${this.url.protocol})`);
   }

@@ -23,7 +23,12 @@ function routeHttp(ctx: BareContext, req: IncomingMessage, res: ServerResponse):
   if (req.method === 'POST' && CALLBACK_PATH.test(path)) {
     // URLSearchParams decodes once, as Express's query parser does (§3: never decode twice).
     const params = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
-    return handleCallback(ctx, req, res, signedQuery((name) => params.get(name) ?? undefined));
+    return handleCallback(
+      ctx,
+      req,
+      res,
+      signedQuery((name) => params.get(name) ?? undefined),
+    );
   }
   if (req.method === 'GET' && path === '/healthz') return handleHealth(ctx, res);
   if (req.method === 'GET' && path === '/memory') return handleMemory(res);
@@ -35,7 +40,14 @@ function expressApp(ctx: BareContext): express.Express {
   // As the gateway's createApp: no X-Powered-By, no ETag hashing of reply bodies.
   app.disable('x-powered-by');
   app.disable('etag');
-  app.post('/wecom/callback/:botid', (req, res) => handleCallback(ctx, req, res, signedQuery((name) => req.query[name])));
+  app.post('/wecom/callback/:botid', (req, res) =>
+    handleCallback(
+      ctx,
+      req,
+      res,
+      signedQuery((name) => req.query[name]),
+    ),
+  );
   app.get('/healthz', (_req, res) => handleHealth(ctx, res));
   app.get('/memory', (_req, res) => handleMemory(res));
   return app;

@@ -61,7 +61,8 @@ function openCallback(creds: ReplyCredentials, query: SignedQuery, body: string)
 
 function field(value: unknown, ...path: string[]): unknown {
   let current = value;
-  for (const key of path) current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[key] : undefined;
+  for (const key of path)
+    current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[key] : undefined;
   return current;
 }
 
@@ -75,7 +76,11 @@ function frameFor(ctx: BareContext, payload: unknown): StreamFrame | undefined {
   const user = field(payload, 'from', 'userid');
   // Same id shape as the gateway's callbackService.
   const id = `s_${randomBytes(12).toString('base64url')}`;
-  ctx.dify.start(id, typeof text === 'string' && text !== '' ? text : 'quick', typeof user === 'string' ? user : 'bench');
+  ctx.dify.start(
+    id,
+    typeof text === 'string' && text !== '' ? text : 'quick',
+    typeof user === 'string' ? user : 'bench',
+  );
   return { id, finish: false, content: DEFAULT_TEXTS.THINKING };
 }
 
@@ -91,7 +96,12 @@ function answer(ctx: BareContext, res: ServerResponse, query: SignedQuery, body:
   res.end(JSON.stringify(sealed));
 }
 
-export function handleCallback(ctx: BareContext, req: IncomingMessage, res: ServerResponse, query: SignedQuery | undefined): void {
+export function handleCallback(
+  ctx: BareContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: SignedQuery | undefined,
+): void {
   if (query === undefined) return endStatus(res, 400);
   readBody(req, MAX_BODY_BYTES).then(
     (body) => {

@@ -23,12 +23,28 @@ export function createAgent(concurrency: number): Agent {
 export function send(target: Target, req: SignedRequest, agent: Agent): Promise<Response> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const r = request({ host: '127.0.0.1', port: target.port, method: 'POST', path: req.path, agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(req.body) } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => parts.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8'), ms: performance.now() - started }));
-      res.on('error', reject);
-    });
+    const r = request(
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        method: 'POST',
+        path: req.path,
+        agent,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(req.body) },
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => parts.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(parts).toString('utf8'),
+            ms: performance.now() - started,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     r.on('error', reject);
     r.end(req.body);
   });
@@ -38,7 +54,9 @@ export function send(target: Target, req: SignedRequest, agent: Agent): Promise<
 export function streamOf(response: Response): { id: string; finish: boolean; content: string } {
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${response.text.slice(0, 100)}`);
   const envelope = JSON.parse(response.text) as { encrypt: string };
-  const reply = JSON.parse(openMessage(aesKey, envelope.encrypt, '')) as { stream?: { id: string; finish: boolean; content: string } };
+  const reply = JSON.parse(openMessage(aesKey, envelope.encrypt, '')) as {
+    stream?: { id: string; finish: boolean; content: string };
+  };
   if (reply.stream === undefined) throw new Error('reply is not a stream');
   return reply.stream;
 }

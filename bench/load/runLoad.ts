@@ -15,7 +15,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /**
@@ -23,7 +26,11 @@ export function median(values: readonly number[]): number {
  * (requests are built by `next`, ahead of time where possible so the client's own crypto stays
  * small). Every non-200 counts as an error.
  */
-export async function runLoad(target: Target, next: () => SignedRequest, opts: { concurrency: number; durationMs: number }): Promise<LoadResult> {
+export async function runLoad(
+  target: Target,
+  next: () => SignedRequest,
+  opts: { concurrency: number; durationMs: number },
+): Promise<LoadResult> {
   const agent = createAgent(opts.concurrency);
   const latencies: number[] = [];
   let errors = 0;
@@ -44,5 +51,11 @@ export async function runLoad(target: Target, next: () => SignedRequest, opts: {
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    requests: latencies.length,
+    errors,
+    perSecond: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }

@@ -52,7 +52,8 @@ export async function createScratchPostgres(url: string): Promise<{ readonly url
   await admin(url, (client) => client.query(`CREATE DATABASE ${dbName}`));
   return {
     url: withDatabase(url, dbName),
-    drop: () => admin(url, (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin(url, (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).then(() => undefined),
   };
 }
 
@@ -63,7 +64,12 @@ function embeddedSuite(name: string, body: SuiteBody): void {
       assertDynamicImport();
       db = await createEmbeddedDatabase({});
     });
-    body(() => required(db), { kind: 'embedded', connectionString: () => { throw new Error('the embedded database has no connection string'); } });
+    body(() => required(db), {
+      kind: 'embedded',
+      connectionString: () => {
+        throw new Error('the embedded database has no connection string');
+      },
+    });
     // After the body: jest runs afterAll hooks in the order they were declared, so the suite's own
     // teardown runs while the database still exists.
     afterAll(async () => {
@@ -105,7 +111,9 @@ export function forPostgres(name: string, body: SuiteBody): void {
   } else if (process.env['CI'] === 'true') {
     describe(`${name} [postgres]`, () => {
       it('needs TEST_DATABASE_URL', () => {
-        throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI. Run .ci/postgres.sh and export the TEST_DATABASE_URL it prints.');
+        throw new Error(
+          'CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI. Run .ci/postgres.sh and export the TEST_DATABASE_URL it prints.',
+        );
       });
     });
   }

@@ -20,10 +20,16 @@ module.exports = async function globalSetup() {
   }
   try {
     const script = path.join(__dirname, '..', '..', '.ci', 'postgres.sh');
-    const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POSTGRES_NO_INSTALL: '1' } });
+    const out = execFileSync('bash', [script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POSTGRES_NO_INSTALL: '1' },
+    });
     const line = out.trim().split('\n').pop() ?? '';
     if (line.startsWith('TEST_DATABASE_URL=')) process.env.TEST_DATABASE_URL = line.slice('TEST_DATABASE_URL='.length);
   } catch {
-    process.stderr.write('\nPostgreSQL suites left out: the local cluster could not be started; set TEST_DATABASE_URL to run them.\n');
+    process.stderr.write(
+      '\nPostgreSQL suites left out: the local cluster could not be started; set TEST_DATABASE_URL to run them.\n',
+    );
   }
 };

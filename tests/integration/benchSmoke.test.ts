@@ -19,7 +19,8 @@ describe('npm run bench --smoke', () => {
       const result = spawnSync(process.execPath, [RUN, '--smoke'], { cwd, env, encoding: 'utf8', timeout: 90_000 });
       expect(result.stderr).not.toContain('bench failed');
       expect(result.status).toBe(0);
-      for (const figure of ['first messages/s', 'polls/s, 50 open streams', 'token → visible ms', 'image: 3 MB PNG']) expect(result.stdout).toContain(figure);
+      for (const figure of ['first messages/s', 'polls/s, 50 open streams', 'token → visible ms', 'image: 3 MB PNG'])
+        expect(result.stdout).toContain(figure);
       expect(result.stdout).toContain('requests that failed: 0');
       expect(existsSync(path.join(cwd, 'bench-smoke.json'))).toBe(true);
     } finally {

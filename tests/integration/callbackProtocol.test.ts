@@ -4,7 +4,13 @@
  */
 import { decrypt, getSignature } from '@wecom/crypto';
 import { DEFAULT_TEXTS } from '../../app/config/texts';
-import { enterChatPayload, feedbackEventPayload, randomMsgid, streamRefreshPayload, textPayload } from '../fakes/fakeWecom';
+import {
+  enterChatPayload,
+  feedbackEventPayload,
+  randomMsgid,
+  streamRefreshPayload,
+  textPayload,
+} from '../fakes/fakeWecom';
 import { loopbackRequest } from '../fakes/shared/loopbackRequest';
 import { TV5, TV6, TV6_BODY } from '../fixtures/wecom/vectors';
 import { BOT, type Harness, startHarness } from './harness';
@@ -37,14 +43,25 @@ describe('callback protocol', () => {
     const query = `msg_signature=${TV6.signature}&timestamp=${TV6.timestamp}&nonce=${TV6.nonce}`;
     const res = await loopbackRequest(`${h.url}/wecom/callback/any?${query}`, { method: 'POST', body: TV6_BODY });
     expect(res.status).toBe(200);
-    const envelope = JSON.parse(res.text) as { encrypt: string; msgsignature: string; timestamp: number; nonce: string };
+    const envelope = JSON.parse(res.text) as {
+      encrypt: string;
+      msgsignature: string;
+      timestamp: number;
+      nonce: string;
+    };
     expect(envelope).toMatchObject({ timestamp: Number(TV6.timestamp), nonce: TV6.nonce });
     expect(envelope.msgsignature).toBe(getSignature(TV6.token, TV6.timestamp, TV6.nonce, envelope.encrypt));
     const { message, id } = decrypt(TV6.encodingAesKey, envelope.encrypt);
     expect(id).toBe('');
-    expect(JSON.parse(message)).toMatchObject({ msgtype: 'stream', stream: { finish: false, content: DEFAULT_TEXTS.THINKING } });
+    expect(JSON.parse(message)).toMatchObject({
+      msgtype: 'stream',
+      stream: { finish: false, content: DEFAULT_TEXTS.THINKING },
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(h.dify.runRequests().at(-1)?.body).toMatchObject({ query: '你好，机器人', user: 'wecom:AIBOTID:group:CHATID' });
+    expect(h.dify.runRequests().at(-1)?.body).toMatchObject({
+      query: '你好，机器人',
+      user: 'wecom:AIBOTID:group:CHATID',
+    });
   });
 
   it('gives a retried msgid the same stream and never a second Dify run', async () => {
@@ -69,12 +86,18 @@ describe('callback protocol', () => {
   it('finishes a poll for an unknown stream id with a short notice', async () => {
     const client = h.wecom();
     const result = await client.post(streamRefreshPayload('s_unknown', { aibotid: client.aibotid }));
-    expect(result.reply).toEqual({ msgtype: 'stream', stream: { id: 's_unknown', finish: true, content: DEFAULT_TEXTS.STREAM_EXPIRED } });
+    expect(result.reply).toEqual({
+      msgtype: 'stream',
+      stream: { id: 's_unknown', finish: true, content: DEFAULT_TEXTS.STREAM_EXPIRED },
+    });
   });
 
   it('answers events with an empty 200 for now', async () => {
     const client = h.wecom();
-    for (const payload of [enterChatPayload({ aibotid: client.aibotid }), feedbackEventPayload({ id: 'fb1', type: 1 }, { aibotid: client.aibotid })]) {
+    for (const payload of [
+      enterChatPayload({ aibotid: client.aibotid }),
+      feedbackEventPayload({ id: 'fb1', type: 1 }, { aibotid: client.aibotid }),
+    ]) {
       const result = await client.post(payload);
       expect(result.status).toBe(200);
       expect(result.text).toBe('');
@@ -88,7 +111,9 @@ describe('callback protocol', () => {
 
   it('answers a body that arrives without a content type', async () => {
     const client = h.wecom();
-    const result = await client.post(textPayload('没有类型', { aibotid: client.aibotid, userid: 'ct-user' }), { contentType: 'application/octet-stream' });
+    const result = await client.post(textPayload('没有类型', { aibotid: client.aibotid, userid: 'ct-user' }), {
+      contentType: 'application/octet-stream',
+    });
     expect(result.status).toBe(200);
     expect(result.reply?.['msgtype']).toBe('stream');
   });
@@ -98,12 +123,18 @@ describe('bad input gets the right 4xx and the process keeps serving', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ env: { WECOM_TOKEN: '', WECOM_ENCODING_AES_KEY: '', WECOM_BOTS: JSON.stringify({ bot1: BOT }) } });
+    h = await startHarness({
+      env: { WECOM_TOKEN: '', WECOM_ENCODING_AES_KEY: '', WECOM_BOTS: JSON.stringify({ bot1: BOT }) },
+    });
   });
   afterAll(() => h.close());
 
   const post = (path: string, body: string, query = 'msg_signature=0&timestamp=1&nonce=2') =>
-    loopbackRequest(`${h.url}${path}?${query}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    loopbackRequest(`${h.url}${path}?${query}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
 
   it('401 for a wrong signature', async () => {
     const client = h.wecom();
@@ -112,7 +143,10 @@ describe('bad input gets the right 4xx and the process keeps serving', () => {
   });
 
   it('401 for a wrong signature on URL verification', async () => {
-    const res = await loopbackRequest(`${h.url}/wecom/callback/bot1?msg_signature=${'0'.repeat(40)}&timestamp=1&nonce=2&echostr=abc`, { method: 'GET' });
+    const res = await loopbackRequest(
+      `${h.url}/wecom/callback/bot1?msg_signature=${'0'.repeat(40)}&timestamp=1&nonce=2&echostr=abc`,
+      { method: 'GET' },
+    );
     expect(res.status).toBe(401);
   });
 
@@ -126,12 +160,18 @@ describe('bad input gets the right 4xx and the process keeps serving', () => {
   it('400 for a ciphertext that is signed correctly but does not decrypt', async () => {
     const encrypt = Buffer.alloc(48, 7).toString('base64');
     const signature = getSignature(BOT.token, '1', '2', encrypt);
-    const res = await post('/wecom/callback/bot1', JSON.stringify({ encrypt }), `msg_signature=${signature}&timestamp=1&nonce=2`);
+    const res = await post(
+      '/wecom/callback/bot1',
+      JSON.stringify({ encrypt }),
+      `msg_signature=${signature}&timestamp=1&nonce=2`,
+    );
     expect(res.status).toBe(400);
   });
 
   it('400 for a decrypted payload of the wrong shape', async () => {
-    const result = await h.wecom().post({ msgtype: 'text', msgid: 'x', aibotid: 'a', chattype: 'single', from: { userid: 'u' } });
+    const result = await h
+      .wecom()
+      .post({ msgtype: 'text', msgid: 'x', aibotid: 'a', chattype: 'single', from: { userid: 'u' } });
     expect(result.status).toBe(400);
   });
 

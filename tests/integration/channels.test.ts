@@ -24,11 +24,21 @@ interface Channel {
   ask(h: Harness, text: string, userid: string, group?: string): Promise<Answer>;
 }
 
-const inGroup = (chatid: string | undefined): { chattype?: 'group'; chatid?: string } => (chatid === undefined ? {} : { chattype: 'group', chatid });
+const inGroup = (chatid: string | undefined): { chattype?: 'group'; chatid?: string } =>
+  chatid === undefined ? {} : { chattype: 'group', chatid };
 
 const CHANNELS: Channel[] = [
-  { name: 'callback', aibotid: 'aibFAKEBOT0001', ask: (h, text, userid, group) => h.wecom().chat(text, { ...POLL, userid, ...inGroup(group) }) },
-  { name: 'websocket', aibotid: WS_BOT_ID, ask: (h, text, userid, group) => wsChat(h.ws as NonNullable<Harness['ws']>, wsText(text, { userid, ...inGroup(group) })) },
+  {
+    name: 'callback',
+    aibotid: 'aibFAKEBOT0001',
+    ask: (h, text, userid, group) => h.wecom().chat(text, { ...POLL, userid, ...inGroup(group) }),
+  },
+  {
+    name: 'websocket',
+    aibotid: WS_BOT_ID,
+    ask: (h, text, userid, group) =>
+      wsChat(h.ws as NonNullable<Harness['ws']>, wsText(text, { userid, ...inGroup(group) })),
+  },
 ];
 
 function answerEvents(...parts: string[]): Array<Record<string, unknown>> {
@@ -53,7 +63,10 @@ describe.each(CHANNELS)('the $name channel runs the shared turn', (channel) => {
     for (let i = 1; i < contents.length; i += 1) expect(contents[i]?.startsWith(contents[i - 1] as string)).toBe(true);
     expect(t.snapshots.at(-1)?.finish).toBe(true);
     expect(new Set(t.snapshots.map((s) => s.id))).toEqual(new Set([t.first.id]));
-    expect(h.dify.runRequests('app-chat').at(-1)?.body).toMatchObject({ query: '你好', user: `wecom:${channel.aibotid}:u-stream` });
+    expect(h.dify.runRequests('app-chat').at(-1)?.body).toMatchObject({
+      query: '你好',
+      user: `wecom:${channel.aibotid}:u-stream`,
+    });
   });
 
   it('keeps the partial answer and adds the notice on an in-stream Dify error', async () => {
@@ -88,7 +101,10 @@ describe.each(CHANNELS)('the $name channel runs the shared turn', (channel) => {
   it('answers an @-mention in a group, without the mention, in the group conversation', async () => {
     const t = await channel.ask(h, '@助手 周报模板', 'u-group', 'wrGROUP01');
     expect(t.final?.content).toContain('收到：周报模板');
-    expect(h.dify.runRequests('app-chat').at(-1)?.body).toMatchObject({ query: '周报模板', user: `wecom:${channel.aibotid}:group:wrGROUP01` });
+    expect(h.dify.runRequests('app-chat').at(-1)?.body).toMatchObject({
+      query: '周报模板',
+      user: `wecom:${channel.aibotid}:group:wrGROUP01`,
+    });
   });
 
   it('answers a new-conversation command at once, without running the agent', async () => {
@@ -108,7 +124,10 @@ describe.each(CHANNELS)('the $name channel runs the shared turn', (channel) => {
 
 async function waitForRow(h: Harness, streamId: string): Promise<Record<string, unknown> | undefined> {
   for (let i = 0; i < 50; i += 1) {
-    const { rows } = await h.db.query<Record<string, unknown>>('SELECT status, msgtype, userid, aibotid FROM messages WHERE stream_id = $1', [streamId]);
+    const { rows } = await h.db.query<Record<string, unknown>>(
+      'SELECT status, msgtype, userid, aibotid FROM messages WHERE stream_id = $1',
+      [streamId],
+    );
     if (rows[0] !== undefined && rows[0]['status'] !== 'running') return rows[0];
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -22,7 +22,11 @@ async function waitForState(h: Harness, state: string): Promise<void> {
   }
   throw new Error(`websocket bot never became ${state}`);
 }
-const card = buttonCard({ title: '需要你的审批', buttons: [{ text: '批准', key: 'hil:approve:1', style: 1 }], taskId: 'hil_1' });
+const card = buttonCard({
+  title: '需要你的审批',
+  buttons: [{ text: '批准', key: 'hil:approve:1', style: 1 }],
+  taskId: 'hil_1',
+});
 
 /** Takes messages that start with `#` and clicks on `hil:` buttons; counts what it saw. */
 class TestClaimant implements InboundClaimant {
@@ -43,7 +47,11 @@ class TestClaimant implements InboundClaimant {
 
   claimCardClick(_bot: BotProfile, _event: WecomEvent, click: CardClick): Promise<EventReply | undefined> {
     if (!click.event_key.startsWith('hil:')) return Promise.resolve(undefined);
-    return Promise.resolve({ kind: 'reply', purpose: 'update_card', body: { response_type: 'update_template_card', template_card: { task_id: click.task_id } } });
+    return Promise.resolve({
+      kind: 'reply',
+      purpose: 'update_card',
+      body: { response_type: 'update_template_card', template_card: { task_id: click.task_id } },
+    });
   }
 }
 
@@ -61,9 +69,14 @@ describe('claimants before Dify (callback channel)', () => {
     const runsBefore = h.dify.runRequests('app-chat').length;
     const payload = textPayload('#3f2a9c1b 同意', { userid: 'approver' });
     const first = await client.post(payload);
-    expect(first.reply).toMatchObject({ msgtype: 'stream', stream: { finish: true, content: '已记录 #3f2a9c1b 同意' } });
+    expect(first.reply).toMatchObject({
+      msgtype: 'stream',
+      stream: { finish: true, content: '已记录 #3f2a9c1b 同意' },
+    });
     const retry = await client.post(payload);
-    expect((retry.reply as { stream: { id: string } }).stream.id).toBe((first.reply as { stream: { id: string } }).stream.id);
+    expect((retry.reply as { stream: { id: string } }).stream.id).toBe(
+      (first.reply as { stream: { id: string } }).stream.id,
+    );
     expect(h.dify.runRequests('app-chat').length).toBe(runsBefore);
     expect(h.logs.some((l) => l['msg'] === 'message answered at once' && l['outcome'] === 'test_claimed')).toBe(true);
   });
@@ -74,18 +87,35 @@ describe('claimants before Dify (callback channel)', () => {
     claimant.failNext = true;
     const t = await client.chat('#还是要回答', POLL);
     expect(t.final?.finish).toBe(true);
-    expect(h.dify.runRequests('app-chat').some((r) => (r.body as { query: string }).query === '#还是要回答')).toBe(true);
-    expect(h.logs.some((l) => l['msg'] === 'claimant failed on a message; passing it on' && l['claimant'] === 'test')).toBe(true);
+    expect(h.dify.runRequests('app-chat').some((r) => (r.body as { query: string }).query === '#还是要回答')).toBe(
+      true,
+    );
+    expect(
+      h.logs.some((l) => l['msg'] === 'claimant failed on a message; passing it on' && l['claimant'] === 'test'),
+    ).toBe(true);
   });
 
   it('a click on a claimant button gets its reply; a question button still asks Dify', async () => {
     const client = h.wecom();
-    const hil = await client.post(templateCardEventPayload({ card_type: 'button_interaction', event_key: 'hil:approve:1', task_id: 'hil_1' }, { aibotid: client.aibotid }));
+    const hil = await client.post(
+      templateCardEventPayload(
+        { card_type: 'button_interaction', event_key: 'hil:approve:1', task_id: 'hil_1' },
+        { aibotid: client.aibotid },
+      ),
+    );
     expect(hil.reply).toEqual({ response_type: 'update_template_card', template_card: { task_id: 'hil_1' } });
-    const ask = await client.post(templateCardEventPayload({ card_type: 'button_interaction', event_key: 'ask:问一下', task_id: 'sug_1' }, { aibotid: client.aibotid, responseUrl: h.responseUrls.url('ask') }));
+    const ask = await client.post(
+      templateCardEventPayload(
+        { card_type: 'button_interaction', event_key: 'ask:问一下', task_id: 'sug_1' },
+        { aibotid: client.aibotid, responseUrl: h.responseUrls.url('ask') },
+      ),
+    );
     expect(ask.reply).toMatchObject({ response_type: 'update_template_card' });
     await h.responseUrls.waitForPosts(1, 5000);
-    expect(h.responseUrls.posts.find((p) => p.code === 'ask')?.body).toEqual({ msgtype: 'markdown', markdown: { content: '收到：问一下' } });
+    expect(h.responseUrls.posts.find((p) => p.code === 'ask')?.body).toEqual({
+      msgtype: 'markdown',
+      markdown: { content: '收到：问一下' },
+    });
   });
 });
 
@@ -99,21 +129,50 @@ describe('chat outbox of a callback bot: a fresh response_url, once', () => {
   it('uses the URL of a message answered in the stream, once, and says when it has none', async () => {
     const client = h.wecom();
     const to = { botKey: '*', chattype: 'single' as const, chatid: 'writer' };
-    expect(await h.gateway.outbox.send(to, { kind: 'markdown', text: '早' })).toEqual({ kind: 'not_sent', reason: 'no_response_url' });
+    expect(await h.gateway.outbox.send(to, { kind: 'markdown', text: '早' })).toEqual({
+      kind: 'not_sent',
+      reason: 'no_response_url',
+    });
     await client.chat('你好', { ...POLL, userid: 'writer', responseUrl: h.responseUrls.url('m1') });
     expect(await h.gateway.outbox.send(to, { kind: 'card', card })).toEqual({ kind: 'sent' });
-    expect(h.responseUrls.posts.find((p) => p.code === 'm1')?.body).toMatchObject({ msgtype: 'template_card', template_card: { task_id: 'hil_1' } });
-    expect(await h.gateway.outbox.send(to, { kind: 'markdown', text: '再来' })).toEqual({ kind: 'not_sent', reason: 'no_response_url' });
+    expect(h.responseUrls.posts.find((p) => p.code === 'm1')?.body).toMatchObject({
+      msgtype: 'template_card',
+      template_card: { task_id: 'hil_1' },
+    });
+    expect(await h.gateway.outbox.send(to, { kind: 'markdown', text: '再来' })).toEqual({
+      kind: 'not_sent',
+      reason: 'no_response_url',
+    });
   });
 
   it('takes the URL of an unclaimed card click; refuses cards in groups and unknown bots', async () => {
     const client = h.wecom();
     const group = { botKey: '*', chattype: 'group' as const, chatid: 'wrgroup1' };
-    await client.post(templateCardEventPayload({ card_type: 'button_interaction', event_key: 'other', task_id: 't9' }, { aibotid: client.aibotid, userid: 'u9', chattype: 'group', chatid: 'wrgroup1', responseUrl: h.responseUrls.url('click') }));
-    expect(await h.gateway.outbox.send(group, { kind: 'card', card })).toEqual({ kind: 'not_sent', reason: 'card_needs_single_chat' });
+    await client.post(
+      templateCardEventPayload(
+        { card_type: 'button_interaction', event_key: 'other', task_id: 't9' },
+        {
+          aibotid: client.aibotid,
+          userid: 'u9',
+          chattype: 'group',
+          chatid: 'wrgroup1',
+          responseUrl: h.responseUrls.url('click'),
+        },
+      ),
+    );
+    expect(await h.gateway.outbox.send(group, { kind: 'card', card })).toEqual({
+      kind: 'not_sent',
+      reason: 'card_needs_single_chat',
+    });
     expect(await h.gateway.outbox.send(group, { kind: 'markdown', text: '请审批' })).toEqual({ kind: 'sent' });
-    expect(h.responseUrls.posts.find((p) => p.code === 'click')?.body).toEqual({ msgtype: 'markdown', markdown: { content: '请审批' } });
-    expect(await h.gateway.outbox.send({ ...group, botKey: 'nobody' }, { kind: 'markdown', text: 'x' })).toEqual({ kind: 'not_sent', reason: 'unknown_bot' });
+    expect(h.responseUrls.posts.find((p) => p.code === 'click')?.body).toEqual({
+      msgtype: 'markdown',
+      markdown: { content: '请审批' },
+    });
+    expect(await h.gateway.outbox.send({ ...group, botKey: 'nobody' }, { kind: 'markdown', text: 'x' })).toEqual({
+      kind: 'not_sent',
+      reason: 'unknown_bot',
+    });
   });
 });
 
@@ -135,7 +194,11 @@ describe('chat outbox of a websocket bot: a push on its connection', () => {
     const sent = ws.frames.filter((f) => f.cmd === 'aibot_send_msg');
     expect(sent.map((f) => f.body)).toEqual([
       { chatid: 'wsuser', msgtype: 'markdown', markdown: { content: '**请审批**' } },
-      expect.objectContaining({ chatid: 'wsuser', msgtype: 'template_card', template_card: expect.objectContaining({ task_id: 'hil_1' }) }),
+      expect.objectContaining({
+        chatid: 'wsuser',
+        msgtype: 'template_card',
+        template_card: expect.objectContaining({ task_id: 'hil_1' }),
+      }),
     ]);
   });
 
@@ -144,6 +207,9 @@ describe('chat outbox of a websocket bot: a push on its connection', () => {
     await h.ws!.waitUntil(() => !h.ws!.isConnected(WS_BOT_ID), 5000, 'link dropped');
     await waitForState(h, 'reconnecting');
     const to = { botKey: WS_BOT.key, chattype: 'group' as const, chatid: 'grp' };
-    expect(await h.gateway.outbox.send(to, { kind: 'markdown', text: 'x' })).toEqual({ kind: 'not_sent', reason: 'not_connected' });
+    expect(await h.gateway.outbox.send(to, { kind: 'markdown', text: 'x' })).toEqual({
+      kind: 'not_sent',
+      reason: 'not_connected',
+    });
   });
 });

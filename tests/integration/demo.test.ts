@@ -12,7 +12,12 @@ const RUN = path.join(__dirname, '..', '..', 'dist', 'tools', 'demo', 'run.js');
 describe('npm run demo', () => {
   it('shows a streamed answer with its thinking and a picture, and exits 0', () => {
     if (!existsSync(RUN)) throw new Error(`${RUN} is missing: run npm run build:bench (npm test does)`);
-    const result = spawnSync(process.execPath, [RUN], { cwd: tmpdir(), env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8', timeout: 110_000 });
+    const result = spawnSync(process.execPath, [RUN], {
+      cwd: tmpdir(),
+      env: { PATH: process.env['PATH'] ?? '' },
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
     expect(result.stderr).not.toContain('demo failed');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('DEMO');

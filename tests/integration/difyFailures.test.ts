@@ -35,7 +35,11 @@ describe('Dify failures end the stream with a notice', () => {
     const before = h.dify.runRequests('app-chat').length;
     h.dify.script(
       'app-chat',
-      { kind: 'error', status: 429, body: { code: 'too_many_requests', message: 'Too many requests. Please try again later.', status: 429 } },
+      {
+        kind: 'error',
+        status: 429,
+        body: { code: 'too_many_requests', message: 'Too many requests. Please try again later.', status: 429 },
+      },
       { kind: 'stream', events: [...answerEvents('重试后的回答'), { event: 'message_end' }] },
     );
     const t = await h.wecom().chat('忙吗', POLL);
@@ -44,20 +48,33 @@ describe('Dify failures end the stream with a notice', () => {
   });
 
   it('tells the user the agent is busy when 429 persists after the retries', async () => {
-    const busy = { kind: 'error' as const, status: 429, body: { code: 'too_many_requests', message: 'Too many requests.', status: 429 } };
+    const busy = {
+      kind: 'error' as const,
+      status: 429,
+      body: { code: 'too_many_requests', message: 'Too many requests.', status: 429 },
+    };
     h.dify.script('app-chat', busy, busy, busy);
     const t = await h.wecom().chat('忙吗', POLL);
     expect(t.final?.content).toBe(DEFAULT_TEXTS.AGENT_BUSY);
   });
 
   it('tells the user to contact an admin when Dify rejects the API key', async () => {
-    h.dify.script('app-chat', { kind: 'error', status: 401, body: { code: 'unauthorized', message: 'Access token is invalid', status: 401 } });
+    h.dify.script('app-chat', {
+      kind: 'error',
+      status: 401,
+      body: { code: 'unauthorized', message: 'Access token is invalid', status: 401 },
+    });
     const t = await h.wecom().chat('你好', POLL);
     expect(t.final?.content).toBe(DEFAULT_TEXTS.AGENT_MISCONFIGURED);
   });
 
   it('says the service is unavailable on a proxy 502 HTML page', async () => {
-    const page = { kind: 'error' as const, status: 502, body: '<html><body>502 Bad Gateway</body></html>', contentType: 'text/html' };
+    const page = {
+      kind: 'error' as const,
+      status: 502,
+      body: '<html><body>502 Bad Gateway</body></html>',
+      contentType: 'text/html',
+    };
     h.dify.script('app-chat', page, page, page);
     const t = await h.wecom().chat('你好', POLL);
     expect(t.final?.content).toBe(DEFAULT_TEXTS.AGENT_UNAVAILABLE);
@@ -86,7 +103,10 @@ describe('Dify failures end the stream with a notice', () => {
     h.dify.forgetConversations('app-chat', user);
     const t = await client.chat('第二次', { ...POLL, userid: 'zhaoliu' });
     expect(t.final?.content).toContain('收到：第二次');
-    const runs = h.dify.runRequests('app-chat').slice(-2).map((r) => r.body as { conversation_id: string });
+    const runs = h.dify
+      .runRequests('app-chat')
+      .slice(-2)
+      .map((r) => r.body as { conversation_id: string });
     expect(runs.map((r) => r.conversation_id)).toEqual([old, '']);
     const third = await client.chat('第三次', { ...POLL, userid: 'zhaoliu' });
     expect(third.final?.content).toContain('收到：第三次');

@@ -9,7 +9,10 @@ import { type Harness, startHarness } from './harness';
 const POLL = { pollIntervalMs: 20, maxPolls: 500 };
 
 function runsOf(h: Harness, user: string): Array<{ query: string; conversation_id: string }> {
-  return h.dify.runRequests('app-chat').map((r) => r.body as { query: string; user: string; conversation_id: string }).filter((b) => b.user === user);
+  return h.dify
+    .runRequests('app-chat')
+    .map((r) => r.body as { query: string; user: string; conversation_id: string })
+    .filter((b) => b.user === user);
 }
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
@@ -34,11 +37,20 @@ describe('events and feedback', () => {
   });
 
   it('puts a feedback id on the first reply and forwards each rating to Dify with the same user', async () => {
-    h.dify.script('app-chat', { kind: 'stream', events: [{ event: 'message', message_id: 'msg-rated-1', answer: '答案' }, { event: 'message_end', message_id: 'msg-rated-1' }] });
+    h.dify.script('app-chat', {
+      kind: 'stream',
+      events: [
+        { event: 'message', message_id: 'msg-rated-1', answer: '答案' },
+        { event: 'message_end', message_id: 'msg-rated-1' },
+      ],
+    });
     const client = h.wecom();
     const t = await client.chat('需要评价的问题', { ...POLL, userid: 'rater' });
     expect(t.first.feedback?.id).toBe(t.first.id);
-    const feedbackPosts = (): Array<Record<string, unknown>> => h.dify.requests.filter((r) => r.path === '/messages/msg-rated-1/feedbacks').map((r) => r.body as Record<string, unknown>);
+    const feedbackPosts = (): Array<Record<string, unknown>> =>
+      h.dify.requests
+        .filter((r) => r.path === '/messages/msg-rated-1/feedbacks')
+        .map((r) => r.body as Record<string, unknown>);
     const events = [
       { id: t.first.id, type: 2 as const, content: '能再详细一些么', inaccurate_reason_list: [2, 4] },
       { id: t.first.id, type: 1 as const },
@@ -70,7 +82,13 @@ describe('access rules, limits and commands', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
-      env: { ACCESS_DENY_USERS: 'blocked', ACCESS_ALLOW_USERS: 'vip,regular,busy,fast,resetter', ACCESS_ALLOW_CHATS: 'wrTEAM', USER_MESSAGES_PER_MINUTE: '3', USER_CONCURRENT_TURNS: '1' },
+      env: {
+        ACCESS_DENY_USERS: 'blocked',
+        ACCESS_ALLOW_USERS: 'vip,regular,busy,fast,resetter',
+        ACCESS_ALLOW_CHATS: 'wrTEAM',
+        USER_MESSAGES_PER_MINUTE: '3',
+        USER_CONCURRENT_TURNS: '1',
+      },
     });
   });
   afterAll(() => h.close());
@@ -99,14 +117,19 @@ describe('access rules, limits and commands', () => {
 
   it('refuses the fourth message within a minute with a notice', async () => {
     const client = h.wecom();
-    for (let i = 1; i <= 3; i += 1) expect((await client.chat(`问题${i}`, { ...POLL, userid: 'fast' })).final?.content).toBe(`收到：问题${i}`);
+    for (let i = 1; i <= 3; i += 1)
+      expect((await client.chat(`问题${i}`, { ...POLL, userid: 'fast' })).final?.content).toBe(`收到：问题${i}`);
     const fourth = await client.chat('问题4', { ...POLL, userid: 'fast' });
     expect(fourth.first).toMatchObject({ finish: true, content: DEFAULT_TEXTS.RATE_LIMITED });
     expect(runsOf(h, 'wecom:aibFAKEBOT0001:fast')).toHaveLength(3);
   });
 
   it('refuses a second message while the user already has a turn running', async () => {
-    h.dify.script('app-chat', { kind: 'stream', events: [{ event: 'message', answer: '慢' }, { event: 'message_end' }], headerDelayMs: 600 });
+    h.dify.script('app-chat', {
+      kind: 'stream',
+      events: [{ event: 'message', answer: '慢' }, { event: 'message_end' }],
+      headerDelayMs: 600,
+    });
     const client = h.wecom();
     const first = await client.sendText('慢问题', { userid: 'busy' });
     const second = await client.chat('再问一个', { ...POLL, userid: 'busy' });
@@ -118,7 +141,9 @@ describe('access rules, limits and commands', () => {
   it('starts a fresh Dify conversation on "/new" and confirms it', async () => {
     const client = h.wecom();
     await client.chat('第一句', { ...POLL, userid: 'resetter' });
-    const stored = await h.db.query<{ conversation_id: string }>("SELECT conversation_id FROM conversations WHERE dify_user = 'wecom:aibFAKEBOT0001:resetter'");
+    const stored = await h.db.query<{ conversation_id: string }>(
+      "SELECT conversation_id FROM conversations WHERE dify_user = 'wecom:aibFAKEBOT0001:resetter'",
+    );
     expect(stored.rows).toHaveLength(1);
     const reset = await client.chat('新对话', { ...POLL, userid: 'resetter' });
     expect(reset.first).toMatchObject({ finish: true, content: DEFAULT_TEXTS.NEW_CONVERSATION_STARTED });

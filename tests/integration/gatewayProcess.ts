@@ -19,7 +19,6 @@ export interface GatewayProcess {
   stop(): Promise<number | null>;
 }
 
-
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));

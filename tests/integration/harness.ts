@@ -25,7 +25,10 @@ export const WS_BOT = { key: 'wsbot', botId: WS_BOT_ID, secret: 'ws-secret-01234
 
 /** The protocol reference's AI-bot credentials (wecom-aibot-protocol.md §14.2). */
 export const BOT = { token: 'QDG6eK', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' } as const;
-export const SECOND_BOT = { token: 'secondBotToken', encodingAesKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt' } as const;
+export const SECOND_BOT = {
+  token: 'secondBotToken',
+  encodingAesKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt',
+} as const;
 
 export interface HarnessOptions {
   /** Fake Dify apps; the first is the default agent unless env says otherwise. */
@@ -63,7 +66,10 @@ interface OpenedStore {
 async function openStore(target: NonNullable<HarnessOptions['database']>): Promise<OpenedStore> {
   if (typeof target === 'object') {
     if (target.kind === 'embedded') assertDynamicImport();
-    const db = target.kind === 'embedded' ? await createEmbeddedDatabase({ dataDir: target.dataDir }) : createPgDatabase({ connectionString: target.url, onError: () => undefined });
+    const db =
+      target.kind === 'embedded'
+        ? await createEmbeddedDatabase({ dataDir: target.dataDir })
+        : createPgDatabase({ connectionString: target.url, onError: () => undefined });
     await migrate(db, MIGRATIONS);
     return { db, close: () => db.close() };
   }
@@ -109,7 +115,11 @@ function withDurations(config: Config, opts: HarnessOptions): Config {
     ...config,
     stream: { ...config.stream, ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}) },
     websocket: { ...config.websocket, ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}) },
-    store: Object.assign(Object.create(null) as object, config.store, opts.shutdownGraceMs !== undefined ? { shutdownGraceMs: opts.shutdownGraceMs } : {}) as Config['store'],
+    store: Object.assign(
+      Object.create(null) as object,
+      config.store,
+      opts.shutdownGraceMs !== undefined ? { shutdownGraceMs: opts.shutdownGraceMs } : {},
+    ) as Config['store'],
     dify: {
       ...config.dify,
       ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
@@ -132,10 +142,22 @@ interface WebsocketOptions {
   server?: FakeWecomWs;
 }
 
-function websocketEnv(ws: FakeWecomWs, env: Record<string, string> | undefined, custom: WebsocketOptions): Record<string, string> {
+function websocketEnv(
+  ws: FakeWecomWs,
+  env: Record<string, string> | undefined,
+  custom: WebsocketOptions,
+): Record<string, string> {
   const listed = env?.['WECOM_BOTS'] !== undefined ? (JSON.parse(env['WECOM_BOTS']) as Record<string, unknown>) : {};
-  const bot = { mode: 'websocket', botId: WS_BOT.botId, secret: custom.secret ?? WS_BOT.secret, wsUrl: ws.url, ...custom.bot };
-  const more = Object.fromEntries((custom.more ?? []).map((m) => [m.key, { mode: 'websocket', botId: m.botId, secret: m.secret, wsUrl: ws.url }]));
+  const bot = {
+    mode: 'websocket',
+    botId: WS_BOT.botId,
+    secret: custom.secret ?? WS_BOT.secret,
+    wsUrl: ws.url,
+    ...custom.bot,
+  };
+  const more = Object.fromEntries(
+    (custom.more ?? []).map((m) => [m.key, { mode: 'websocket', botId: m.botId, secret: m.secret, wsUrl: ws.url }]),
+  );
   for (const m of custom.more ?? []) ws.setSecret(m.botId, m.secret);
   return {
     WECOM_BOTS: JSON.stringify({ ...listed, [WS_BOT.key]: bot, ...more }),
@@ -149,7 +171,12 @@ function websocketEnv(ws: FakeWecomWs, env: Record<string, string> | undefined, 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const apps = opts.apps ?? [{ apiKey: 'app-chat', mode: 'chat' }];
   const ownDify = opts.dify === undefined;
-  const dify = opts.dify ?? (await startFakeDify({ apps, ...(opts.pingIntervalMs !== undefined ? { pingIntervalMs: opts.pingIntervalMs } : {}) }));
+  const dify =
+    opts.dify ??
+    (await startFakeDify({
+      apps,
+      ...(opts.pingIntervalMs !== undefined ? { pingIntervalMs: opts.pingIntervalMs } : {}),
+    }));
   const responseUrls = await startResponseUrlServer();
   const wsOpts = typeof opts.websocket === 'object' ? opts.websocket : {};
   const ownWs = opts.websocket !== undefined && opts.websocket !== false && wsOpts.server === undefined;
@@ -182,7 +209,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logger = createLogger(config.logLevel, sink);
   const store = await openStore(opts.database ?? 'embedded');
   const gateway = composeGateway(config, logger, store.db);
-  const server = createServer(createApp({ config, callbacks: gateway.callbacks, logger, metrics: gateway.metrics, ready: () => gateway.ready() })).listen(0, '127.0.0.1');
+  const server = createServer(
+    createApp({ config, callbacks: gateway.callbacks, logger, metrics: gateway.metrics, ready: () => gateway.ready() }),
+  ).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -194,11 +223,21 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     gateway,
     db: store.db,
     get logs() {
-      return logText.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+      return logText
+        .join('')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     },
     logText: () => logText.join(''),
     wecom(path = '/wecom/callback/bot1', creds = BOT, aibotid?: string) {
-      return new FakeWecomClient({ baseUrl: url, path, token: creds.token, encodingAesKey: creds.encodingAesKey, ...(aibotid !== undefined ? { aibotid } : {}) });
+      return new FakeWecomClient({
+        baseUrl: url,
+        path,
+        token: creds.token,
+        encodingAesKey: creds.encodingAesKey,
+        ...(aibotid !== undefined ? { aibotid } : {}),
+      });
     },
     async close() {
       await gateway.shutdown();

@@ -31,7 +31,11 @@ describe('inbound media', () => {
   });
 
   function lastRun(apiKey: string): { query: string; files?: Array<Record<string, unknown>>; user: string } {
-    return h.dify.runRequests(apiKey).at(-1)?.body as { query: string; files?: Array<Record<string, unknown>>; user: string };
+    return h.dify.runRequests(apiKey).at(-1)?.body as {
+      query: string;
+      files?: Array<Record<string, unknown>>;
+      user: string;
+    };
   }
 
   it('decrypts a photo, uploads the exact bytes with the same user and passes it in files', async () => {
@@ -41,7 +45,13 @@ describe('inbound media', () => {
     const t = await client.chatPayload(imagePayload(url, { aibotid: client.aibotid, userid: 'photo-user' }), POLL);
     expect(t.final?.finish).toBe(true);
     const upload = h.dify.uploads.at(-1);
-    expect(upload).toMatchObject({ apiKey: 'app-vision', user: 'wecom:aibFAKEBOT0001:photo-user', filename: '照片.png', mimeType: 'image/png', md5: md5(photo) });
+    expect(upload).toMatchObject({
+      apiKey: 'app-vision',
+      user: 'wecom:aibFAKEBOT0001:photo-user',
+      filename: '照片.png',
+      mimeType: 'image/png',
+      md5: md5(photo),
+    });
     const run = lastRun('app-vision');
     expect(run.files).toEqual([{ type: 'image', transfer_method: 'local_file', upload_file_id: upload?.id }]);
     expect(run.query).toBe(`[图片1]\n${DEFAULT_TEXTS.QUERY_ATTACHMENTS_ONLY}`);
@@ -52,12 +62,21 @@ describe('inbound media', () => {
     const [a, b] = await Promise.all([pngImage(10, 10), pngImage(20, 20)]);
     const items = [
       { msgtype: 'text' as const, text: { content: '@RobotA 比较一下' } },
-      { msgtype: 'image' as const, image: { url: media.serve({ plain: a as Buffer, encodingAesKey: BOT.encodingAesKey }) } },
+      {
+        msgtype: 'image' as const,
+        image: { url: media.serve({ plain: a as Buffer, encodingAesKey: BOT.encodingAesKey }) },
+      },
       { msgtype: 'text' as const, text: { content: '和这张' } },
-      { msgtype: 'image' as const, image: { url: media.serve({ plain: b as Buffer, encodingAesKey: BOT.encodingAesKey }) } },
+      {
+        msgtype: 'image' as const,
+        image: { url: media.serve({ plain: b as Buffer, encodingAesKey: BOT.encodingAesKey }) },
+      },
     ];
     const client = h.wecom();
-    await client.chatPayload(mixedPayload(items, { aibotid: client.aibotid, chattype: 'group', userid: 'mixed-user' }), POLL);
+    await client.chatPayload(
+      mixedPayload(items, { aibotid: client.aibotid, chattype: 'group', userid: 'mixed-user' }),
+      POLL,
+    );
     const run = lastRun('app-vision');
     expect(run.query).toBe('比较一下\n[图片1]\n和这张\n[图片2]');
     const uploads = h.dify.uploads.slice(-2);
@@ -82,7 +101,10 @@ describe('inbound media', () => {
     const items = [
       { msgtype: 'text' as const, text: { content: '看看这两张' } },
       { msgtype: 'image' as const, image: { url: media.serve({ plain: good, encodingAesKey: BOT.encodingAesKey }) } },
-      { msgtype: 'image' as const, image: { url: media.serve({ plain: good, encodingAesKey: BOT.encodingAesKey, expired: true }) } },
+      {
+        msgtype: 'image' as const,
+        image: { url: media.serve({ plain: good, encodingAesKey: BOT.encodingAesKey, expired: true }) },
+      },
     ];
     const client = h.wecom();
     const t = await client.chatPayload(mixedPayload(items, { aibotid: client.aibotid, userid: 'expired-user' }), POLL);
@@ -115,7 +137,11 @@ describe('inbound media', () => {
     const client = h.wecom();
     const url = media.serve({ plain: pdf, encodingAesKey: BOT.encodingAesKey, fileName: '季度报告.pdf' });
     await client.chatPayload(filePayload(url, { aibotid: client.aibotid, userid: 'file-user' }), POLL);
-    expect(h.dify.uploads.at(-1)).toMatchObject({ filename: '季度报告.pdf', mimeType: 'application/pdf', md5: md5(pdf) });
+    expect(h.dify.uploads.at(-1)).toMatchObject({
+      filename: '季度报告.pdf',
+      mimeType: 'application/pdf',
+      md5: md5(pdf),
+    });
     expect(lastRun('app-vision').files?.[0]).toMatchObject({ type: 'document' });
     expect(lastRun('app-vision').query).toBe(`[文件：季度报告.pdf]\n${DEFAULT_TEXTS.QUERY_ATTACHMENTS_ONLY}`);
   });

@@ -29,7 +29,9 @@ describe('several bots and agents', () => {
   afterAll(() => h.close());
 
   it('routes each bot to its own agent with its own credentials', async () => {
-    const sales = await h.wecom('/wecom/callback/sales', SECOND_BOT, 'aibSALES').chat('@销售助手 报价多少', { ...POLL, chattype: 'group' });
+    const sales = await h
+      .wecom('/wecom/callback/sales', SECOND_BOT, 'aibSALES')
+      .chat('@销售助手 报价多少', { ...POLL, chattype: 'group' });
     expect(sales.final?.content).toBe('收到：报价多少');
     expect(h.dify.runRequests('app-sales')).toHaveLength(1);
     const other = await h.wecom('/wecom/callback/anything', BOT).chat('你好', POLL);
@@ -37,20 +39,35 @@ describe('several bots and agents', () => {
     expect(h.dify.runRequests('app-chat')).toHaveLength(1);
   });
 
-  it('rejects a callback signed with another bot\'s token', async () => {
+  it("rejects a callback signed with another bot's token", async () => {
     const client = h.wecom('/wecom/callback/sales', BOT, 'aibSALES');
-    const result = await client.post({ msgtype: 'text', msgid: 'm1', aibotid: 'aibSALES', chattype: 'single', from: { userid: 'u' }, text: { content: 'x' } });
+    const result = await client.post({
+      msgtype: 'text',
+      msgid: 'm1',
+      aibotid: 'aibSALES',
+      chattype: 'single',
+      from: { userid: 'u' },
+      text: { content: 'x' },
+    });
     expect(result.status).toBe(401);
   });
 
   it('decodes the classic XML envelope and answers its (unsupported) XML message with an empty 200', async () => {
     const body = `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><AgentID><![CDATA[218]]></AgentID><Encrypt><![CDATA[${TV2.ciphertext}]]></Encrypt></xml>`;
     const query = `msg_signature=${TV2.signature}&timestamp=${TV2.timestamp}&nonce=${TV2.nonce}`;
-    const res = await loopbackRequest(`${h.url}/wecom/callback/classic?${query}`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
+    const res = await loopbackRequest(`${h.url}/wecom/callback/classic?${query}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml' },
+      body,
+    });
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
     // The same body on an AI-bot path fails the receiveid check: 400, not 500.
-    const wrong = await loopbackRequest(`${h.url}/wecom/callback/other?${query}`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
+    const wrong = await loopbackRequest(`${h.url}/wecom/callback/other?${query}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml' },
+      body,
+    });
     expect(wrong.status).toBe(400);
   });
 });

@@ -37,7 +37,10 @@ describe('metrics and readiness', () => {
 
   it('counts rejected callbacks by their code', async () => {
     const client = h.wecom();
-    await client.post({ msgtype: 'text', msgid: 'x', aibotid: 'a', chattype: 'single', from: { userid: 'u' }, text: { content: 'x' } }, { tamperSignature: true });
+    await client.post(
+      { msgtype: 'text', msgid: 'x', aibotid: 'a', chattype: 'single', from: { userid: 'u' }, text: { content: 'x' } },
+      { tamperSignature: true },
+    );
     const metrics = (await loopbackRequest(`${h.url}/metrics`, { method: 'GET' })).text;
     expect(value(metrics, 'wecom_callbacks_total{type="unknown",outcome="SIGNATURE_INVALID"}')).toBe(1);
   });
@@ -56,8 +59,12 @@ describe('metrics and readiness', () => {
   });
 
   it('keeps tokens, keys, API keys and message text out of info-level logs', () => {
-    const info = h.logs.filter((line) => (line['level'] as number) >= 30).map((line) => JSON.stringify(line)).join('\n');
+    const info = h.logs
+      .filter((line) => (line['level'] as number) >= 30)
+      .map((line) => JSON.stringify(line))
+      .join('\n');
     expect(info.length).toBeGreaterThan(0);
-    for (const secret of [BOT.token, BOT.encodingAesKey, 'app-chat', '计数的问题', '收到']) expect(info).not.toContain(secret);
+    for (const secret of [BOT.token, BOT.encodingAesKey, 'app-chat', '计数的问题', '收到'])
+      expect(info).not.toContain(secret);
   });
 });

@@ -45,7 +45,14 @@ describe('outbound images', () => {
 
   beforeAll(async () => {
     other = await startFakeDify();
-    h = await startHarness({ apps: [{ apiKey: 'app-chat', mode: 'chat' }, { apiKey: 'app-agent', mode: 'agent-chat' }], agents: { agent: { apiKey: 'app-agent' } }, env: { WECOM_AIBOT_AGENT_MAPPING: JSON.stringify({ aibAGENT: 'agent' }) } });
+    h = await startHarness({
+      apps: [
+        { apiKey: 'app-chat', mode: 'chat' },
+        { apiKey: 'app-agent', mode: 'agent-chat' },
+      ],
+      agents: { agent: { apiKey: 'app-agent' } },
+      env: { WECOM_AIBOT_AGENT_MAPPING: JSON.stringify({ aibAGENT: 'agent' }) },
+    });
   });
   afterAll(async () => {
     await Promise.all([h.close(), other.close()]);
@@ -54,7 +61,10 @@ describe('outbound images', () => {
   it('sends a relative chatflow image as a picture and removes its markdown', async () => {
     const png = await pngImage(40, 30);
     const file = h.dify.serveFile({ bytes: png, contentType: 'image/png' });
-    h.dify.script('app-chat', { kind: 'stream', events: answer('这是为你生成的海报：\n\n', `![poster.png](${file.path})`) });
+    h.dify.script('app-chat', {
+      kind: 'stream',
+      events: answer('这是为你生成的海报：\n\n', `![poster.png](${file.path})`),
+    });
     const t = await h.wecom().chat('画一张海报', { ...POLL, userid: 'u-rel' });
     const [image, ...rest] = await imagesOf(t.final);
     expect(rest).toHaveLength(0);
@@ -80,9 +90,15 @@ describe('outbound images', () => {
     const file = h.dify.serveFile({ bytes: png, contentType: 'image/png' });
     h.dify.script('app-agent', {
       kind: 'stream',
-      events: [{ event: 'message_file', id: 'f1', type: 'image', belongs_to: 'assistant', url: file.path }, { event: 'agent_message', answer: '画好了。' }, { event: 'message_end' }],
+      events: [
+        { event: 'message_file', id: 'f1', type: 'image', belongs_to: 'assistant', url: file.path },
+        { event: 'agent_message', answer: '画好了。' },
+        { event: 'message_end' },
+      ],
     });
-    const t = await h.wecom('/wecom/callback/bot1', undefined, 'aibAGENT').chat('画只猫', { ...POLL, userid: 'u-file' });
+    const t = await h
+      .wecom('/wecom/callback/bot1', undefined, 'aibAGENT')
+      .chat('画只猫', { ...POLL, userid: 'u-file' });
     expect(await imagesOf(t.final)).toHaveLength(1);
     expect(t.final?.content).toBe('画好了。');
   });
@@ -105,7 +121,10 @@ describe('outbound images', () => {
     const foreign = other.serveFile({ bytes: await pngImage(4, 4), contentType: 'image/png' });
     const hitsBefore = other.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 20));
-    h.dify.script('app-chat', { kind: 'stream', events: answer(`一![x](${missing.path})二![y](${expired.path})三![z](${foreign.url})`) });
+    h.dify.script('app-chat', {
+      kind: 'stream',
+      events: answer(`一![x](${missing.path})二![y](${expired.path})三![z](${foreign.url})`),
+    });
     const t = await h.wecom().chat('三张坏图', { ...POLL, userid: 'u-bad' });
     expect(t.final?.msg_item).toBeUndefined();
     const note = DEFAULT_TEXTS.IMAGE_FAILED;

@@ -29,7 +29,9 @@ async function restartScenario(dify: FakeDify, database: NonNullable<HarnessOpti
   const second = await startHarness({ dify, database });
   try {
     const client = second.wecom();
-    const retry = await client.post(textPayload('记住：我的工号是 42', { aibotid: client.aibotid, userid: 'restart-user', msgid }));
+    const retry = await client.post(
+      textPayload('记住：我的工号是 42', { aibotid: client.aibotid, userid: 'restart-user', msgid }),
+    );
     expect(retry.reply?.['stream']).toMatchObject({ id: firstStream, finish: true });
     await client.chat('我的工号是多少？', { ...POLL, userid: 'restart-user' });
     const runs = dify.runRequests('app-chat').filter((r) => (r.body as { user: string }).user === USER);
@@ -60,7 +62,8 @@ describe('restart', () => {
   const url = postgresTestUrl();
   if (url !== undefined || process.env['CI'] === 'true') {
     it('keeps continuity and dedupe on PostgreSQL', async () => {
-      if (url === undefined) throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
+      if (url === undefined)
+        throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
       const scratch = await createScratchPostgres(url);
       try {
         await restartScenario(dify, { kind: 'postgres', url: scratch.url });

@@ -20,7 +20,15 @@ describe('graceful shutdown', () => {
   it('refuses new messages, serves polls and lets a running turn finish within the grace period', async () => {
     const h = await startHarness({ shutdownGraceMs: 5000 });
     try {
-      h.dify.script('app-chat', { kind: 'stream', events: [{ event: 'message', answer: '慢' }, { event: 'message', answer: '慢的回答' }, { event: 'message_end' }], delayMs: 300 });
+      h.dify.script('app-chat', {
+        kind: 'stream',
+        events: [
+          { event: 'message', answer: '慢' },
+          { event: 'message', answer: '慢的回答' },
+          { event: 'message_end' },
+        ],
+        delayMs: 300,
+      });
       const first = asStreamReply(await h.wecom().sendText('慢问题', { userid: 'drain-user' }), 'first');
       await new Promise((resolve) => setTimeout(resolve, 100));
       const draining = h.gateway.shutdown();

@@ -35,7 +35,12 @@ describe('text chat end to end', () => {
     for (let i = 1; i < contents.length; i += 1) expect(contents[i]?.startsWith(contents[i - 1] as string)).toBe(true);
     expect(t.snapshots[t.snapshots.length - 1]?.finish).toBe(true);
     const run = h.dify.runRequests('app-chat').at(-1);
-    expect(run?.body).toMatchObject({ query: '你好', response_mode: 'streaming', user: 'wecom:aibFAKEBOT0001:zhangsan', conversation_id: '' });
+    expect(run?.body).toMatchObject({
+      query: '你好',
+      response_mode: 'streaming',
+      user: 'wecom:aibFAKEBOT0001:zhangsan',
+      conversation_id: '',
+    });
   });
 
   it('answers an agent app from agent_message events without repeating the final thought', async () => {
@@ -69,7 +74,9 @@ describe('text chat end to end', () => {
     // F5b ends without message_end: EOF without a terminal event is flagged as possibly incomplete.
     h.dify.script('app-chat', { kind: 'fixture', name: 'F5b', chunking: { bytes: 5 } });
     const t = await h.wecom().chat('你好', POLL);
-    expect(t.final?.content).toBe('<think>用户在打招呼。</think>\n你好！\n\n（回答中断，内容可能不完整，请稍后重试。）');
+    expect(t.final?.content).toBe(
+      '<think>用户在打招呼。</think>\n你好！\n\n（回答中断，内容可能不完整，请稍后重试。）',
+    );
   });
 
   it('continues the same Dify conversation on the next message', async () => {
@@ -78,7 +85,9 @@ describe('text chat end to end', () => {
     expect(first.final?.content).toContain('收到：第一个问题');
     const second = await client.chat('第二个问题', { ...POLL, userid: 'lisi' });
     expect(second.final?.content).toContain('收到：第二个问题');
-    const runs = h.dify.runRequests('app-chat').filter((r) => (r.body as { user?: string }).user === 'wecom:aibFAKEBOT0001:lisi');
+    const runs = h.dify
+      .runRequests('app-chat')
+      .filter((r) => (r.body as { user?: string }).user === 'wecom:aibFAKEBOT0001:lisi');
     expect(runs).toHaveLength(2);
     const conversations = h.dify.conversationsOf('app-chat', 'wecom:aibFAKEBOT0001:lisi');
     expect(conversations).toHaveLength(1);
@@ -90,15 +99,24 @@ describe('text chat end to end', () => {
     const chatid = 'wrGROUP0001';
     await client.chat('@RobotA 帮我总结一下', { ...POLL, chattype: 'group', chatid, userid: 'u1' });
     await client.chat('再详细一点@RobotA ', { ...POLL, chattype: 'group', chatid, userid: 'u2' });
-    const runs = h.dify.runRequests('app-chat').slice(-2).map((r) => r.body as { query: string; user: string; conversation_id: string });
+    const runs = h.dify
+      .runRequests('app-chat')
+      .slice(-2)
+      .map((r) => r.body as { query: string; user: string; conversation_id: string });
     expect(runs.map((r) => r.query)).toEqual(['帮我总结一下', '再详细一点']);
-    expect(runs.map((r) => r.user)).toEqual(['wecom:aibFAKEBOT0001:group:wrGROUP0001', 'wecom:aibFAKEBOT0001:group:wrGROUP0001']);
+    expect(runs.map((r) => r.user)).toEqual([
+      'wecom:aibFAKEBOT0001:group:wrGROUP0001',
+      'wecom:aibFAKEBOT0001:group:wrGROUP0001',
+    ]);
     expect(runs[1]?.conversation_id).not.toBe('');
   });
 
   it('answers a voice message with its transcript as the question', async () => {
     const client = h.wecom();
-    const t = await client.chatPayload(voicePayload('语音转成的文字', { aibotid: client.aibotid, userid: 'wangwu' }), POLL);
+    const t = await client.chatPayload(
+      voicePayload('语音转成的文字', { aibotid: client.aibotid, userid: 'wangwu' }),
+      POLL,
+    );
     expect(t.final?.content).toContain('收到：语音转成的文字');
   });
 });

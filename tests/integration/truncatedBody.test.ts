@@ -16,7 +16,9 @@ describe('a truncated request body', () => {
     const { port } = new URL(h.url);
     await new Promise<void>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write('POST /wecom/callback/bot1?msg_signature=a&timestamp=1&nonce=2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"encrypt":"abc');
+        socket.write(
+          'POST /wecom/callback/bot1?msg_signature=a&timestamp=1&nonce=2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"encrypt":"abc',
+        );
         setTimeout(() => socket.destroy(), 50);
       });
       socket.on('close', () => resolve());

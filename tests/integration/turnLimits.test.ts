@@ -30,13 +30,19 @@ describe('turn limits and late delivery', () => {
     try {
       slow.dify.script('app-chat', {
         kind: 'stream',
-        events: [{ event: 'message', answer: '一半' }, { event: 'error', code: 'completion_request_error', status: 400, message: 'provider failed' }],
+        events: [
+          { event: 'message', answer: '一半' },
+          { event: 'error', code: 'completion_request_error', status: 400, message: 'provider failed' },
+        ],
         delayMs: 400,
       });
       const t = await slow.wecom().chat('会失败的问题', { ...POLL, responseUrl: slow.responseUrls.url('late-error') });
       expect(t.final?.content.endsWith(DEFAULT_TEXTS.STILL_WORKING)).toBe(true);
       await slow.responseUrls.waitForPosts(1, 5000);
-      expect(slow.responseUrls.posts[0]?.body).toEqual({ msgtype: 'markdown', markdown: { content: `一半\n\n${DEFAULT_TEXTS.ANSWER_FAILED}` } });
+      expect(slow.responseUrls.posts[0]?.body).toEqual({
+        msgtype: 'markdown',
+        markdown: { content: `一半\n\n${DEFAULT_TEXTS.ANSWER_FAILED}` },
+      });
     } finally {
       await slow.close();
     }
@@ -46,7 +52,11 @@ describe('turn limits and late delivery', () => {
     const rejecting = await startResponseUrlServer({ reply: { errcode: 6000, errmsg: 'system busy' } });
     const slow = await startHarness({ windowMs: 150 });
     try {
-      slow.dify.script('app-chat', { kind: 'stream', events: [{ event: 'message', answer: '晚到的回答' }, { event: 'message_end' }], headerDelayMs: 400 });
+      slow.dify.script('app-chat', {
+        kind: 'stream',
+        events: [{ event: 'message', answer: '晚到的回答' }, { event: 'message_end' }],
+        headerDelayMs: 400,
+      });
       await slow.wecom().chat('问题', { ...POLL, responseUrl: rejecting.url('busy') });
       await rejecting.waitForPosts(1, 5000);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -24,10 +24,12 @@ describeWithPostgres('two instances on one PostgreSQL', () => {
   let scratch: { url: string; drop(): Promise<void> };
   let a: GatewayProcess;
   let b: GatewayProcess;
-  const client = (gw: GatewayProcess): FakeWecomClient => new FakeWecomClient({ baseUrl: gw.url, path: '/wecom/callback/bot1', ...BOT });
+  const client = (gw: GatewayProcess): FakeWecomClient =>
+    new FakeWecomClient({ baseUrl: gw.url, path: '/wecom/callback/bot1', ...BOT });
 
   beforeAll(async () => {
-    if (url === undefined) throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
+    if (url === undefined)
+      throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
     dify = await startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] });
     scratch = await createScratchPostgres(url);
     const env = {
@@ -40,7 +42,10 @@ describeWithPostgres('two instances on one PostgreSQL', () => {
       STREAM_OWNER_TIMEOUT_SECONDS: '3',
       SHUTDOWN_GRACE_SECONDS: '2',
     };
-    [a, b] = await Promise.all([startGatewayProcess({ ...env, INSTANCE_ID: 'A' }), startGatewayProcess({ ...env, INSTANCE_ID: 'B' })]);
+    [a, b] = await Promise.all([
+      startGatewayProcess({ ...env, INSTANCE_ID: 'A' }),
+      startGatewayProcess({ ...env, INSTANCE_ID: 'B' }),
+    ]);
   }, 60000);
 
   afterAll(async () => {

@@ -8,12 +8,23 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { startMediaServer, type MediaServer } from '../fakes/fakeWecom';
-import { type ClientFrame, WS_BOT_ID, wsCardEvent, wsEnterChat, wsFeedback, wsImage, wsText } from '../fakes/fakeWecomWs';
+import {
+  type ClientFrame,
+  WS_BOT_ID,
+  wsCardEvent,
+  wsEnterChat,
+  wsFeedback,
+  wsImage,
+  wsText,
+} from '../fakes/fakeWecomWs';
 import { md5, pngImage } from '../fakes/images';
 import { type Harness, startHarness } from './harness';
 import { streamOf, wsChat } from './wsChat';
 
-const PARAMETERS = { opening_statement: '你好', file_upload: { enabled: true, allowed_file_types: ['image'], image: { enabled: true } } };
+const PARAMETERS = {
+  opening_statement: '你好',
+  file_upload: { enabled: true, allowed_file_types: ['image'], image: { enabled: true } },
+};
 /** A per-message media key, as the long connection sends it (§12): base64 of 32 bytes. */
 const AESKEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
 
@@ -49,7 +60,9 @@ describe('answers over the long connection', () => {
     for (let i = 1; i < frames.length; i += 1) {
       expect((frames[i] as ClientFrame).at - (frames[i - 1] as ClientFrame).at).toBeGreaterThanOrEqual(140);
       // The finishing frame may repeat the last text: its finish flag is the change.
-      expect(`${t.snapshots[i]?.content}|${t.snapshots[i]?.finish}`).not.toBe(`${t.snapshots[i - 1]?.content}|${t.snapshots[i - 1]?.finish}`);
+      expect(`${t.snapshots[i]?.content}|${t.snapshots[i]?.finish}`).not.toBe(
+        `${t.snapshots[i - 1]?.content}|${t.snapshots[i - 1]?.finish}`,
+      );
     }
     expect(t.snapshots.filter((s) => s.finish)).toHaveLength(1);
     expect(t.snapshots.at(-1)?.finish).toBe(true);
@@ -79,20 +92,45 @@ describe('answers over the long connection', () => {
     expect(final?.body?.['msgtype']).toBe('stream_with_template_card');
     const card = final?.body?.['template_card'] as { task_id: string; button_list: Array<{ key: string }> };
     expect(card.button_list.map((b) => b.key)).toEqual(['ask:怎么报销？']);
-    const reqId = ws().pushEvent(WS_BOT_ID, wsCardEvent({ eventKey: 'ask:怎么报销？', taskId: card.task_id, cardType: 'button_interaction' }, { userid: 'u-card' }));
+    const reqId = ws().pushEvent(
+      WS_BOT_ID,
+      wsCardEvent(
+        { eventKey: 'ask:怎么报销？', taskId: card.task_id, cardType: 'button_interaction' },
+        { userid: 'u-card' },
+      ),
+    );
     const update = await ws().waitForFrame((f) => f.reqId === reqId);
     expect(update.cmd).toBe('aibot_respond_update_msg');
-    expect(update.body).toMatchObject({ response_type: 'update_template_card', template_card: { task_id: card.task_id, main_title: { title: `${DEFAULT_TEXTS.CARD_QUESTION_ASKED}怎么报销？` } } });
+    expect(update.body).toMatchObject({
+      response_type: 'update_template_card',
+      template_card: { task_id: card.task_id, main_title: { title: `${DEFAULT_TEXTS.CARD_QUESTION_ASKED}怎么报销？` } },
+    });
     const pushed = await ws().waitForFrame((f) => f.cmd === 'aibot_send_msg' && f.body?.['chatid'] === 'u-card');
     expect(pushed.body).toEqual({ chatid: 'u-card', msgtype: 'markdown', markdown: { content: '收到：怎么报销？' } });
   });
 
   it('forwards feedback on an answer to Dify with the same user', async () => {
-    h.dify.script('app-chat', { kind: 'stream', events: [{ event: 'message', message_id: 'msg-ws-rated', answer: '答案' }, { event: 'message_end', message_id: 'msg-ws-rated' }] });
+    h.dify.script('app-chat', {
+      kind: 'stream',
+      events: [
+        { event: 'message', message_id: 'msg-ws-rated', answer: '答案' },
+        { event: 'message_end', message_id: 'msg-ws-rated' },
+      ],
+    });
     const t = await wsChat(ws(), wsText('请评价', { userid: 'u-rater' }));
-    ws().pushEvent(WS_BOT_ID, wsFeedback({ id: t.first.feedback?.id ?? 'none', type: 2, content: '不够详细', reasons: [2] }, { userid: 'u-rater' }));
+    ws().pushEvent(
+      WS_BOT_ID,
+      wsFeedback(
+        { id: t.first.feedback?.id ?? 'none', type: 2, content: '不够详细', reasons: [2] },
+        { userid: 'u-rater' },
+      ),
+    );
     const posted = await waitFor(() => h.dify.requests.find((r) => r.path === '/messages/msg-ws-rated/feedbacks'));
-    expect(posted.body).toEqual({ rating: 'dislike', user: `wecom:${WS_BOT_ID}:u-rater`, content: '回答不完整：不够详细' });
+    expect(posted.body).toEqual({
+      rating: 'dislike',
+      user: `wecom:${WS_BOT_ID}:u-rater`,
+      content: '回答不完整：不够详细',
+    });
   });
 
   it('sends answer images as uploaded image messages after the text', async () => {
@@ -115,7 +153,11 @@ describe('answers over the long connection', () => {
     const url = media.serve({ plain: photo, encodingAesKey: AESKEY, fileName: '照片.png' });
     const t = await wsChat(ws(), wsImage(url, AESKEY, { userid: 'u-photo' }));
     expect(t.final?.finish).toBe(true);
-    expect(h.dify.uploads.at(-1)).toMatchObject({ user: `wecom:${WS_BOT_ID}:u-photo`, filename: '照片.png', md5: md5(photo) });
+    expect(h.dify.uploads.at(-1)).toMatchObject({
+      user: `wecom:${WS_BOT_ID}:u-photo`,
+      filename: '照片.png',
+      md5: md5(photo),
+    });
   });
 
   it('answers with a notice when a user image expired before it could be fetched', async () => {
@@ -127,7 +169,11 @@ describe('answers over the long connection', () => {
 
   it('pushes the answer as a message when WeCom refuses the finishing frame', async () => {
     h.dify.script('app-chat', { kind: 'stream', events: answer('完整的', '回答') });
-    ws().setAck((f) => (f.cmd === 'aibot_respond_msg' && streamOf(f)?.finish === true ? { errcode: 846608, errmsg: 'stream message update expired' } : undefined));
+    ws().setAck((f) =>
+      f.cmd === 'aibot_respond_msg' && streamOf(f)?.finish === true
+        ? { errcode: 846608, errmsg: 'stream message update expired' }
+        : undefined,
+    );
     try {
       const t = await wsChat(ws(), wsText('过期了', { userid: 'u-refused' }));
       expect(t.final?.content).toBe('完整的回答');

@@ -16,7 +16,10 @@ const describeWithPostgres = required ? describe : (): void => undefined;
 
 async function stateOf(h: Harness): Promise<{ status: number; state: unknown }> {
   const res = await loopbackRequest(`${h.url}/readyz`, { method: 'GET' });
-  return { status: res.status, state: (JSON.parse(res.text) as { websocket?: Record<string, unknown> }).websocket?.[WS_BOT.key] };
+  return {
+    status: res.status,
+    state: (JSON.parse(res.text) as { websocket?: Record<string, unknown> }).websocket?.[WS_BOT.key],
+  };
 }
 
 describeWithPostgres('a websocket bot shared by instances on one PostgreSQL', () => {
@@ -25,7 +28,8 @@ describeWithPostgres('a websocket bot shared by instances on one PostgreSQL', ()
   let instances: Harness[] = [];
 
   beforeAll(async () => {
-    if (url === undefined) throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
+    if (url === undefined)
+      throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
     scratch = await createScratchPostgres(url);
     ws = await startFakeWecomWs({ bots: { [WS_BOT.botId]: WS_BOT.secret } });
   });
@@ -36,7 +40,12 @@ describeWithPostgres('a websocket bot shared by instances on one PostgreSQL', ()
   });
 
   it('connects from one instance only, and another takes over when it stops', async () => {
-    const start = (): Promise<Harness> => startHarness({ database: { kind: 'postgres', url: scratch.url }, websocket: { server: ws }, env: { WECOM_TOKEN: '', WECOM_ENCODING_AES_KEY: '' } });
+    const start = (): Promise<Harness> =>
+      startHarness({
+        database: { kind: 'postgres', url: scratch.url },
+        websocket: { server: ws },
+        env: { WECOM_TOKEN: '', WECOM_ENCODING_AES_KEY: '' },
+      });
     instances = await Promise.all([start(), start()]);
     await ws.waitForSubscribed(WS_BOT_ID);
     await new Promise((resolve) => setTimeout(resolve, 1500));

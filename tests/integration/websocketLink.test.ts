@@ -27,17 +27,30 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000):
 const WS_ONLY = { WECOM_TOKEN: '', WECOM_ENCODING_AES_KEY: '' };
 
 const ws = (h: Harness): NonNullable<Harness['ws']> => h.ws as NonNullable<Harness['ws']>;
-const slowAnswer = (parts: string[]): { kind: 'stream'; events: Array<Record<string, unknown>>; delayMs: number } => ({ kind: 'stream', events: [...parts.map((answer) => ({ event: 'message', answer })), { event: 'message_end' }], delayMs: 120 });
+const slowAnswer = (parts: string[]): { kind: 'stream'; events: Array<Record<string, unknown>>; delayMs: number } => ({
+  kind: 'stream',
+  events: [...parts.map((answer) => ({ event: 'message', answer })), { event: 'message_end' }],
+  delayMs: 120,
+});
 
 describe('the long connection', () => {
   it('reports the link in /readyz and resumes an answer on the new link after a drop', async () => {
     const h = await startHarness({ websocket: true });
     try {
       await until(async () => (await readyz(h)).status === 200);
-      expect((await readyz(h)).body).toEqual({ status: 'ready', store: true, websocket: { [WS_BOT.key]: 'connected' } });
+      expect((await readyz(h)).body).toEqual({
+        status: 'ready',
+        store: true,
+        websocket: { [WS_BOT.key]: 'connected' },
+      });
       h.dify.script('app-chat', slowAnswer(['一', '二', '三', '四', '五', '六', '七', '八']));
       const reqId = ws(h).pushMessage(WS_BOT_ID, wsText('慢慢说', { userid: 'u-drop' }));
-      await ws(h).waitForFrame((f) => f.reqId === reqId && (streamOf(f)?.content.length ?? 0) >= 2 && streamOf(f)?.content !== DEFAULT_TEXTS.THINKING);
+      await ws(h).waitForFrame(
+        (f) =>
+          f.reqId === reqId &&
+          (streamOf(f)?.content.length ?? 0) >= 2 &&
+          streamOf(f)?.content !== DEFAULT_TEXTS.THINKING,
+      );
       ws(h).drop(WS_BOT_ID);
       await ws(h).waitForSubscribed(WS_BOT_ID, 2);
       const final = await ws(h).waitForFrame((f) => f.reqId === reqId && streamOf(f)?.finish === true, 10_000);
@@ -58,7 +71,10 @@ describe('the long connection', () => {
     const h = await startHarness({ websocket: { secret: 'a-wrong-secret-4711' }, env: WS_ONLY });
     try {
       await until(() => ws(h).authFailures(WS_BOT_ID) >= 2);
-      expect(await readyz(h)).toEqual({ status: 503, body: { status: 'not ready', store: true, websocket: { [WS_BOT.key]: 'auth_failed' } } });
+      expect(await readyz(h)).toEqual({
+        status: 503,
+        body: { status: 'not ready', store: true, websocket: { [WS_BOT.key]: 'auth_failed' } },
+      });
       expect(h.logs.some((l) => l['level'] === 50 && String(l['msg']).includes('subscribe refused'))).toBe(true);
       expect(h.logText()).not.toContain('a-wrong-secret-4711');
       ws(h).setSecret(WS_BOT_ID, 'a-wrong-secret-4711');
@@ -78,7 +94,10 @@ describe('the long connection', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(ws(h).authFailures(WS_BOT_ID)).toBe(failures);
       // This instance also serves a callback bot: it stays ready, and says what is wrong.
-      expect(await readyz(h)).toEqual({ status: 200, body: { status: 'ready', store: true, websocket: { [WS_BOT.key]: 'auth_failed' } } });
+      expect(await readyz(h)).toEqual({
+        status: 200,
+        body: { status: 'ready', store: true, websocket: { [WS_BOT.key]: 'auth_failed' } },
+      });
     } finally {
       await h.close();
     }
@@ -93,7 +112,9 @@ describe('the long connection', () => {
       expect((await readyz(h)).body['websocket']).toEqual({ [WS_BOT.key]: 'taken_over' });
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(ws(h).subscribes(WS_BOT_ID)).toBe(2);
-      expect(h.logs.some((l) => l['level'] === 50 && String(l['msg']).startsWith('websocket bot taken over'))).toBe(true);
+      expect(h.logs.some((l) => l['level'] === 50 && String(l['msg']).startsWith('websocket bot taken over'))).toBe(
+        true,
+      );
       other.close();
     } finally {
       await h.close();
@@ -123,7 +144,9 @@ describe('the long connection', () => {
       expect((await wsChat(ws(h), wsText('你好', { userid: 'u-after-bad' }))).final?.content).toContain('收到：你好');
       expect(ws(h).frames.some((f) => f.reqId === bad)).toBe(false);
       expect(h.logs.some((l) => String(l['msg']).startsWith('websocket frame ignored'))).toBe(true);
-      expect((await h.wecom().chat('回调也行', { pollIntervalMs: 20, maxPolls: 200 })).final?.content).toContain('收到：回调也行');
+      expect((await h.wecom().chat('回调也行', { pollIntervalMs: 20, maxPolls: 200 })).final?.content).toContain(
+        '收到：回调也行',
+      );
     } finally {
       await h.close();
     }
@@ -136,7 +159,10 @@ describe('the long connection', () => {
       h.dify.script('app-chat', slowAnswer(['很', '长', '的', '回', '答', '。']));
       const t = await wsChat(ws(h), wsText('长问题', { userid: 'u-window' }));
       expect(t.final?.content.endsWith(DEFAULT_TEXTS.STILL_WORKING)).toBe(true);
-      const pushed = await ws(h).waitForFrame((f) => f.cmd === 'aibot_send_msg' && f.body?.['chatid'] === 'u-window', 5000);
+      const pushed = await ws(h).waitForFrame(
+        (f) => f.cmd === 'aibot_send_msg' && f.body?.['chatid'] === 'u-window',
+        5000,
+      );
       expect(pushed.body).toEqual({ chatid: 'u-window', msgtype: 'markdown', markdown: { content: '很长的回答。' } });
     } finally {
       await h.close();
@@ -147,7 +173,10 @@ describe('the long connection', () => {
     const second = { key: 'wsbot2', botId: 'aibWSSECOND0002', secret: 'second-secret' };
     const h = await startHarness({
       websocket: { more: [second] },
-      apps: [{ apiKey: 'app-chat', mode: 'chat' }, { apiKey: 'app-two', mode: 'chat' }],
+      apps: [
+        { apiKey: 'app-chat', mode: 'chat' },
+        { apiKey: 'app-two', mode: 'chat' },
+      ],
       agents: { two: { apiKey: 'app-two' } },
       env: { WECOM_AIBOT_AGENT_MAPPING: JSON.stringify({ [second.botId]: 'two' }) },
     });
@@ -155,9 +184,17 @@ describe('the long connection', () => {
       await Promise.all([ws(h).waitForSubscribed(WS_BOT_ID), ws(h).waitForSubscribed(second.botId)]);
       await until(async () => (await readyz(h)).status === 200);
       expect((await readyz(h)).body['websocket']).toEqual({ [WS_BOT.key]: 'connected', [second.key]: 'connected' });
-      const [a, b] = await Promise.all([wsChat(ws(h), wsText('甲', { userid: 'u1' })), wsChat(ws(h), wsText('乙', { userid: 'u1', aibotid: second.botId }), 10_000, second.botId)]);
-      expect([a.final?.content, b.final?.content]).toEqual([expect.stringContaining('收到：甲'), expect.stringContaining('收到：乙')]);
-      expect(h.dify.runRequests('app-two').map((r) => (r.body as { user: string }).user)).toEqual([`wecom:${second.botId}:u1`]);
+      const [a, b] = await Promise.all([
+        wsChat(ws(h), wsText('甲', { userid: 'u1' })),
+        wsChat(ws(h), wsText('乙', { userid: 'u1', aibotid: second.botId }), 10_000, second.botId),
+      ]);
+      expect([a.final?.content, b.final?.content]).toEqual([
+        expect.stringContaining('收到：甲'),
+        expect.stringContaining('收到：乙'),
+      ]);
+      expect(h.dify.runRequests('app-two').map((r) => (r.body as { user: string }).user)).toEqual([
+        `wecom:${second.botId}:u1`,
+      ]);
     } finally {
       await h.close();
     }
@@ -172,7 +209,12 @@ describe('the long connection', () => {
       expect(t.first).toMatchObject({ finish: true, content: DEFAULT_TEXTS.ANSWER_FAILED });
       expect(h.logs.some((l) => l['msg'] === 'websocket message could not be accepted')).toBe(true);
       // Message text may only appear at debug (the SDK logs frames there).
-      expect(h.logs.filter((l) => Number(l['level']) >= 30).map((l) => JSON.stringify(l)).join('\n')).not.toContain('存不下');
+      expect(
+        h.logs
+          .filter((l) => Number(l['level']) >= 30)
+          .map((l) => JSON.stringify(l))
+          .join('\n'),
+      ).not.toContain('存不下');
     } finally {
       await h.close();
     }
@@ -189,7 +231,13 @@ describe('the long connection', () => {
       const late = await wsChat(ws(h), wsText('新问题', { userid: 'u-late' }));
       expect(late.first).toMatchObject({ finish: true, content: DEFAULT_TEXTS.SERVICE_RESTARTING });
       await draining;
-      expect(streamOf(ws(h).frames.filter((f) => f.reqId === running).at(-1) as never)?.content).toBe('慢的回答');
+      expect(
+        streamOf(
+          ws(h)
+            .frames.filter((f) => f.reqId === running)
+            .at(-1) as never,
+        )?.content,
+      ).toBe('慢的回答');
     } finally {
       await h.close();
     }

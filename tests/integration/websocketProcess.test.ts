@@ -18,7 +18,10 @@ describe('the gateway process with a websocket bot', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gw-ws-'));
 
   beforeAll(async () => {
-    [dify, ws] = await Promise.all([startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] }), startFakeWecomWs({ bots: { [WS_BOT_ID]: 'proc-secret' } })]);
+    [dify, ws] = await Promise.all([
+      startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] }),
+      startFakeWecomWs({ bots: { [WS_BOT_ID]: 'proc-secret' } }),
+    ]);
   });
   afterAll(async () => {
     await gateway?.kill();
@@ -31,13 +34,18 @@ describe('the gateway process with a websocket bot', () => {
       DATA_DIR: dataDir,
       DIFY_API_BASE_URL: dify.baseUrl,
       DIFY_API_KEY: 'app-chat',
-      WECOM_BOTS: JSON.stringify({ helpdesk: { mode: 'websocket', botId: WS_BOT_ID, secret: 'proc-secret', wsUrl: ws.url } }),
+      WECOM_BOTS: JSON.stringify({
+        helpdesk: { mode: 'websocket', botId: WS_BOT_ID, secret: 'proc-secret', wsUrl: ws.url },
+      }),
     });
     await ws.waitForSubscribed(WS_BOT_ID, 1, 15_000);
     const t = await wsChat(ws, wsText('进程里的问题', { userid: 'u-proc' }));
     expect(t.final?.content).toContain('收到：进程里的问题');
     const ready = await fetch(`${gateway.url}/readyz`);
-    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', store: true, websocket: { helpdesk: 'connected' } }]);
+    expect([ready.status, await ready.json()]).toEqual([
+      200,
+      { status: 'ready', store: true, websocket: { helpdesk: 'connected' } },
+    ]);
     expect(await gateway.stop()).toBe(0);
     await ws.waitUntil(() => !ws.isConnected(WS_BOT_ID), 2000, 'the link closed');
     expect(gateway.output()).not.toContain('proc-secret');

@@ -24,19 +24,36 @@ describe('npm run wecom (WeCom simulator CLI)', () => {
   let cwd: string;
 
   function cli(args: string[], creds: { token: string; encodingAesKey: string } = BOT): Promise<Run> {
-    const env = { PATH: process.env['PATH'] ?? '', WECOM_TOKEN: creds.token, WECOM_ENCODING_AES_KEY: creds.encodingAesKey };
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      WECOM_TOKEN: creds.token,
+      WECOM_ENCODING_AES_KEY: creds.encodingAesKey,
+    };
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
-        const code = (err as { code?: unknown } | null)?.code;
-        resolve({ status: err === null ? 0 : typeof code === 'number' ? code : -1, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [CLI, ...args],
+        { cwd, env, encoding: 'utf8', timeout: 30_000 },
+        (err, stdout, stderr) => {
+          const code = (err as { code?: unknown } | null)?.code;
+          resolve({ status: err === null ? 0 : typeof code === 'number' ? code : -1, stdout, stderr });
+        },
+      );
     });
   }
 
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build:bench (npm test does)`);
     cwd = mkdtempSync(path.join(tmpdir(), 'wecom-cli-'));
-    h = await startHarness({ apps: [{ apiKey: 'app-chat', mode: 'chat', parameters: { file_upload: { enabled: true, allowed_file_types: ['image'] } } }] });
+    h = await startHarness({
+      apps: [
+        {
+          apiKey: 'app-chat',
+          mode: 'chat',
+          parameters: { file_upload: { enabled: true, allowed_file_types: ['image'] } },
+        },
+      ],
+    });
   });
   afterAll(async () => {
     await h.close();
@@ -61,15 +78,21 @@ describe('npm run wecom (WeCom simulator CLI)', () => {
   });
 
   it('a wrong token exits 1 with the 401 explanation and never prints the secrets', async () => {
-    const run = await cli(['verify', `${h.url}/wecom/callback/bot1`], { token: 'wrongToken', encodingAesKey: BOT.encodingAesKey });
+    const run = await cli(['verify', `${h.url}/wecom/callback/bot1`], {
+      token: 'wrongToken',
+      encodingAesKey: BOT.encodingAesKey,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('the gateway rejected the signature: check WECOM_TOKEN');
     expect(run.stdout + run.stderr).not.toContain(BOT.encodingAesKey);
     expect(run.stdout + run.stderr).not.toContain('wrongToken');
   });
 
-  it('a wrong EncodingAESKey exits 1 with the gateway\'s code', async () => {
-    const run = await cli(['chat', `${h.url}/wecom/callback/bot1`, 'hi'], { token: BOT.token, encodingAesKey: 'a'.repeat(43) });
+  it("a wrong EncodingAESKey exits 1 with the gateway's code", async () => {
+    const run = await cli(['chat', `${h.url}/wecom/callback/bot1`, 'hi'], {
+      token: BOT.token,
+      encodingAesKey: 'a'.repeat(43),
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/HTTP 400 [A-Z_]+: .*EncodingAESKey/);
     expect(run.stdout + run.stderr).not.toContain(BOT.token);

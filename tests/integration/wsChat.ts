@@ -19,7 +19,11 @@ export interface WsTranscript {
 export function streamOf(frame: ClientFrame): StreamReply | undefined {
   const stream = frame.body?.['stream'] as Record<string, unknown> | undefined;
   if (stream === undefined || typeof stream['id'] !== 'string') return undefined;
-  const out: StreamReply = { id: stream['id'], finish: stream['finish'] === true, content: String(stream['content'] ?? '') };
+  const out: StreamReply = {
+    id: stream['id'],
+    finish: stream['finish'] === true,
+    content: String(stream['content'] ?? ''),
+  };
   if (Array.isArray(stream['msg_item'])) out.msg_item = stream['msg_item'];
   const feedback = stream['feedback'] as { id?: unknown } | undefined;
   if (typeof feedback?.id === 'string') out.feedback = { id: feedback.id };
@@ -31,9 +35,17 @@ export function repliesTo(ws: FakeWecomWs, reqId: string): ClientFrame[] {
 }
 
 /** Pushes `body` as a message callback and waits for the finishing stream frame of its req_id. */
-export async function wsChat(ws: FakeWecomWs, body: WsBody, timeoutMs = 10_000, botId = WS_BOT_ID): Promise<WsTranscript> {
+export async function wsChat(
+  ws: FakeWecomWs,
+  body: WsBody,
+  timeoutMs = 10_000,
+  botId = WS_BOT_ID,
+): Promise<WsTranscript> {
   const reqId = ws.pushMessage(botId, body);
-  await ws.waitForFrame((f) => f.reqId === reqId && f.cmd === 'aibot_respond_msg' && streamOf(f)?.finish === true, timeoutMs);
+  await ws.waitForFrame(
+    (f) => f.reqId === reqId && f.cmd === 'aibot_respond_msg' && streamOf(f)?.finish === true,
+    timeoutMs,
+  );
   const replies = repliesTo(ws, reqId);
   const snapshots = replies.map(streamOf).filter((s): s is StreamReply => s !== undefined);
   const [first] = snapshots;

@@ -21,7 +21,10 @@ describe('ERROR_STATUS', () => {
 
   it('never answers a client mistake with a 5xx: only INTERNAL and SHUTTING_DOWN (a retry goes elsewhere)', () => {
     const serverErrors = Object.entries(ERROR_STATUS).filter(([, status]) => status >= 500);
-    expect(serverErrors).toEqual([['SHUTTING_DOWN', 503], ['INTERNAL', 500]]);
+    expect(serverErrors).toEqual([
+      ['SHUTTING_DOWN', 503],
+      ['INTERNAL', 500],
+    ]);
   });
 
   it.each(Object.entries(EXPECTED) as [ErrorCode, number][])('statusFor(%s) is %d', (code, status) => {
@@ -34,7 +37,13 @@ describe('GatewayError', () => {
     const cause = new Error('bad padding');
     const error = new GatewayError('DECRYPT_FAILED', 'cannot decrypt', { cause });
     expect(error).toBeInstanceOf(Error);
-    expect([error.name, error.code, error.status, error.message, error.cause]).toEqual(['GatewayError', 'DECRYPT_FAILED', 400, 'cannot decrypt', cause]);
+    expect([error.name, error.code, error.status, error.message, error.cause]).toEqual([
+      'GatewayError',
+      'DECRYPT_FAILED',
+      400,
+      'cannot decrypt',
+      cause,
+    ]);
   });
 
   it.each(Object.keys(EXPECTED) as ErrorCode[])('reads the status of %s from the table', (code) => {

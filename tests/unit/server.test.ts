@@ -20,7 +20,9 @@ describe('createApp', () => {
 
   it('answers 404 for unknown routes and for callbacks when no bot is configured', async () => {
     expect((await request(app).get('/nope')).status).toBe(404);
-    const res = await request(app).post('/wecom/callback/x?msg_signature=a&timestamp=1&nonce=2').send('{"encrypt":"abc"}');
+    const res = await request(app)
+      .post('/wecom/callback/x?msg_signature=a&timestamp=1&nonce=2')
+      .send('{"encrypt":"abc"}');
     expect(res.status).toBe(404);
     expect(res.text).toBe('BOT_NOT_FOUND');
   });
@@ -29,7 +31,12 @@ describe('createApp', () => {
 describe('createApp with metrics', () => {
   it('serves Node process metrics in the Prometheus text format', async () => {
     const { config } = loadConfig({});
-    const app = createApp({ config, callbacks: {} as CallbackService, logger: pino({ level: 'silent' }), metrics: new GatewayMetrics() });
+    const app = createApp({
+      config,
+      callbacks: {} as CallbackService,
+      logger: pino({ level: 'silent' }),
+      metrics: new GatewayMetrics(),
+    });
     const res = await request(app).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.text).toContain('process_resident_memory_bytes');

@@ -8,10 +8,20 @@ import sharp from 'sharp';
  * section and a picture, so `npm run demo` shows the whole flow without a real Dify.
  */
 const THINKING = ['<think>', '用户想看演示。', '先思考一下，', '再给出带图片的回答。', '</think>'];
-const ANSWER = ['这是 **演示智能体** 的回答（不是真实的 Dify）：\n\n', '1. 网关收到加密回调，', '立即回复“正在思考中”；\n', '2. 后台流式读取智能体的回答；\n', '3. 企业微信每秒轮询，看到回答逐步变长。\n\n', '下面是一张生成的图片：\n\n', '![演示图表](/files/demo-chart.png)'];
+const ANSWER = [
+  '这是 **演示智能体** 的回答（不是真实的 Dify）：\n\n',
+  '1. 网关收到加密回调，',
+  '立即回复“正在思考中”；\n',
+  '2. 后台流式读取智能体的回答；\n',
+  '3. 企业微信每秒轮询，看到回答逐步变长。\n\n',
+  '下面是一张生成的图片：\n\n',
+  '![演示图表](/files/demo-chart.png)',
+];
 
 function demoChart(): Promise<Buffer> {
-  const bars = [40, 90, 65, 120, 80].map((h, i) => `<rect x="${30 + i * 60}" y="${150 - h}" width="40" height="${h}" fill="#2f7bf6"/>`).join('');
+  const bars = [40, 90, 65, 120, 80]
+    .map((h, i) => `<rect x="${30 + i * 60}" y="${150 - h}" width="40" height="${h}" fill="#2f7bf6"/>`)
+    .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="340" height="180"><rect width="100%" height="100%" fill="#fff"/>${bars}<line x1="20" y1="150" x2="330" y2="150" stroke="#333"/></svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
@@ -22,7 +32,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 async function streamAnswer(req: IncomingMessage, res: ServerResponse): Promise<void> {
   for await (const chunk of req) void chunk; // the question itself does not matter to a canned demo
-  const envelope = { conversation_id: randomUUID(), message_id: randomUUID(), created_at: Math.floor(Date.now() / 1000), task_id: randomUUID() };
+  const envelope = {
+    conversation_id: randomUUID(),
+    message_id: randomUUID(),
+    created_at: Math.floor(Date.now() / 1000),
+    task_id: randomUUID(),
+  };
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' });
   for (const answer of [...THINKING, ...ANSWER]) {
     res.write(`data: ${JSON.stringify({ event: 'message', ...envelope, id: envelope.message_id, answer })}\n\n`);
@@ -36,9 +51,11 @@ export async function startDemoAgent(): Promise<{ baseUrl: string; server: Serve
   const chart = await demoChart();
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
-    if (req.method === 'GET' && path === '/files/demo-chart.png') res.writeHead(200, { 'Content-Type': 'image/png' }).end(chart);
+    if (req.method === 'GET' && path === '/files/demo-chart.png')
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end(chart);
     else if (req.method === 'GET' && path === '/v1/info') send(res, 200, { name: 'Demo agent', mode: 'chat' });
-    else if (req.method === 'GET' && path === '/v1/parameters') send(res, 200, { opening_statement: '', suggested_questions: [], file_upload: { enabled: false } });
+    else if (req.method === 'GET' && path === '/v1/parameters')
+      send(res, 200, { opening_statement: '', suggested_questions: [], file_upload: { enabled: false } });
     else if (req.method === 'POST' && path === '/v1/chat-messages') void streamAnswer(req, res);
     else send(res, 404, { code: 'not_found', message: 'not part of the demo', status: 404 });
   });

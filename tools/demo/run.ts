@@ -14,8 +14,13 @@ import { freePort } from '../shared/freePort';
 
 const DIST = path.join(__dirname, '..', '..');
 /** Throwaway credentials for this run only: the simulator and the gateway share them. */
-const DEMO_BOT = { token: `demo${randomBytes(6).toString('hex')}`, encodingAesKey: randomBytes(32).toString('base64').replace(/[^A-Za-z0-9]/g, 'A').slice(0, 43) };
-
+const DEMO_BOT = {
+  token: `demo${randomBytes(6).toString('hex')}`,
+  encodingAesKey: randomBytes(32)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, 'A')
+    .slice(0, 43),
+};
 
 async function waitHealthy(url: string, gateway: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i += 1) {
@@ -31,8 +36,16 @@ async function waitHealthy(url: string, gateway: ChildProcess): Promise<void> {
 }
 
 function runChat(url: string): Promise<number> {
-  const env = { PATH: process.env['PATH'] ?? '', WECOM_TOKEN: DEMO_BOT.token, WECOM_ENCODING_AES_KEY: DEMO_BOT.encodingAesKey };
-  const chat = spawn(process.execPath, [path.join(DIST, 'tools', 'wecom', 'cli.js'), 'chat', `${url}/wecom/callback/demo`, '你好，请演示一下'], { env, stdio: 'inherit', cwd: tmpdir() });
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    WECOM_TOKEN: DEMO_BOT.token,
+    WECOM_ENCODING_AES_KEY: DEMO_BOT.encodingAesKey,
+  };
+  const chat = spawn(
+    process.execPath,
+    [path.join(DIST, 'tools', 'wecom', 'cli.js'), 'chat', `${url}/wecom/callback/demo`, '你好，请演示一下'],
+    { env, stdio: 'inherit', cwd: tmpdir() },
+  );
   return new Promise((resolve) => chat.once('exit', (code) => resolve(code ?? 1)));
 }
 
@@ -44,7 +57,18 @@ async function main(): Promise<number> {
   process.stdout.write(`DEMO: a local demo agent (not Dify) at ${agent.baseUrl}, the gateway at ${url}\n\n`);
   const gateway = spawn(process.execPath, [path.join(DIST, 'app', 'index.js')], {
     cwd: dataDir,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), WECOM_TOKEN: DEMO_BOT.token, WECOM_ENCODING_AES_KEY: DEMO_BOT.encodingAesKey, DIFY_API_BASE_URL: agent.baseUrl, DIFY_API_KEY: 'demo', DIFY_APP_MODE: 'chat', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      WECOM_TOKEN: DEMO_BOT.token,
+      WECOM_ENCODING_AES_KEY: DEMO_BOT.encodingAesKey,
+      DIFY_API_BASE_URL: agent.baseUrl,
+      DIFY_API_KEY: 'demo',
+      DIFY_APP_MODE: 'chat',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {

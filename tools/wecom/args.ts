@@ -67,7 +67,8 @@ function botFromList(env: NodeJS.ProcessEnv, botKey: string): { token: unknown; 
 
 export function resolveCredentials(flags: Map<string, string>, env: NodeJS.ProcessEnv): Credentials {
   const botKey = flags.get('bot');
-  const base = botKey !== undefined ? botFromList(env, botKey) : { token: env['WECOM_TOKEN'], key: env['WECOM_ENCODING_AES_KEY'] };
+  const base =
+    botKey !== undefined ? botFromList(env, botKey) : { token: env['WECOM_TOKEN'], key: env['WECOM_ENCODING_AES_KEY'] };
   const token = flags.get('token') ?? base.token;
   const key = flags.get('key') ?? base.key;
   if (typeof token !== 'string' || token.trim() === '') {
@@ -75,7 +76,9 @@ export function resolveCredentials(flags: Map<string, string>, env: NodeJS.Proce
   }
   if (typeof key !== 'string' || !isValidEncodingAesKey(key)) {
     const got = typeof key === 'string' ? ` (got ${key.length} characters)` : ' (not set)';
-    throw new CliError(`EncodingAESKey must be 43 characters of [A-Za-z0-9]${got}: set WECOM_ENCODING_AES_KEY or pass --key or --bot`);
+    throw new CliError(
+      `EncodingAESKey must be 43 characters of [A-Za-z0-9]${got}: set WECOM_ENCODING_AES_KEY or pass --key or --bot`,
+    );
   }
   return { token, aesKey: decodeEncodingAesKey(key) };
 }
@@ -94,6 +97,7 @@ export function requireUrl(value: string | undefined): URL {
 export function intervalMs(flags: Map<string, string>): number {
   const raw = flags.get('interval') ?? '1000';
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 60_000) throw new CliError(`--interval must be 0..60000 ms (got ${raw})`);
+  if (!Number.isInteger(value) || value < 0 || value > 60_000)
+    throw new CliError(`--interval must be 0..60000 ms (got ${raw})`);
   return value;
 }

@@ -43,7 +43,13 @@ function asStream(reply: Record<string, unknown> | undefined, what: string): Str
   return { id: stream['id'], finish: stream['finish'], content: String(stream['content'] ?? ''), msgItems };
 }
 
-export async function runChat(url: URL, creds: Credentials, message: Record<string, unknown>, sender: Sender, opts: ChatOptions): Promise<ChatResult> {
+export async function runChat(
+  url: URL,
+  creds: Credentials,
+  message: Record<string, unknown>,
+  sender: Sender,
+  opts: ChatOptions,
+): Promise<ChatResult> {
   const started = Date.now();
   const first = await postCallback(url, creds, message);
   let latest = asStream(first.reply, 'first reply');
@@ -52,11 +58,13 @@ export async function runChat(url: URL, creds: Credentials, message: Record<stri
   let polls = 0;
   let firstTokenMs: number | undefined;
   while (!latest.finish) {
-    if (Date.now() - started > MAX_MS) throw new CliError(`no finish:true within 6 minutes (${polls} polls); WeCom stops polling here`);
+    if (Date.now() - started > MAX_MS)
+      throw new CliError(`no finish:true within 6 minutes (${polls} polls); WeCom stops polling here`);
     await sleep(opts.intervalMs);
     polls += 1;
     const next = asStream((await postCallback(url, creds, pollPayload(latest.id, sender))).reply, `poll #${polls}`);
-    if (next.id !== latest.id) throw new CliError(`poll #${polls}: stream id changed from ${latest.id} to ${next.id} (§6.2: keep it stable)`);
+    if (next.id !== latest.id)
+      throw new CliError(`poll #${polls}: stream id changed from ${latest.id} to ${next.id} (§6.2: keep it stable)`);
     if (firstTokenMs === undefined && next.content !== firstContent) {
       firstTokenMs = Date.now() - started;
     }

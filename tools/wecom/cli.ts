@@ -4,7 +4,15 @@
  * checks every reply. Exit code 0 on success, 1 on any failure. Never prints the token or key.
  */
 import 'dotenv/config';
-import { type Credentials, USAGE, intervalMs, parseArgs, requireUrl, resolveCredentials, type ParsedArgs } from './args';
+import {
+  type Credentials,
+  USAGE,
+  intervalMs,
+  parseArgs,
+  requireUrl,
+  resolveCredentials,
+  type ParsedArgs,
+} from './args';
 import { postCallback, verifyUrl } from './callbacks';
 import { runChat } from './chat';
 import { CliError } from './errors';
@@ -31,9 +39,18 @@ async function chatCommand(args: ParsedArgs, creds: Credentials): Promise<void> 
 }
 
 /** Sends the first message, polls like WeCom, prints the growing answer, the images and the timings. */
-async function converse(url: URL, creds: Credentials, message: Record<string, unknown>, sender: Sender, args: ParsedArgs): Promise<void> {
+async function converse(
+  url: URL,
+  creds: Credentials,
+  message: Record<string, unknown>,
+  sender: Sender,
+  args: ParsedArgs,
+): Promise<void> {
   const live = liveAnswer(stdoutOut());
-  const result = await runChat(url, creds, message, sender, { intervalMs: intervalMs(args.flags), onSnapshot: (r) => live.update(r) });
+  const result = await runChat(url, creds, message, sender, {
+    intervalMs: intervalMs(args.flags),
+    onSnapshot: (r) => live.update(r),
+  });
   live.done(result.final);
   for (const line of [...imageLines(result.final), ...timingLines(result)]) console.log(line);
   if (!imagesOk(result.final)) throw new CliError('some images of the final reply are broken (see above)');
@@ -65,7 +82,8 @@ async function eventCommand(args: ParsedArgs, creds: Credentials): Promise<void>
     payload = enterChatPayload(args.flags.get('user') ?? 'wecom-cli');
   } else if (kind === 'feedback') {
     const [id, rating] = [args.positionals[2], args.positionals[3]];
-    if (id === undefined || rating === undefined) throw new CliError(`event feedback needs <feedbackId> like|dislike|cancel\n${USAGE}`);
+    if (id === undefined || rating === undefined)
+      throw new CliError(`event feedback needs <feedbackId> like|dislike|cancel\n${USAGE}`);
     payload = feedbackPayload(senderOf(args), id, rating);
   } else {
     throw new CliError(`event must be enter_chat or feedback (got ${kind ?? 'nothing'})\n${USAGE}`);
@@ -89,7 +107,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     await command(args, resolveCredentials(args.flags, process.env));
     return 0;
   } catch (err) {
-    const message = err instanceof CliError ? err.message : `unexpected failure: ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
+    const message =
+      err instanceof CliError
+        ? err.message
+        : `unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
     console.error(`error: ${message}`);
     return 1;
   }

@@ -60,9 +60,13 @@ export function checkStatus(result: HttpResult): void {
     case 401:
       throw new CliError(`HTTP 401${shown}: the gateway rejected the signature: check WECOM_TOKEN`);
     case 400:
-      throw new CliError(`HTTP 400${shown}: the gateway could not read the callback (wrong EncodingAESKey or a malformed request?)`);
+      throw new CliError(
+        `HTTP 400${shown}: the gateway could not read the callback (wrong EncodingAESKey or a malformed request?)`,
+      );
     case 404:
-      throw new CliError(`HTTP 404${shown}: no bot answers this URL (check the path and WECOM_BOTS / WECOM_TOKEN on the gateway)`);
+      throw new CliError(
+        `HTTP 404${shown}: no bot answers this URL (check the path and WECOM_BOTS / WECOM_TOKEN on the gateway)`,
+      );
     case 413:
       throw new CliError(`HTTP 413${shown}: the request body is too large for the gateway`);
     default:

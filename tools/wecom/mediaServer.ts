@@ -9,7 +9,11 @@ import { CliError } from './errors';
  * Serves one file encrypted with the bot's key, like WeCom's pre-signed media URLs (§10): the gateway
  * downloads and decrypts it. Lives only as long as the command.
  */
-export async function serveEncrypted(file: string, aesKey: Buffer, host: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveEncrypted(
+  file: string,
+  aesKey: Buffer,
+  host: string,
+): Promise<{ url: string; close(): Promise<void> }> {
   let plain: Buffer;
   try {
     plain = await readFile(file);
@@ -21,7 +25,13 @@ export async function serveEncrypted(file: string, aesKey: Buffer, host: string)
   const secret = randomBytes(8).toString('hex');
   const server = createServer((req, res) => {
     if (req.url !== `/media/${secret}`) return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length, 'Content-Disposition': `attachment; filename*=UTF-8''${name}` }).end(body);
+    res
+      .writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': body.length,
+        'Content-Disposition': `attachment; filename*=UTF-8''${name}`,
+      })
+      .end(body);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -36,7 +36,12 @@ export function textPayload(text: string, sender: Sender): Payload {
 /** §5.4: an image (single chat), its URL serving the encrypted bytes like WeCom's media URLs (§10). */
 export function imagePayload(mediaUrl: string, sender: Sender): Payload {
   const responseUrl = `http://127.0.0.1:9/cgi-bin/aibot/response?response_code=${randomBytes(8).toString('hex')}`;
-  return { ...common({ userid: sender.userid, chatid: undefined }), response_url: responseUrl, msgtype: 'image', image: { url: mediaUrl } };
+  return {
+    ...common({ userid: sender.userid, chatid: undefined }),
+    response_url: responseUrl,
+    msgtype: 'image',
+    image: { url: mediaUrl },
+  };
 }
 
 /** §5.9: a refresh poll, fresh msgid, no response_url. */

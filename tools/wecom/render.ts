@@ -24,7 +24,10 @@ function rowsOf(text: string, columns: number): number {
   let rows = 0;
   for (const line of text.split('\n')) {
     let width = 0;
-    for (const ch of line) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+    for (const ch of line)
+      width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+        ? 2
+        : 1;
     rows += Math.max(1, Math.ceil(width / Math.max(1, columns)));
   }
   return rows;
@@ -61,7 +64,12 @@ function describeImage(item: unknown, index: number): string {
   const bytes = Buffer.from(image.image.base64, 'base64');
   const md5 = createHash('md5').update(bytes).digest('hex');
   const declared = typeof image.image.md5 === 'string' ? image.image.md5.toLowerCase() : undefined;
-  const check = declared === undefined ? 'md5 missing' : declared === md5 ? 'md5 ok' : `md5 MISMATCH (declared ${declared}, actual ${md5})`;
+  const check =
+    declared === undefined
+      ? 'md5 missing'
+      : declared === md5
+        ? 'md5 ok'
+        : `md5 MISMATCH (declared ${declared}, actual ${md5})`;
   return `  #${index + 1}: ${bytes.length} bytes, ${check}`;
 }
 
@@ -72,7 +80,9 @@ export function imageLines(final: StreamReply): string[] {
 
 /** True when every msg_item is an image whose md5 matches. */
 export function imagesOk(final: StreamReply): boolean {
-  return imageLines(final).every((line) => !line.includes('MISMATCH') && !line.includes('not an image') && !line.includes('md5 missing'));
+  return imageLines(final).every(
+    (line) => !line.includes('MISMATCH') && !line.includes('not an image') && !line.includes('md5 missing'),
+  );
 }
 
 export function timingLines(result: ChatResult): string[] {

@@ -34,7 +34,10 @@ export class AppModes {
       }
       this.logger.warn({ agent: agent.id }, 'Dify /info gave no known mode; using chat');
     } catch (err) {
-      this.logger.warn({ agent: agent.id, err: (err as Error).message }, 'Dify /info failed; trying the run as a chat app');
+      this.logger.warn(
+        { agent: agent.id, err: (err as Error).message },
+        'Dify /info failed; trying the run as a chat app',
+      );
     }
     return 'chat';
   }

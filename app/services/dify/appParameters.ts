@@ -20,7 +20,11 @@ export class AppParameters {
   ) {}
 
   /** The response body, or undefined when it could not be read. */
-  async read(agent: AgentConfig, timeoutMs: number, signal?: AbortSignal): Promise<{ readonly data: unknown } | undefined> {
+  async read(
+    agent: AgentConfig,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ readonly data: unknown } | undefined> {
     const cached = this.cache.get(agent.id);
     if (cached !== undefined && this.now() - cached.at < FRESH_MS) return cached;
     try {

@@ -64,7 +64,8 @@ export function isRetryable(failure: DifyFailure): boolean {
 /** Dify's 404 for a conversation that does not exist for this (app, user) (dify-api.md §8 P4). */
 export function isConversationMissing(failure: DifyFailure): boolean {
   if (failure.kind !== 'http') return false;
-  if (failure.status === 404 && failure.code === 'not_found') return failure.message.startsWith('Conversation Not Exists');
+  if (failure.status === 404 && failure.code === 'not_found')
+    return failure.message.startsWith('Conversation Not Exists');
   return failure.status === 400 && failure.code === 'conversation_completed';
 }
 

@@ -4,11 +4,19 @@ import type { AgentConfig } from '../../config';
 /** Strings only, at most `limit`, blanks dropped: these come straight from an LLM. */
 function questions(value: unknown, limit: number): string[] {
   if (!Array.isArray(value)) return [];
-  return value.filter((q): q is string => typeof q === 'string' && q.trim() !== '').map((q) => q.trim()).slice(0, limit);
+  return value
+    .filter((q): q is string => typeof q === 'string' && q.trim() !== '')
+    .map((q) => q.trim())
+    .slice(0, limit);
 }
 
 /** `GET /messages/{id}/suggested?user=` (dify-api.md §6.8); [] when the feature is off or the call fails. */
-export async function fetchSuggestions(http: AxiosInstance, agent: AgentConfig, messageId: string, user: string): Promise<string[]> {
+export async function fetchSuggestions(
+  http: AxiosInstance,
+  agent: AgentConfig,
+  messageId: string,
+  user: string,
+): Promise<string[]> {
   try {
     const response = await http.get<unknown>(`${agent.baseUrl}/messages/${encodeURIComponent(messageId)}/suggested`, {
       params: { user },

@@ -83,11 +83,21 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** One streaming POST: resolves with the response once its headers arrived. No redirects are followed. */
-function post(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal, agents: Agents): Promise<IncomingMessage> {
+function post(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  agents: Agents,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const agent = url.protocol === 'https:' ? agents.https : agents.http;
-    const req = client.request(url, { method: 'POST', agent, signal, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, resolve);
+    const req = client.request(
+      url,
+      { method: 'POST', agent, signal, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } },
+      resolve,
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -130,21 +140,35 @@ export class DifyHttp {
         return await this.openOnce(agent, path, body, signal);
       } catch (err) {
         const failure = err instanceof DifyError ? err.failure : undefined;
-        if (failure === undefined || !isRetryable(failure) || attempt >= this.settings.retryMax || signal.aborted) throw err;
+        if (failure === undefined || !isRetryable(failure) || attempt >= this.settings.retryMax || signal.aborted)
+          throw err;
         onRetry?.(attempt + 1, failure);
         // Exponential backoff with jitter, as Dify's own SDK does (dify-api.md §5.5).
-        await abortableSleep(this.settings.retryBaseMs * 2 ** attempt + Math.random() * this.settings.retryBaseMs * 0.25, signal);
+        await abortableSleep(
+          this.settings.retryBaseMs * 2 ** attempt + Math.random() * this.settings.retryBaseMs * 0.25,
+          signal,
+        );
         if (signal.aborted) throw abortedError(signal);
       }
     }
   }
 
-  private async openOnce(agent: AgentConfig, path: string, body: object, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+  private async openOnce(
+    agent: AgentConfig,
+    path: string,
+    body: object,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<Buffer>> {
     const idle = new IdleWatch(this.settings.idleTimeoutMs);
     const combined = AbortSignal.any([signal, idle.signal]);
     let response: IncomingMessage;
     try {
-      const headers = { Authorization: `Bearer ${agent.apiKey}`, 'Content-Type': 'application/json', Accept: 'text/event-stream', 'User-Agent': 'wecom-dify-gateway' };
+      const headers = {
+        Authorization: `Bearer ${agent.apiKey}`,
+        'Content-Type': 'application/json',
+        Accept: 'text/event-stream',
+        'User-Agent': 'wecom-dify-gateway',
+      };
       response = await post(new URL(`${agent.baseUrl}${path}`), JSON.stringify(body), headers, combined, this.agents);
     } catch (err) {
       idle.stop();
@@ -155,13 +179,21 @@ export class DifyHttp {
     if (status !== 200 || !contentType.includes('text/event-stream')) {
       const text = await readLimited(response, 64 * 1024);
       idle.stop();
-      const failure = status === 200 ? { kind: 'http' as const, status: 200, code: 'unexpected_response', message: '' } : parseErrorBody(status, contentType, text);
+      const failure =
+        status === 200
+          ? { kind: 'http' as const, status: 200, code: 'unexpected_response', message: '' }
+          : parseErrorBody(status, contentType, text);
       throw new DifyError(failure);
     }
     return this.guard(response, idle, signal, combined);
   }
 
-  private async *guard(stream: IncomingMessage, idle: IdleWatch, signal: AbortSignal, combined: AbortSignal): AsyncGenerator<Buffer> {
+  private async *guard(
+    stream: IncomingMessage,
+    idle: IdleWatch,
+    signal: AbortSignal,
+    combined: AbortSignal,
+  ): AsyncGenerator<Buffer> {
     const onAbort = (): void => {
       stream.destroy(new Error('aborted'));
     };

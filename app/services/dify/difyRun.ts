@@ -41,9 +41,18 @@ export interface DifyRunDeps {
  * pre-stream retries of DifyHttp), retries once without the conversation when Dify no longer has it,
  * and feeds every event to an AnswerBuilder. It never throws for Dify's failures: they are returned.
  */
-export async function runDify(deps: DifyRunDeps, agent: AgentConfig, input: RunInput, signal: AbortSignal, callbacks: RunCallbacks): Promise<RunResult> {
+export async function runDify(
+  deps: DifyRunDeps,
+  agent: AgentConfig,
+  input: RunInput,
+  signal: AbortSignal,
+  callbacks: RunCallbacks,
+): Promise<RunResult> {
   const mode = await deps.modes.modeOf(agent, signal);
-  const builder = new AnswerBuilder({ mode, ...(agent.outputKey !== undefined ? { workflowOutputKey: agent.outputKey } : {}) });
+  const builder = new AnswerBuilder({
+    mode,
+    ...(agent.outputKey !== undefined ? { workflowOutputKey: agent.outputKey } : {}),
+  });
   const conversationId = hasConversations(mode) ? input.conversationId : undefined;
   let chunks: AsyncIterable<Buffer>;
   const grace = new AbortController();
@@ -56,7 +65,11 @@ export async function runDify(deps: DifyRunDeps, agent: AgentConfig, input: RunI
   }
   const failure = await consume(chunks, builder, callbacks, grace);
   builder.end();
-  if (failure !== undefined && (failure.kind === 'idle_timeout' || failure.kind === 'deadline' || failure.kind === 'shutdown')) stopRemoteTask(deps, agent, mode, builder, input.user);
+  if (
+    failure !== undefined &&
+    (failure.kind === 'idle_timeout' || failure.kind === 'deadline' || failure.kind === 'shutdown')
+  )
+    stopRemoteTask(deps, agent, mode, builder, input.user);
   return { mode, builder, failure };
 }
 
@@ -75,7 +88,13 @@ async function openWithConversationFallback(
   try {
     return await deps.http.openStream(agent, request.path, request.body, signal, onRetry);
   } catch (err) {
-    if (!(err instanceof DifyError) || input.conversationId === undefined || input.conversationId === '' || !isConversationMissing(err.failure)) throw err;
+    if (
+      !(err instanceof DifyError) ||
+      input.conversationId === undefined ||
+      input.conversationId === '' ||
+      !isConversationMissing(err.failure)
+    )
+      throw err;
     // The conversation was deleted, belongs to another app/key, or ended: start a fresh one transparently.
     callbacks.onConversationReset();
     const fresh = buildRunRequest(agent, mode, { ...input, conversationId: undefined });
@@ -83,7 +102,12 @@ async function openWithConversationFallback(
   }
 }
 
-async function consume(chunks: AsyncIterable<Buffer>, builder: AnswerBuilder, callbacks: RunCallbacks, grace: AbortController): Promise<DifyFailure | undefined> {
+async function consume(
+  chunks: AsyncIterable<Buffer>,
+  builder: AnswerBuilder,
+  callbacks: RunCallbacks,
+  grace: AbortController,
+): Promise<DifyFailure | undefined> {
   let conversationSaved = false;
   let filesSeen = 0;
   let graceTimer: NodeJS.Timeout | undefined;
@@ -97,7 +121,10 @@ async function consume(chunks: AsyncIterable<Buffer>, builder: AnswerBuilder, ca
         callbacks.onConversation(conversationId);
       }
       if (builder.terminal !== undefined && graceTimer === undefined) {
-        graceTimer = setTimeout(() => grace.abort(new DifyError({ kind: 'connection_lost', reason: 'grace' })), TERMINAL_GRACE_MS);
+        graceTimer = setTimeout(
+          () => grace.abort(new DifyError({ kind: 'connection_lost', reason: 'grace' })),
+          TERMINAL_GRACE_MS,
+        );
       }
     }
     return undefined;
@@ -112,10 +139,22 @@ async function consume(chunks: AsyncIterable<Buffer>, builder: AnswerBuilder, ca
 }
 
 /** Closing the connection does not stop Dify's worker; the stop API does, mostly (dify-api.md §5.4, §8 P13). */
-function stopRemoteTask(deps: DifyRunDeps, agent: AgentConfig, mode: DifyAppMode, builder: AnswerBuilder, user: string): void {
+function stopRemoteTask(
+  deps: DifyRunDeps,
+  agent: AgentConfig,
+  mode: DifyAppMode,
+  builder: AnswerBuilder,
+  user: string,
+): void {
   const taskId = builder.ids.taskId;
   if (taskId === undefined) return;
   deps.axios
-    .post(`${agent.baseUrl}${stopPath(mode, taskId)}`, { user }, { headers: { Authorization: `Bearer ${agent.apiKey}` }, timeout: 5000 })
-    .catch((err: unknown) => deps.logger.warn({ agent: agent.id, err: (err as Error).message }, 'Dify stop request failed'));
+    .post(
+      `${agent.baseUrl}${stopPath(mode, taskId)}`,
+      { user },
+      { headers: { Authorization: `Bearer ${agent.apiKey}` }, timeout: 5000 },
+    )
+    .catch((err: unknown) =>
+      deps.logger.warn({ agent: agent.id, err: (err as Error).message }, 'Dify stop request failed'),
+    );
 }

@@ -64,13 +64,27 @@ const thoughtSchema = z.object({ id: optText, thought: optText, tool: optText, o
 const fileSchema = z.object({ id: optId, type: optId, url: optId, belongs_to: optId, answer: optText });
 /** `is_final` chunks may carry `reasoning: ""` (§4.3); null/absent is read the same way. */
 const reasoningSchema = z.object({
-  data: z.object({ reasoning: z.string().nullish().catch(undefined).transform((v) => v ?? '') }),
+  data: z.object({
+    reasoning: z
+      .string()
+      .nullish()
+      .catch(undefined)
+      .transform((v) => v ?? ''),
+  }),
 });
 const workflowFinishedSchema = z.object({
   data: z.object({
     status: z.string(),
-    outputs: z.record(z.string(), z.unknown()).nullish().catch(null).transform((v) => v ?? null),
-    error: z.string().nullish().catch(null).transform((v) => v ?? null),
+    outputs: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .catch(null)
+      .transform((v) => v ?? null),
+    error: z
+      .string()
+      .nullish()
+      .catch(null)
+      .transform((v) => v ?? null),
   }),
 });
 /**

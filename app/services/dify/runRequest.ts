@@ -50,7 +50,11 @@ export function buildRunRequest(agent: AgentConfig, mode: DifyAppMode, input: Ru
       const fileInput = files !== undefined && agent.fileVariable !== undefined ? { [agent.fileVariable]: files } : {};
       return {
         path: '/workflows/run',
-        body: { inputs: { ...agent.inputs, [agent.queryVariable]: input.query, ...fileInput }, response_mode: 'streaming', user: input.user },
+        body: {
+          inputs: { ...agent.inputs, [agent.queryVariable]: input.query, ...fileInput },
+          response_mode: 'streaming',
+          user: input.user,
+        },
       };
     }
     case 'completion':

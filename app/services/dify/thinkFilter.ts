@@ -39,7 +39,10 @@ function classifyDetails(buf: string, at: number): DetailsVerdict {
   if (!SUMMARY_OPEN.startsWith(seen)) return OTHER;
   if (seen.length < SUMMARY_OPEN.length) return UNDECIDED;
   const close = rest.indexOf(SUMMARY_CLOSE);
-  const label = rest.slice(SUMMARY_OPEN.length, close === -1 ? rest.length : close).trimStart().toLowerCase();
+  const label = rest
+    .slice(SUMMARY_OPEN.length, close === -1 ? rest.length : close)
+    .trimStart()
+    .toLowerCase();
   const isThinking = label.startsWith(THINKING_LABEL);
   if (close === -1) return isThinking || THINKING_LABEL.startsWith(label) ? UNDECIDED : OTHER;
   return isThinking ? { kind: 'thinking', end: buf.length - rest.length + close + SUMMARY_CLOSE.length } : OTHER;

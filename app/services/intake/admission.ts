@@ -5,7 +5,11 @@ import type { ChatParty } from '../turn/conversationScope';
 
 export type AdmissionVerdict =
   | { readonly kind: 'admit' }
-  | { readonly kind: 'refuse'; readonly text: string; readonly cause: 'access_denied' | 'rate_limited' | 'too_many_running' };
+  | {
+      readonly kind: 'refuse';
+      readonly text: string;
+      readonly cause: 'access_denied' | 'rate_limited' | 'too_many_running';
+    };
 
 const MINUTE_MS = 60_000;
 
@@ -26,10 +30,13 @@ export class Admission {
 
   check(agent: AgentConfig, party: ChatParty): AdmissionVerdict {
     const { texts, controls } = this.config;
-    if (!allowedByRules(mergeRules(agent.access, this.stored.get(agent.id)), party)) return { kind: 'refuse', text: texts.ACCESS_DENIED, cause: 'access_denied' };
+    if (!allowedByRules(mergeRules(agent.access, this.stored.get(agent.id)), party))
+      return { kind: 'refuse', text: texts.ACCESS_DENIED, cause: 'access_denied' };
     const key = userKey(party);
-    if ((this.running.get(key) ?? 0) >= controls.userConcurrentTurns) return { kind: 'refuse', text: texts.TOO_MANY_RUNNING, cause: 'too_many_running' };
-    if (controls.userMessagesPerMinute > 0 && !this.take(key, controls.userMessagesPerMinute)) return { kind: 'refuse', text: texts.RATE_LIMITED, cause: 'rate_limited' };
+    if ((this.running.get(key) ?? 0) >= controls.userConcurrentTurns)
+      return { kind: 'refuse', text: texts.TOO_MANY_RUNNING, cause: 'too_many_running' };
+    if (controls.userMessagesPerMinute > 0 && !this.take(key, controls.userMessagesPerMinute))
+      return { kind: 'refuse', text: texts.RATE_LIMITED, cause: 'rate_limited' };
     return { kind: 'admit' };
   }
 

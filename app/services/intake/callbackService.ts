@@ -7,13 +7,22 @@ import type { ResponseUrlBook } from '../outbox/responseUrlBook';
 import { type ChatParty, partyOf } from '../turn/conversationScope';
 import type { EventReplies } from './eventReplies';
 import type { MessageIntake } from './messageIntake';
-import { type StreamRefresh, type UserMessage, type WecomEvent, type WecomInbound, isUserMessage } from '../wecom/inbound';
+import {
+  type StreamRefresh,
+  type UserMessage,
+  type WecomEvent,
+  type WecomInbound,
+  isUserMessage,
+} from '../wecom/inbound';
 import type { StreamFrame } from '../wecom/reply';
 import type { ResponseUrlClient } from '../wecom/responseUrlClient';
 import { WECOM_CONTENT_MAX_BYTES, truncateUtf8 } from '../wecom/utf8';
 
 /** What the route sends back, before encryption (wecom-aibot-protocol.md §4.2, §6). */
-export type CallbackReply = { readonly kind: 'empty' } | { readonly kind: 'plaintext'; readonly json: string } | { readonly kind: 'stream'; readonly frame: StreamFrame };
+export type CallbackReply =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'plaintext'; readonly json: string }
+  | { readonly kind: 'stream'; readonly frame: StreamFrame };
 
 export interface CallbackDeps {
   readonly config: Config;
@@ -31,7 +40,13 @@ const EMPTY: CallbackReply = { kind: 'empty' };
 
 function frameOf(id: string, record: StreamRecord): StreamFrame {
   const { snapshot } = record;
-  return { id, finish: snapshot.finish, content: snapshot.content, ...(snapshot.images !== undefined ? { images: snapshot.images } : {}), ...(snapshot.card !== undefined ? { card: snapshot.card } : {}) };
+  return {
+    id,
+    finish: snapshot.finish,
+    content: snapshot.content,
+    ...(snapshot.images !== undefined ? { images: snapshot.images } : {}),
+    ...(snapshot.card !== undefined ? { card: snapshot.card } : {}),
+  };
 }
 
 /** An event's reply travels in the HTTP response as encrypted JSON (§4.2). */
@@ -90,9 +105,15 @@ export class CallbackService {
   private async finishOrphan(id: string, record: StreamRecord): Promise<CallbackReply> {
     const { texts } = this.deps.config;
     const partial = record.snapshot.content === texts.THINKING ? '' : record.snapshot.content;
-    const content = truncateUtf8(partial === '' ? texts.OWNER_LOST : `${partial}\n\n${texts.OWNER_LOST}`, WECOM_CONTENT_MAX_BYTES);
+    const content = truncateUtf8(
+      partial === '' ? texts.OWNER_LOST : `${partial}\n\n${texts.OWNER_LOST}`,
+      WECOM_CONTENT_MAX_BYTES,
+    );
     await this.deps.streams.publish(id, { content, finish: true });
-    this.deps.logger.warn({ stream: id, msgid: record.meta.msgid, outcome: 'owner_lost' }, 'finished a stream whose instance stopped');
+    this.deps.logger.warn(
+      { stream: id, msgid: record.meta.msgid, outcome: 'owner_lost' },
+      'finished a stream whose instance stopped',
+    );
     return { kind: 'stream', frame: { id, finish: true, content } };
   }
 
@@ -107,7 +128,13 @@ export class CallbackService {
     switch (intake.kind) {
       case 'duplicate': {
         const record = await this.deps.streams.get(intake.streamId);
-        return { kind: 'stream', frame: record === undefined ? { id: intake.streamId, finish: true, content: this.deps.config.texts.STREAM_EXPIRED } : frameOf(intake.streamId, record) };
+        return {
+          kind: 'stream',
+          frame:
+            record === undefined
+              ? { id: intake.streamId, finish: true, content: this.deps.config.texts.STREAM_EXPIRED }
+              : frameOf(intake.streamId, record),
+        };
       }
       case 'started':
         // The answer's feedback id is its stream id; only the first reply carries it (§6.2).
@@ -143,7 +170,8 @@ export class CallbackService {
 
   /** Answered within the stream: the message's response_url is still unused (§9), so the outbox may have it. */
   private leaveResponseUrl(meta: StreamMeta, end: AnswerStreamEnd): void {
-    if (end === 'in-stream' && meta.responseUrl !== undefined) this.deps.book.offer(addressOf(meta.botKey, meta), meta.responseUrl, meta.receivedAt);
+    if (end === 'in-stream' && meta.responseUrl !== undefined)
+      this.deps.book.offer(addressOf(meta.botKey, meta), meta.responseUrl, meta.receivedAt);
   }
 
   private channelFor(meta: StreamMeta): TurnChannel {

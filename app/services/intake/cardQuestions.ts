@@ -23,7 +23,12 @@ export class CardQuestions implements InboundClaimant {
 
   constructor(private readonly deps: { config: Config; admission: Admission; intake: MessageIntake }) {}
 
-  claimCardClick(bot: BotProfile, event: WecomEvent, click: CardClick, source: EventSource): Promise<EventReply | undefined> {
+  claimCardClick(
+    bot: BotProfile,
+    event: WecomEvent,
+    click: CardClick,
+    source: EventSource,
+  ): Promise<EventReply | undefined> {
     return Promise.resolve(click.event_key.startsWith(ASK_PREFIX) ? this.ask(bot, event, click, source) : undefined);
   }
 
@@ -42,16 +47,28 @@ export class CardQuestions implements InboundClaimant {
       mediaKey: undefined,
       responseUrl: undefined,
       streamless: true,
-      channel: () => ({ publish: () => Promise.resolve(), deliverLate: (markdown) => deliver(markdown, { stream: meta.id, msgid: event.msgid }) }),
+      channel: () => ({
+        publish: () => Promise.resolve(),
+        deliverLate: (markdown) => deliver(markdown, { stream: meta.id, msgid: event.msgid }),
+      }),
     };
-    intake.logReceived(meta, { msgtype: 'template_card_event', agentId: route.agentId, status: 'running', cause: undefined });
+    intake.logReceived(meta, {
+      msgtype: 'template_card_event',
+      agentId: route.agentId,
+      status: 'running',
+      cause: undefined,
+    });
     const query = { kind: 'ask' as const, pieces: [{ text: question }], quote: undefined, attachments: [] };
     intake.startTurn(meta, query, { agentId: route.agentId, agent: route.agent }, turnSource);
     return this.update(click.task_id, `${this.deps.config.texts.CARD_QUESTION_ASKED}${question}`);
   }
 
   private update(taskId: string, title: string): EventReply {
-    const card = buttonCard({ title, buttons: [{ text: this.deps.config.texts.CARD_QUESTION_BUTTON_DONE, key: 'asked', style: 2 }], taskId });
+    const card = buttonCard({
+      title,
+      buttons: [{ text: this.deps.config.texts.CARD_QUESTION_BUTTON_DONE, key: 'asked', style: 2 }],
+      taskId,
+    });
     return { kind: 'reply', purpose: 'update_card', body: updateCardReplyBody(card) };
   }
 }

@@ -8,7 +8,8 @@ import type { TemplateCardEvent, UserMessage, WecomEvent } from '../wecom/inboun
 export type CardClick = TemplateCardEvent['template_card_event'];
 
 /** A claimant's word on a user message: not mine, or answered at once with this text (a finished reply). */
-export type MessageClaim = { readonly kind: 'pass' } | { readonly kind: 'answered'; readonly text: string; readonly cause: string };
+export type MessageClaim =
+  { readonly kind: 'pass' } | { readonly kind: 'answered'; readonly text: string; readonly cause: string };
 
 /**
  * Something other than Dify that may take an inbound message or card click first — the
@@ -22,7 +23,12 @@ export interface InboundClaimant {
   readonly name: string;
   claimMessage?(bot: BotProfile, message: UserMessage): Promise<MessageClaim>;
   /** The reply to the click (due within 5 s, §6.5), or undefined to pass. */
-  claimCardClick?(bot: BotProfile, event: WecomEvent, click: CardClick, source: EventSource): Promise<EventReply | undefined>;
+  claimCardClick?(
+    bot: BotProfile,
+    event: WecomEvent,
+    click: CardClick,
+    source: EventSource,
+  ): Promise<EventReply | undefined>;
 }
 
 /**
@@ -50,27 +56,41 @@ export class Claimants {
     return this.anyForMessages;
   }
 
-  async message(bot: BotProfile, message: UserMessage): Promise<Extract<MessageClaim, { kind: 'answered' }> | undefined> {
+  async message(
+    bot: BotProfile,
+    message: UserMessage,
+  ): Promise<Extract<MessageClaim, { kind: 'answered' }> | undefined> {
     for (const claimant of this.list) {
       if (claimant.claimMessage === undefined) continue;
       try {
         const claim = await claimant.claimMessage(bot, message);
         if (claim.kind === 'answered') return claim;
       } catch (err) {
-        this.logger.error({ err: errorFields(err), claimant: claimant.name, msgid: message.msgid }, 'claimant failed on a message; passing it on');
+        this.logger.error(
+          { err: errorFields(err), claimant: claimant.name, msgid: message.msgid },
+          'claimant failed on a message; passing it on',
+        );
       }
     }
     return undefined;
   }
 
-  async cardClick(bot: BotProfile, event: WecomEvent, click: CardClick, source: EventSource): Promise<EventReply | undefined> {
+  async cardClick(
+    bot: BotProfile,
+    event: WecomEvent,
+    click: CardClick,
+    source: EventSource,
+  ): Promise<EventReply | undefined> {
     for (const claimant of this.list) {
       if (claimant.claimCardClick === undefined) continue;
       try {
         const reply = await claimant.claimCardClick(bot, event, click, source);
         if (reply !== undefined) return reply;
       } catch (err) {
-        this.logger.error({ err: errorFields(err), claimant: claimant.name, msgid: event.msgid }, 'claimant failed on a card click; passing it on');
+        this.logger.error(
+          { err: errorFields(err), claimant: claimant.name, msgid: event.msgid },
+          'claimant failed on a card click; passing it on',
+        );
       }
     }
     return undefined;

@@ -39,7 +39,14 @@ function contentOf(feedback: FeedbackEvent['feedback_event']): string | undefine
  */
 export class EventReplies {
   constructor(
-    private readonly deps: { config: Config; messages: MessageLog; http: AxiosInstance; parameters: AppParameters; claimants: Claimants; logger: Logger },
+    private readonly deps: {
+      config: Config;
+      messages: MessageLog;
+      http: AxiosInstance;
+      parameters: AppParameters;
+      claimants: Claimants;
+      logger: Logger;
+    },
   ) {}
 
   /** `source`: what the channel the event came in on offers, e.g. how a card question's answer reaches the chat. */
@@ -68,11 +75,15 @@ export class EventReplies {
    * card from the Dify app's opening statement whose buttons ask its suggested questions.
    */
   private async welcome(bot: BotProfile, aibotid: string): Promise<EventReply> {
-    const text: EventReply = bot.welcome === undefined ? EMPTY : { kind: 'reply', purpose: 'welcome', body: textReplyBody(bot.welcome) };
+    const text: EventReply =
+      bot.welcome === undefined ? EMPTY : { kind: 'reply', purpose: 'welcome', body: textReplyBody(bot.welcome) };
     const agent = bot.welcomeCard ? routeToAgent(this.deps.config.agents, aibotid).agent : undefined;
     if (agent === undefined) return text;
     const opening = await this.openingOf(agent);
-    const title = opening?.statement !== undefined && opening.statement !== '' ? opening.statement : this.deps.config.texts.WELCOME_CARD_TITLE;
+    const title =
+      opening?.statement !== undefined && opening.statement !== ''
+        ? opening.statement
+        : this.deps.config.texts.WELCOME_CARD_TITLE;
     try {
       const card = questionCard(title, opening?.questions ?? [], 'welcome');
       return card === undefined ? text : { kind: 'reply', purpose: 'welcome', body: templateCardReplyBody(card) };
@@ -111,7 +122,11 @@ export class EventReplies {
         return;
       }
       const content = contentOf(feedback);
-      await postFeedback(http, agent, answer.difyMessageId, { rating: ratingOf(feedback.type), user: answer.difyUser, ...(content !== undefined ? { content } : {}) });
+      await postFeedback(http, agent, answer.difyMessageId, {
+        rating: ratingOf(feedback.type),
+        user: answer.difyUser,
+        ...(content !== undefined ? { content } : {}),
+      });
       logger.info({ feedback: feedback.id, type: feedback.type, agent: agent.id }, 'feedback forwarded to Dify');
     } catch (err) {
       const cause = err instanceof DifyError ? describeFailure(err.failure) : errorFields(err).message;

@@ -52,7 +52,12 @@ export interface ReceivedFacts {
 
 function factsOf(msgtype: string, plan: MessagePlan): ReceivedFacts {
   if (plan.kind === 'run') return { msgtype, agentId: plan.route.agentId, status: 'running', cause: undefined };
-  return { msgtype, agentId: plan.agentId, status: 'notice', cause: plan.kind === 'notice' ? plan.cause : 'new_conversation' };
+  return {
+    msgtype,
+    agentId: plan.agentId,
+    status: 'notice',
+    cause: plan.kind === 'notice' ? plan.cause : 'new_conversation',
+  };
 }
 
 /**
@@ -68,8 +73,12 @@ export class MessageIntake {
     const { config, streams, claimants } = this.deps;
     const meta = this.newMeta(bot, message.msgid, partyOf(message), source.responseUrl);
     const claim = claimants.claimsMessages ? await claimants.message(bot, message) : undefined;
-    const plan: MessagePlan = claim !== undefined ? { kind: 'notice', text: claim.text, cause: claim.cause, agentId: undefined } : planMessage(config, this.deps.admission, bot, message);
-    const snapshot = plan.kind === 'run' ? { content: config.texts.THINKING, finish: false } : { content: plan.text, finish: true };
+    const plan: MessagePlan =
+      claim !== undefined
+        ? { kind: 'notice', text: claim.text, cause: claim.cause, agentId: undefined }
+        : planMessage(config, this.deps.admission, bot, message);
+    const snapshot =
+      plan.kind === 'run' ? { content: config.texts.THINKING, finish: false } : { content: plan.text, finish: true };
     const won = await streams.claim(`${message.aibotid}:${message.msgid}`, meta, snapshot);
     if (!won.won) {
       // A retry of a message we already accepted: the same stream, no second Dify run (§15.7).
@@ -82,7 +91,15 @@ export class MessageIntake {
       return { kind: 'started', meta, snapshot };
     }
     if (plan.kind === 'new_conversation') await this.deps.conversations.delete(plan.conversationKey);
-    this.deps.logger.info({ stream: meta.id, msgid: message.msgid, msgtype: message.msgtype, outcome: plan.kind === 'notice' ? plan.cause : plan.kind }, 'message answered at once');
+    this.deps.logger.info(
+      {
+        stream: meta.id,
+        msgid: message.msgid,
+        msgtype: message.msgtype,
+        outcome: plan.kind === 'notice' ? plan.cause : plan.kind,
+      },
+      'message answered at once',
+    );
     source.settled?.(meta, 'in-stream');
     return { kind: 'answered', meta, snapshot };
   }
@@ -112,12 +129,36 @@ export class MessageIntake {
 
   /** The message log must never fail or slow the reply: written in the background. */
   logReceived(meta: StreamMeta, facts: ReceivedFacts): void {
-    const entry = { streamId: meta.id, msgid: meta.msgid, botKey: meta.botKey, aibotid: meta.aibotid, userid: meta.userid, chatid: meta.chatid, chattype: meta.chattype, receivedAt: meta.receivedAt, ...facts };
-    this.deps.messages.received(entry).catch((err: unknown) => this.deps.logger.error({ err: errorFields(err), stream: meta.id }, 'message log write failed'));
+    const entry = {
+      streamId: meta.id,
+      msgid: meta.msgid,
+      botKey: meta.botKey,
+      aibotid: meta.aibotid,
+      userid: meta.userid,
+      chatid: meta.chatid,
+      chattype: meta.chattype,
+      receivedAt: meta.receivedAt,
+      ...facts,
+    };
+    this.deps.messages
+      .received(entry)
+      .catch((err: unknown) =>
+        this.deps.logger.error({ err: errorFields(err), stream: meta.id }, 'message log write failed'),
+      );
   }
 
   /** A new stream for something a party of a bot sent (a message, or a card click that asks). */
   newMeta(bot: BotProfile, msgid: string, party: ChatParty, responseUrl: string | undefined): StreamMeta {
-    return { id: newStreamId(), msgid, botKey: bot.key, aibotid: party.aibotid, userid: party.userid, chatid: party.chatid, chattype: party.chattype, responseUrl, receivedAt: this.deps.now() };
+    return {
+      id: newStreamId(),
+      msgid,
+      botKey: bot.key,
+      aibotid: party.aibotid,
+      userid: party.userid,
+      chatid: party.chatid,
+      chattype: party.chattype,
+      responseUrl,
+      receivedAt: this.deps.now(),
+    };
   }
 }

@@ -10,7 +10,12 @@ export type AskQuery = Extract<TurnQuery, { kind: 'ask' }>;
 /** What a user message leads to: a turn, a command, or a notice given at once (no agent run). */
 export type MessagePlan =
   | { readonly kind: 'notice'; readonly text: string; readonly cause: string; readonly agentId: string | undefined }
-  | { readonly kind: 'new_conversation'; readonly text: string; readonly conversationKey: string; readonly agentId: string }
+  | {
+      readonly kind: 'new_conversation';
+      readonly text: string;
+      readonly conversationKey: string;
+      readonly agentId: string;
+    }
   | { readonly kind: 'run'; readonly query: AskQuery; readonly route: AgentRoute };
 
 /** "/new", "新对话": a text alone, nothing attached or quoted (issue #6 scope 5). */
@@ -27,15 +32,23 @@ function isNewConversationCommand(query: AskQuery, commands: ReadonlySet<string>
 export function planMessage(config: Config, admission: Admission, bot: BotProfile, message: UserMessage): MessagePlan {
   const { texts } = config;
   const query = buildTurnQuery(message, bot.mentionNames);
-  if (query.kind === 'empty') return { kind: 'notice', text: texts.EMPTY_QUESTION, cause: 'empty_question', agentId: undefined };
+  if (query.kind === 'empty')
+    return { kind: 'notice', text: texts.EMPTY_QUESTION, cause: 'empty_question', agentId: undefined };
   const route = routeToAgent(config.agents, message.aibotid);
-  if (route.agent === undefined) return { kind: 'notice', text: texts.AGENT_NOT_CONFIGURED, cause: 'agent_not_configured', agentId: route.agentId };
+  if (route.agent === undefined)
+    return { kind: 'notice', text: texts.AGENT_NOT_CONFIGURED, cause: 'agent_not_configured', agentId: route.agentId };
   const party = partyOf(message);
   const verdict = admission.check(route.agent, party);
-  if (verdict.kind === 'refuse') return { kind: 'notice', text: verdict.text, cause: verdict.cause, agentId: route.agentId };
+  if (verdict.kind === 'refuse')
+    return { kind: 'notice', text: verdict.text, cause: verdict.cause, agentId: route.agentId };
   if (isNewConversationCommand(query, config.controls.newConversationCommands)) {
     const scope = conversationScope(party, route.agentId, config.conversation.groupScope);
-    return { kind: 'new_conversation', text: texts.NEW_CONVERSATION_STARTED, conversationKey: scope.key, agentId: route.agentId };
+    return {
+      kind: 'new_conversation',
+      text: texts.NEW_CONVERSATION_STARTED,
+      conversationKey: scope.key,
+      agentId: route.agentId,
+    };
   }
   return { kind: 'run', query, route: { agentId: route.agentId, agent: route.agent } };
 }

@@ -47,7 +47,10 @@ const LITERAL_TYPES = new Set(['code', 'codespan', 'html']);
  * removed, so their `raw` is not a slice of the source; their lines still appear in order.
  */
 function locateByLines(source: string, raw: string, from: number, limit: number): Span | undefined {
-  const lines = raw.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const lines = raw
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   let start: number | undefined;
   let pos = from;
   for (const line of lines) {
@@ -119,7 +122,10 @@ export function replaceRanges(text: string, replacements: ReadonlyArray<RangeRep
 
 /** Removing an image leaves its blank lines and indentation behind. */
 export function tidyAfterRemoval(text: string): string {
-  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd();
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd();
 }
 
 /** `![alt](url)`: one level of nested brackets in the alt, one of parentheses in the destination. */

@@ -103,7 +103,12 @@ function capLength(name: string): string {
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? Array.from(name.slice(dot)) : [];
   if (ext.length === 0 || ext.length > MAX_KEPT_EXTENSION) return chars.slice(0, MAX_NAME_LENGTH).join('');
-  return chars.slice(0, MAX_NAME_LENGTH - ext.length).join('').trimEnd() + ext.join('');
+  return (
+    chars
+      .slice(0, MAX_NAME_LENGTH - ext.length)
+      .join('')
+      .trimEnd() + ext.join('')
+  );
 }
 
 function sanitise(raw: string): string | undefined {

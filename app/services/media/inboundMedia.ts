@@ -13,7 +13,8 @@ export interface DownloadedFile {
   readonly difyType: DifyFileType;
 }
 
-export type DownloadResult = { readonly ok: true; readonly file: DownloadedFile } | { readonly ok: false; readonly reason: string };
+export type DownloadResult =
+  { readonly ok: true; readonly file: DownloadedFile } | { readonly ok: false; readonly reason: string };
 
 /** AES-256-CBC adds at most one 32-byte padding block (wecom-aibot-protocol.md §10). */
 const PADDING_ALLOWANCE = 32;
@@ -30,12 +31,23 @@ function reasonOf(err: unknown): string {
  * `aeskey` in long-connection mode, §12); the type comes from magic bytes, the name from
  * Content-Disposition (§5.7).
  */
-async function downloadOne(attachment: Attachment, botKey: Buffer | undefined, media: MediaConfig, signal: AbortSignal): Promise<DownloadResult> {
+async function downloadOne(
+  attachment: Attachment,
+  botKey: Buffer | undefined,
+  media: MediaConfig,
+  signal: AbortSignal,
+): Promise<DownloadResult> {
   try {
     // The URL comes from a signature-verified callback, so any origin is trusted; size and time are bounded.
     const fetched = await safeFetch(
       attachment.url,
-      { allowedOrigins: 'any', allowPrivateNetworks: true, maxBytes: media.inboundMaxBytes + PADDING_ALLOWANCE, timeoutMs: media.downloadTimeoutMs, maxRedirects: 3 },
+      {
+        allowedOrigins: 'any',
+        allowPrivateNetworks: true,
+        maxBytes: media.inboundMaxBytes + PADDING_ALLOWANCE,
+        timeoutMs: media.downloadTimeoutMs,
+        maxRedirects: 3,
+      },
       signal,
     );
     const key = attachment.aeskey !== undefined ? Buffer.from(attachment.aeskey, 'base64') : botKey;
@@ -51,6 +63,11 @@ async function downloadOne(attachment: Attachment, botKey: Buffer | undefined, m
 }
 
 /** All attachments of a message, in parallel, in their original order. */
-export function downloadAttachments(attachments: readonly Attachment[], botKey: Buffer | undefined, media: MediaConfig, signal: AbortSignal): Promise<DownloadResult[]> {
+export function downloadAttachments(
+  attachments: readonly Attachment[],
+  botKey: Buffer | undefined,
+  media: MediaConfig,
+  signal: AbortSignal,
+): Promise<DownloadResult[]> {
   return Promise.all(attachments.map((attachment) => downloadOne(attachment, botKey, media, signal)));
 }

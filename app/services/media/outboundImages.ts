@@ -73,7 +73,8 @@ export class ImageCollector {
       const url = this.absolute(image.url);
       return { start: image.start, end: image.end, text: url !== undefined && sent.has(url) ? '' : this.failedNote };
     });
-    const text = replacements.length === 0 ? answer : tidyAfterRemoval(replaceRanges(answer, replacements)).replace(/^\s+/, '');
+    const text =
+      replacements.length === 0 ? answer : tidyAfterRemoval(replaceRanges(answer, replacements)).replace(/^\s+/, '');
     return { text, images, failed: this.order.length - sent.size };
   }
 
@@ -81,7 +82,8 @@ export class ImageCollector {
   private absolute(rawUrl: string): string | undefined {
     const trimmed = rawUrl.trim();
     try {
-      if (trimmed.startsWith('/') && !trimmed.startsWith('//')) return new URL(`${this.agent.filesBaseUrl}${trimmed}`).toString();
+      if (trimmed.startsWith('/') && !trimmed.startsWith('//'))
+        return new URL(`${this.agent.filesBaseUrl}${trimmed}`).toString();
       const url = new URL(trimmed, `${this.agent.filesBaseUrl}/`);
       return ['http:', 'https:', 'data:'].includes(url.protocol) ? url.toString() : undefined;
     } catch {
@@ -93,14 +95,21 @@ export class ImageCollector {
     const allowed = new Set(this.media.allowedImageOrigins);
     allowed.add(new URL(this.agent.baseUrl).origin);
     allowed.add(new URL(this.agent.filesBaseUrl).origin);
-    return { allowedOrigins: allowed, allowPrivateNetworks: this.media.allowPrivateNetworks, maxBytes: this.media.imageFetchMaxBytes, timeoutMs: this.media.downloadTimeoutMs, maxRedirects: 3 };
+    return {
+      allowedOrigins: allowed,
+      allowPrivateNetworks: this.media.allowPrivateNetworks,
+      maxBytes: this.media.imageFetchMaxBytes,
+      timeoutMs: this.media.downloadTimeoutMs,
+      maxRedirects: 3,
+    };
   }
 
   /** Models sometimes inline images as `data:image/...;base64,` URLs: no fetch, same size limit. */
   private dataUrlBytes(url: string): Buffer {
     const match = /^data:image\/[\w.+-]+;base64,([A-Za-z0-9+/=\s]+)$/.exec(url);
     const bytes = match === null ? undefined : Buffer.from(match[1] as string, 'base64');
-    if (bytes === undefined || bytes.length === 0 || bytes.length > this.media.imageFetchMaxBytes) throw Object.assign(new Error('bad data URL'), { code: 'BAD_DATA_URL' });
+    if (bytes === undefined || bytes.length === 0 || bytes.length > this.media.imageFetchMaxBytes)
+      throw Object.assign(new Error('bad data URL'), { code: 'BAD_DATA_URL' });
     return bytes;
   }
 

@@ -25,7 +25,11 @@ export function publicOnlyLookup(resolve: Resolver, refuse: () => Error): Lookup
         const usable = resolved.filter((entry) => !family || entry.family === family);
         const first = usable[0];
         if (first === undefined) callback(noAddress(hostname), '', 0);
-        else if (options.all) callback(null, usable.map((entry) => ({ address: entry.address, family: entry.family })));
+        else if (options.all)
+          callback(
+            null,
+            usable.map((entry) => ({ address: entry.address, family: entry.family })),
+          );
         else callback(null, first.address, first.family);
       },
       (err: NodeJS.ErrnoException) => callback(err, '', 0),

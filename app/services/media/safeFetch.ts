@@ -11,8 +11,15 @@ import { publicOnlyLookup, systemResolver, type Resolver } from './publicLookup'
  * connect). URLs carry signatures, so messages name the origin only, never the path or query.
  */
 
-export type FetchErrorCode = 'BAD_URL' | 'ORIGIN_NOT_ALLOWED' | 'PRIVATE_ADDRESS' | 'TOO_MANY_REDIRECTS'
-  | 'HTTP_STATUS' | 'TOO_LARGE' | 'TIMEOUT' | 'NETWORK';
+export type FetchErrorCode =
+  | 'BAD_URL'
+  | 'ORIGIN_NOT_ALLOWED'
+  | 'PRIVATE_ADDRESS'
+  | 'TOO_MANY_REDIRECTS'
+  | 'HTTP_STATUS'
+  | 'TOO_LARGE'
+  | 'TIMEOUT'
+  | 'NETWORK';
 
 export class FetchError extends Error {
   readonly code: FetchErrorCode;
@@ -80,7 +87,10 @@ export async function safeFetch(
       exchange.res.destroy();
       exchange.req.destroy();
       if (redirects >= policy.maxRedirects) {
-        throw new FetchError('TOO_MANY_REDIRECTS', `more than ${policy.maxRedirects} redirects, last from ${current.origin}`);
+        throw new FetchError(
+          'TOO_MANY_REDIRECTS',
+          `more than ${policy.maxRedirects} redirects, last from ${current.origin}`,
+        );
       }
       current = next;
     }
@@ -169,8 +179,7 @@ function assertUsable({ req, res }: Exchange, url: URL, policy: FetchPolicy): vo
   let failure: FetchError | undefined;
   if (status < 200 || status > 299) {
     failure = new FetchError('HTTP_STATUS', `HTTP ${status} from ${url.origin}`, { status });
-  }
-  else if (Number(res.headers['content-length']) > policy.maxBytes) failure = tooLarge(url, policy);
+  } else if (Number(res.headers['content-length']) > policy.maxBytes) failure = tooLarge(url, policy);
   if (failure === undefined) return;
   res.destroy();
   req.destroy();
@@ -196,7 +205,10 @@ function readBody(
     const stop = whenAborted(signal, () => fail(onAbort()));
     req.on('error', (err) => fail(asFetchError(err, url)));
     res.on('error', (err) => fail(asFetchError(err, url)));
-    res.on('close', () => res.complete || fail(new FetchError('NETWORK', `connection to ${url.origin} closed mid-body`)));
+    res.on(
+      'close',
+      () => res.complete || fail(new FetchError('NETWORK', `connection to ${url.origin} closed mid-body`)),
+    );
     res.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > policy.maxBytes) fail(tooLarge(url, policy));

@@ -14,7 +14,8 @@ export class BotOutbox implements ChatOutbox {
 
   send(to: ChatAddress, message: OutboundMessage): Promise<OutboxResult> {
     if (this.bots.websocket.has(to.botKey)) return this.channels.push.send(to, message);
-    if (this.bots.byKey.has(to.botKey) || (to.botKey === '*' && this.bots.fallback !== undefined)) return this.channels.responseUrl.send(to, message);
+    if (this.bots.byKey.has(to.botKey) || (to.botKey === '*' && this.bots.fallback !== undefined))
+      return this.channels.responseUrl.send(to, message);
     return Promise.resolve({ kind: 'not_sent', reason: 'unknown_bot' });
   }
 }

@@ -15,7 +15,8 @@ export class ResponseUrlOutbox implements ChatOutbox {
   ) {}
 
   async send(to: ChatAddress, message: OutboundMessage): Promise<OutboxResult> {
-    if (message.kind === 'card' && to.chattype !== 'single') return { kind: 'not_sent', reason: 'card_needs_single_chat' };
+    if (message.kind === 'card' && to.chattype !== 'single')
+      return { kind: 'not_sent', reason: 'card_needs_single_chat' };
     const json = bodyOf(message);
     if (json === undefined) return { kind: 'not_sent', reason: 'invalid_message' };
     const url = this.book.take(to);

@@ -1,8 +1,13 @@
 import type { StreamImage, StreamSnapshot } from '../../store/streamStore';
 import type { Texts } from '../../config/texts';
 import type { AnswerStreamEnd, TurnChannel } from '../channel';
-import { type AnswerView, type RenderOptions, renderFinal, renderMarkdown, renderStreaming } from '../wecom/streamContent';
-
+import {
+  type AnswerView,
+  type RenderOptions,
+  renderFinal,
+  renderMarkdown,
+  renderStreaming,
+} from '../wecom/streamContent';
 
 /**
  * The user-visible side of one turn: renders the answer into snapshots, closes the stream at the
@@ -38,7 +43,8 @@ export class AnswerStream {
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      if (!this.windowClosed && !this.finished) this.enqueue({ content: renderStreaming(this.latest, this.render), finish: false });
+      if (!this.windowClosed && !this.finished)
+        this.enqueue({ content: renderStreaming(this.latest, this.render), finish: false });
     });
   }
 
@@ -50,14 +56,24 @@ export class AnswerStream {
   }
 
   /** The final answer, with an optional notice (error, interruption, empty answer) and its images. */
-  async finish(view: AnswerView, notice: string | undefined, images: readonly StreamImage[] = [], card?: object): Promise<AnswerStreamEnd> {
+  async finish(
+    view: AnswerView,
+    notice: string | undefined,
+    images: readonly StreamImage[] = [],
+    card?: object,
+  ): Promise<AnswerStreamEnd> {
     if (this.finished) return 'in-stream';
     this.finished = true;
     this.latest = view;
     if (!this.windowClosed) {
       const content = renderFinal(view, notice, this.render);
       // Images go only on the finishing reply, after the text (wecom-aibot-protocol.md §6.2).
-      this.enqueue({ content, finish: true, ...(images.length > 0 ? { images } : {}), ...(card !== undefined ? { card } : {}) });
+      this.enqueue({
+        content,
+        finish: true,
+        ...(images.length > 0 ? { images } : {}),
+        ...(card !== undefined ? { card } : {}),
+      });
       await this.publishing;
       return 'in-stream';
     }

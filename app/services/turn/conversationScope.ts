@@ -30,7 +30,10 @@ export interface ConversationScope {
 export function conversationScope(party: ChatParty, agentId: string, groupScope: GroupScope): ConversationScope {
   let difyUser: string;
   if (party.chattype === 'group' && party.chatid !== undefined && party.chatid !== '') {
-    difyUser = groupScope === 'member' ? `wecom:${party.aibotid}:group:${party.chatid}:${party.userid}` : `wecom:${party.aibotid}:group:${party.chatid}`;
+    difyUser =
+      groupScope === 'member'
+        ? `wecom:${party.aibotid}:group:${party.chatid}:${party.userid}`
+        : `wecom:${party.aibotid}:group:${party.chatid}`;
   } else {
     difyUser = `wecom:${party.aibotid}:${party.userid}`;
   }

@@ -32,8 +32,14 @@ function marker(attachments: readonly Attachment[], index: number, outcome: Atta
   }
 }
 
-function render(pieces: readonly QueryPiece[], attachments: readonly Attachment[], outcomes: readonly AttachmentOutcome[]): string {
-  return pieces.map((piece) => ('text' in piece ? piece.text : marker(attachments, piece.attachment, outcomes[piece.attachment]))).join('\n');
+function render(
+  pieces: readonly QueryPiece[],
+  attachments: readonly Attachment[],
+  outcomes: readonly AttachmentOutcome[],
+): string {
+  return pieces
+    .map((piece) => ('text' in piece ? piece.text : marker(attachments, piece.attachment, outcomes[piece.attachment])))
+    .join('\n');
 }
 
 /**

@@ -30,10 +30,20 @@ function fill(template: string, name: string): string {
  */
 export class TurnMedia {
   constructor(
-    private readonly deps: { config: Config; files: DifyFiles; modes: AppModes; logger: Logger; onBytes?: (bytes: number) => void },
+    private readonly deps: {
+      config: Config;
+      files: DifyFiles;
+      modes: AppModes;
+      logger: Logger;
+      onBytes?: (bytes: number) => void;
+    },
   ) {}
 
-  download(attachments: readonly Attachment[], botKey: Buffer | undefined, signal: AbortSignal): Promise<DownloadResult[]> {
+  download(
+    attachments: readonly Attachment[],
+    botKey: Buffer | undefined,
+    signal: AbortSignal,
+  ): Promise<DownloadResult[]> {
     if (attachments.length === 0) return Promise.resolve([]);
     return downloadAttachments(attachments, botKey, this.deps.config.media, signal).then((results) => {
       for (const result of results) if (result.ok) this.deps.onBytes?.(result.file.bytes.length);
@@ -41,18 +51,29 @@ export class TurnMedia {
     });
   }
 
-  async upload(attachments: readonly Attachment[], downloads: readonly DownloadResult[], agent: AgentConfig, user: string, signal: AbortSignal): Promise<PreparedMedia> {
+  async upload(
+    attachments: readonly Attachment[],
+    downloads: readonly DownloadResult[],
+    agent: AgentConfig,
+    user: string,
+    signal: AbortSignal,
+  ): Promise<PreparedMedia> {
     if (attachments.length === 0) return NO_MEDIA;
     const { texts } = this.deps.config;
     const mode = await this.deps.modes.modeOf(agent, signal);
-    const capabilities: FileCapabilities = acceptsFiles(agent, mode) ? await this.deps.files.capabilities(agent, signal) : { accepts: () => false };
+    const capabilities: FileCapabilities = acceptsFiles(agent, mode)
+      ? await this.deps.files.capabilities(agent, signal)
+      : { accepts: () => false };
     const files: DifyFileInput[] = [];
     const outcomes: AttachmentOutcome[] = [];
     const notices: string[] = [];
     for (const [index, download] of downloads.entries()) {
       const label = attachmentLabel(attachments, index);
       if (!download.ok) {
-        this.deps.logger.warn({ agent: agent.id, attachment: index, reason: download.reason }, 'attachment could not be downloaded');
+        this.deps.logger.warn(
+          { agent: agent.id, attachment: index, reason: download.reason },
+          'attachment could not be downloaded',
+        );
         outcomes.push({ ok: false, name: undefined });
         notices.push(fill(texts.ATTACHMENT_FAILED, label));
         continue;
@@ -71,12 +92,21 @@ export class TurnMedia {
     return { files, outcomes, notices };
   }
 
-  private async uploadOne(agent: AgentConfig, user: string, file: { bytes: Buffer; name: string; mime: string }, signal: AbortSignal, index: number): Promise<string | undefined> {
+  private async uploadOne(
+    agent: AgentConfig,
+    user: string,
+    file: { bytes: Buffer; name: string; mime: string },
+    signal: AbortSignal,
+    index: number,
+  ): Promise<string | undefined> {
     try {
       return await this.deps.files.upload(agent, user, file, signal);
     } catch (err) {
       const cause = err instanceof DifyError ? describeFailure(err.failure) : (err as Error).message;
-      this.deps.logger.warn({ agent: agent.id, attachment: index, bytes: file.bytes.length, cause }, 'attachment upload to Dify failed');
+      this.deps.logger.warn(
+        { agent: agent.id, attachment: index, bytes: file.bytes.length, cause },
+        'attachment upload to Dify failed',
+      );
       return undefined;
     }
   }

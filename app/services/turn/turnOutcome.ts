@@ -47,13 +47,23 @@ function causeOf(failure: DifyFailure): string {
 function fromTerminal(terminal: RunTerminal | undefined, hasAnswer: boolean, texts: Texts): TurnOutcome {
   if (terminal === undefined) {
     // EOF without any terminal event: the answer may be cut short (dify-api.md §4.4).
-    return { outcome: hasAnswer ? 'partial' : 'failed', notice: hasAnswer ? texts.INTERRUPTED : texts.AGENT_UNAVAILABLE, cause: 'eof_without_end' };
+    return {
+      outcome: hasAnswer ? 'partial' : 'failed',
+      notice: hasAnswer ? texts.INTERRUPTED : texts.AGENT_UNAVAILABLE,
+      cause: 'eof_without_end',
+    };
   }
   switch (terminal.kind) {
     case 'completed':
-      return hasAnswer ? { outcome: 'answered', notice: undefined, cause: undefined } : { outcome: 'failed', notice: texts.EMPTY_ANSWER, cause: 'empty_answer' };
+      return hasAnswer
+        ? { outcome: 'answered', notice: undefined, cause: undefined }
+        : { outcome: 'failed', notice: texts.EMPTY_ANSWER, cause: 'empty_answer' };
     case 'failed':
-      return { outcome: hasAnswer ? 'partial' : 'failed', notice: texts.ANSWER_FAILED, cause: `stream_error_${terminal.code}` };
+      return {
+        outcome: hasAnswer ? 'partial' : 'failed',
+        notice: texts.ANSWER_FAILED,
+        cause: `stream_error_${terminal.code}`,
+      };
     case 'stopped':
       return { outcome: hasAnswer ? 'partial' : 'failed', notice: texts.INTERRUPTED, cause: 'stopped' };
     case 'paused':
@@ -69,10 +79,19 @@ function fromTerminal(terminal: RunTerminal | undefined, hasAnswer: boolean, tex
  * Every way a Dify run can end, mapped to what the user reads. The partial answer is always kept and
  * the notice follows it (dify-api.md §5.3: text may already have streamed before an error).
  */
-export function classifyRun(failure: DifyFailure | undefined, terminal: RunTerminal | undefined, answer: string, texts: Texts): TurnOutcome {
+export function classifyRun(
+  failure: DifyFailure | undefined,
+  terminal: RunTerminal | undefined,
+  answer: string,
+  texts: Texts,
+): TurnOutcome {
   const hasAnswer = answer.trim() !== '';
   if (failure !== undefined) {
-    return { outcome: hasAnswer ? 'partial' : 'failed', notice: noticeForFailure(failure, hasAnswer, texts), cause: causeOf(failure) };
+    return {
+      outcome: hasAnswer ? 'partial' : 'failed',
+      notice: noticeForFailure(failure, hasAnswer, texts),
+      cause: causeOf(failure),
+    };
   }
   return fromTerminal(terminal, hasAnswer, texts);
 }

@@ -117,14 +117,30 @@ export class TurnRunner {
   private async execute(task: TurnTask): Promise<AnswerStreamEnd> {
     const { config, logger, now } = this.deps;
     const log = logger.child({ stream: task.streamId, msgid: task.msgid, agent: task.agentId });
-    const stream = new AnswerStream(task.channel, this.renderOptions(), config.texts, (err) => log.error({ err: errorFields(err) }, 'publishing a snapshot failed'), task.streamless === true);
-    const windowTimer = setTimeout(() => stream.closeWindow(), Math.max(0, task.receivedAt + config.stream.windowMs - now()));
-    const images = new ImageCollector(task.agent, config.media, config.texts.IMAGE_FAILED, log, now, (bytes) => this.deps.metrics?.mediaBytes.inc({ direction: 'outbound' }, bytes));
+    const stream = new AnswerStream(
+      task.channel,
+      this.renderOptions(),
+      config.texts,
+      (err) => log.error({ err: errorFields(err) }, 'publishing a snapshot failed'),
+      task.streamless === true,
+    );
+    const windowTimer = setTimeout(
+      () => stream.closeWindow(),
+      Math.max(0, task.receivedAt + config.stream.windowMs - now()),
+    );
+    const images = new ImageCollector(task.agent, config.media, config.texts.IMAGE_FAILED, log, now, (bytes) =>
+      this.deps.metrics?.mediaBytes.inc({ direction: 'outbound' }, bytes),
+    );
     let work: TurnWork | undefined;
     let outcome: TurnOutcome;
     try {
       work = await this.work(task, stream, images);
-      outcome = classifyRun(work.result.failure, work.result.builder.terminal, work.result.builder.answer, config.texts);
+      outcome = classifyRun(
+        work.result.failure,
+        work.result.builder.terminal,
+        work.result.builder.answer,
+        config.texts,
+      );
     } catch (err) {
       log.error({ err: errorFields(err) }, 'turn crashed');
       outcome = { outcome: 'failed', notice: config.texts.ANSWER_FAILED, cause: 'internal_error' };
@@ -135,7 +151,12 @@ export class TurnRunner {
   }
 
   /** The answer's images, the final snapshot (or late delivery), the turn's log line and message log row. */
-  private async conclude(task: TurnTask, parts: { stream: AnswerStream; images: ImageCollector; log: Logger }, work: TurnWork | undefined, ran: TurnOutcome): Promise<AnswerStreamEnd> {
+  private async conclude(
+    task: TurnTask,
+    parts: { stream: AnswerStream; images: ImageCollector; log: Logger },
+    work: TurnWork | undefined,
+    ran: TurnOutcome,
+  ): Promise<AnswerStreamEnd> {
     const { config, now } = this.deps;
     const { stream, images, log } = parts;
     const answer = work?.result.builder.answer ?? '';
@@ -143,18 +164,40 @@ export class TurnRunner {
       log.error({ err: errorFields(err) }, 'answer images failed');
       return { text: answer, images: [], failed: 0 };
     });
-    const outcome: TurnOutcome = ran.cause === 'empty_answer' && delivered.images.length > 0 ? { outcome: 'answered', notice: undefined, cause: undefined } : ran;
+    const outcome: TurnOutcome =
+      ran.cause === 'empty_answer' && delivered.images.length > 0
+        ? { outcome: 'answered', notice: undefined, cause: undefined }
+        : ran;
     const text = delivered.text === '' && delivered.images.length > 0 ? config.texts.IMAGES_ONLY : delivered.text;
     const notices = [...(work?.media.notices ?? []), outcome.notice];
     if (stream.isWindowClosed && delivered.images.length > 0) notices.push(config.texts.IMAGES_NOT_DELIVERED);
     const notice = notices.filter((n): n is string => n !== undefined).join('\n') || undefined;
-    const card = outcome.outcome === 'answered' && !stream.isWindowClosed ? await this.suggestionCard(task, work) : undefined;
-    const delivery = await stream.finish({ answer: text, thinking: work?.result.builder.thinking ?? '' }, notice, delivered.images, card);
-    const facts = { status: outcome.outcome, cause: outcome.cause, delivery, durationMs: now() - task.receivedAt, firstTokenMs: work?.firstTokenMs, answerBytes: utf8Length(text), images: delivered.images.length };
-    log[outcome.outcome === 'answered' ? 'info' : 'warn']({ ...facts, mode: work?.result.mode, imagesFailed: delivered.failed }, 'turn finished');
+    const card =
+      outcome.outcome === 'answered' && !stream.isWindowClosed ? await this.suggestionCard(task, work) : undefined;
+    const delivery = await stream.finish(
+      { answer: text, thinking: work?.result.builder.thinking ?? '' },
+      notice,
+      delivered.images,
+      card,
+    );
+    const facts = {
+      status: outcome.outcome,
+      cause: outcome.cause,
+      delivery,
+      durationMs: now() - task.receivedAt,
+      firstTokenMs: work?.firstTokenMs,
+      answerBytes: utf8Length(text),
+      images: delivered.images.length,
+    };
+    log[outcome.outcome === 'answered' ? 'info' : 'warn'](
+      { ...facts, mode: work?.result.mode, imagesFailed: delivered.failed },
+      'turn finished',
+    );
     this.count(facts.status, outcome.cause, facts.durationMs);
     const dify = { difyMessageId: work?.result.builder.ids.messageId, difyUser: work?.difyUser };
-    await this.deps.messages.finished(task.streamId, { ...facts, ...dify, query: work?.query, answer: text }).catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
+    await this.deps.messages
+      .finished(task.streamId, { ...facts, ...dify, query: work?.query, answer: text })
+      .catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
     return delivery;
   }
 
@@ -182,13 +225,23 @@ export class TurnRunner {
   private async work(task: TurnTask, stream: AnswerStream, images: ImageCollector): Promise<TurnWork> {
     const { config, media } = this.deps;
     const scope = conversationScope(task.party, task.agentId, config.conversation.groupScope);
-    const downloads = await media.download(task.query.attachments, task.mediaKey, AbortSignal.timeout(config.media.downloadTimeoutMs * 2));
+    const downloads = await media.download(
+      task.query.attachments,
+      task.mediaKey,
+      AbortSignal.timeout(config.media.downloadTimeoutMs * 2),
+    );
     return this.deps.locks.run(scope.key, async () => {
       const deadline = new AbortController();
-      const deadlineTimer = setTimeout(() => deadline.abort(new DifyError({ kind: 'deadline' })), config.dify.turnTimeoutMs);
+      const deadlineTimer = setTimeout(
+        () => deadline.abort(new DifyError({ kind: 'deadline' })),
+        config.dify.turnTimeoutMs,
+      );
       const signal = AbortSignal.any([deadline.signal, this.shutdown.signal]);
       try {
-        const prepared = downloads.length === 0 ? NO_MEDIA : await media.upload(task.query.attachments, downloads, task.agent, scope.difyUser, signal);
+        const prepared =
+          downloads.length === 0
+            ? NO_MEDIA
+            : await media.upload(task.query.attachments, downloads, task.agent, scope.difyUser, signal);
         const query = composeQuery(task.query, prepared.outcomes, config.texts);
         const firstToken = { ms: undefined as number | undefined };
         const result = await this.runDify(task, scope, query, prepared, { stream, images, firstToken }, signal);
@@ -199,31 +252,50 @@ export class TurnRunner {
     });
   }
 
-  private async runDify(task: TurnTask, scope: ConversationScope, query: string, media: PreparedMedia, sinks: TurnSinks, signal: AbortSignal): Promise<RunResult> {
+  private async runDify(
+    task: TurnTask,
+    scope: ConversationScope,
+    query: string,
+    media: PreparedMedia,
+    sinks: TurnSinks,
+    signal: AbortSignal,
+  ): Promise<RunResult> {
     const { conversations, logger, now } = this.deps;
     const { stream, images, firstToken } = sinks;
     const conversationId = await conversations.get(scope.key);
     const keep = (work: Promise<void>): void => {
-      work.catch((err: unknown) => logger.error({ err: errorFields(err), stream: task.streamId }, 'conversation store write failed'));
+      work.catch((err: unknown) =>
+        logger.error({ err: errorFields(err), stream: task.streamId }, 'conversation store write failed'),
+      );
     };
-    return runDify(this.deps.dify, task.agent, { query, files: media.files, user: scope.difyUser, conversationId }, signal, {
-      onChange: (builder) => {
-        firstToken.ms ??= now() - task.receivedAt;
-        images.scan(builder.answer);
-        stream.update({ answer: hideImagesWhileStreaming(builder.answer), thinking: builder.thinking });
+    return runDify(
+      this.deps.dify,
+      task.agent,
+      { query, files: media.files, user: scope.difyUser, conversationId },
+      signal,
+      {
+        onChange: (builder) => {
+          firstToken.ms ??= now() - task.receivedAt;
+          images.scan(builder.answer);
+          stream.update({ answer: hideImagesWhileStreaming(builder.answer), thinking: builder.thinking });
+        },
+        onFile: (file) => {
+          if (file.fileType === 'image') images.add(file.url);
+        },
+        onConversation: (id) => {
+          if (id !== conversationId) keep(conversations.set(scope, id));
+        },
+        onConversationReset: () => keep(conversations.delete(scope.key)),
       },
-      onFile: (file) => {
-        if (file.fileType === 'image') images.add(file.url);
-      },
-      onConversation: (id) => {
-        if (id !== conversationId) keep(conversations.set(scope, id));
-      },
-      onConversationReset: () => keep(conversations.delete(scope.key)),
-    });
+    );
   }
 
   private renderOptions(): { showThinking: boolean; placeholder: string; truncatedNotice: string } {
     const { config } = this.deps;
-    return { showThinking: config.stream.showThinking, placeholder: config.texts.THINKING, truncatedNotice: config.texts.TRUNCATED };
+    return {
+      showThinking: config.stream.showThinking,
+      placeholder: config.texts.THINKING,
+      truncatedNotice: config.texts.TRUNCATED,
+    };
   }
 }

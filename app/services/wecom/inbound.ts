@@ -53,13 +53,7 @@ export type WecomEventBody = WecomEvent['event'];
  * StreamRefresh | WecomEvent | Unsupported — discriminated on `msgtype`.
  */
 export type WecomInbound = z.infer<typeof WecomInboundSchema>;
-export type UserMessage =
-  | TextMessage
-  | ImageMessage
-  | MixedMessage
-  | VoiceMessage
-  | FileMessage
-  | VideoMessage;
+export type UserMessage = TextMessage | ImageMessage | MixedMessage | VoiceMessage | FileMessage | VideoMessage;
 
 /**
  * Thrown for anything we cannot trust. `issues` holds field paths only ("text.content",

@@ -8,8 +8,7 @@ import { z } from 'zod';
  * and fixtures read like the docs.
  */
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Turns an object whose discriminator holds an unknown string into `{ [key]: tag, name }`, the
@@ -82,7 +81,10 @@ const ChatTypeSchema = z.enum(['single', 'group']);
 /** Seconds. Documented as a number; some senders stringify numbers, so digits-only strings pass. */
 const CreateTimeSchema = z.union([
   z.number().int().nonnegative(),
-  z.string().regex(/^\d{1,15}$/).transform(Number),
+  z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number),
 ]);
 
 const envelope = {

@@ -5,7 +5,11 @@ export const ASK_PREFIX = 'ask:';
 const MAX_KEY_BYTES = 1024;
 
 /** A card of questions (Dify's suggestions, or its suggested first questions) the user can click (§7). */
-export function questionCard(title: string, questions: readonly string[], taskPrefix: string): TemplateCard | undefined {
+export function questionCard(
+  title: string,
+  questions: readonly string[],
+  taskPrefix: string,
+): TemplateCard | undefined {
   const buttons: CardButton[] = questions
     .filter((q) => Buffer.byteLength(ASK_PREFIX + q) <= MAX_KEY_BYTES)
     .slice(0, 6)

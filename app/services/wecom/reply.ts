@@ -21,10 +21,14 @@ export interface StreamFrame {
 export function streamReplyBody(frame: StreamFrame): Record<string, unknown> {
   const stream: Record<string, unknown> = { id: frame.id, finish: frame.finish, content: frame.content };
   if (frame.finish && frame.images !== undefined && frame.images.length > 0) {
-    stream['msg_item'] = frame.images.map((image) => ({ msgtype: 'image', image: { base64: image.base64, md5: image.md5 } }));
+    stream['msg_item'] = frame.images.map((image) => ({
+      msgtype: 'image',
+      image: { base64: image.base64, md5: image.md5 },
+    }));
   }
   if (frame.feedbackId !== undefined) stream['feedback'] = { id: frame.feedbackId };
-  if (frame.finish && frame.card !== undefined) return { msgtype: 'stream_with_template_card', stream, template_card: frame.card };
+  if (frame.finish && frame.card !== undefined)
+    return { msgtype: 'stream_with_template_card', stream, template_card: frame.card };
   return { msgtype: 'stream', stream };
 }
 

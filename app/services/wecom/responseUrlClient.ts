@@ -35,7 +35,10 @@ export class ResponseUrlClient {
         this.onOutcome('delivered');
         return true;
       }
-      this.logger.error({ ...context, status: response.status, errcode, errmsg: body?.errmsg }, 'response_url answer rejected');
+      this.logger.error(
+        { ...context, status: response.status, errcode, errmsg: body?.errmsg },
+        'response_url answer rejected',
+      );
       this.onOutcome('rejected');
       return false;
     } catch (err) {

@@ -34,7 +34,10 @@ function renderThinking(thinking: string, budget: number): string {
   const wrapper = utf8Length(THINK_OPEN) + utf8Length(THINK_CLOSE);
   if (budget - wrapper < MIN_THINKING_BYTES) return '';
   const fits = truncateUtf8(thinking, budget - wrapper);
-  const body = fits.length === thinking.length ? thinking : truncateUtf8(thinking, budget - wrapper - utf8Length(ELLIPSIS)) + ELLIPSIS;
+  const body =
+    fits.length === thinking.length
+      ? thinking
+      : truncateUtf8(thinking, budget - wrapper - utf8Length(ELLIPSIS)) + ELLIPSIS;
   return THINK_OPEN + body + THINK_CLOSE;
 }
 
@@ -75,6 +78,16 @@ export function withoutThinking(content: string): string {
 }
 
 /** Markdown for response_url (§9): no thinking section, same byte limit. */
-export function renderMarkdown(answer: string, notice: string | undefined, truncatedNotice: string, maxBytes = WECOM_CONTENT_MAX_BYTES): string {
-  return renderFinal({ answer, thinking: '' }, notice, { showThinking: false, placeholder: '', truncatedNotice, maxBytes });
+export function renderMarkdown(
+  answer: string,
+  notice: string | undefined,
+  truncatedNotice: string,
+  maxBytes = WECOM_CONTENT_MAX_BYTES,
+): string {
+  return renderFinal({ answer, thinking: '' }, notice, {
+    showThinking: false,
+    placeholder: '',
+    truncatedNotice,
+    maxBytes,
+  });
 }

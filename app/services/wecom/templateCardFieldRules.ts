@@ -1,7 +1,15 @@
 import { utf8Length } from './utf8';
 import type {
-  CardAction, CardButton, CardCheckbox, CardHorizontalItem, CardImage, CardImageTextArea, CardJump, CardSelector,
-  CardSubmitButton, CardVerticalItem,
+  CardAction,
+  CardButton,
+  CardCheckbox,
+  CardHorizontalItem,
+  CardImage,
+  CardImageTextArea,
+  CardJump,
+  CardSelector,
+  CardSubmitButton,
+  CardVerticalItem,
 } from './templateCardTypes';
 
 /**
@@ -11,8 +19,19 @@ import type {
 
 /** Limits WeCom documents (§7). */
 export const CARD_LIMITS = {
-  buttons: 6, jumps: 3, horizontal: 6, vertical: 4, voteOptions: 20, selectors: 3, selectOptions: 10,
-  taskIdBytes: 128, keyBytes: 1024, optionIdBytes: 128, questionBytes: 200, minAspect: 1.3, maxAspect: 2.25,
+  buttons: 6,
+  jumps: 3,
+  horizontal: 6,
+  vertical: 4,
+  voteOptions: 20,
+  selectors: 3,
+  selectOptions: 10,
+  taskIdBytes: 128,
+  keyBytes: 1024,
+  optionIdBytes: 128,
+  questionBytes: 200,
+  minAspect: 1.3,
+  maxAspect: 2.25,
 } as const;
 export const TASK_ID_PATTERN = /^[0-9A-Za-z_\-@]+$/;
 
@@ -39,7 +58,11 @@ export function keyProblems(where: string, key: string | undefined): string[] {
 export function countProblems(where: string, list: readonly unknown[] | undefined, min: number, max: number): string[] {
   const n = list?.length ?? 0;
   if (n >= min && n <= max) return [];
-  return [min === 0 ? `${where} allows at most ${max} entries, got ${n}` : `${where} needs ${min} to ${max} entries, got ${n}`];
+  return [
+    min === 0
+      ? `${where} allows at most ${max} entries, got ${n}`
+      : `${where} needs ${min} to ${max} entries, got ${n}`,
+  ];
 }
 
 /** task_id: `[0-9A-Za-z_\-@]`, ≤ 128 bytes (§7). */
@@ -47,7 +70,8 @@ export function taskIdProblems(taskId: string | undefined, required: boolean): s
   if (taskId === undefined || taskId === '') return required ? ['task_id is required'] : [];
   const problems: string[] = [];
   if (!TASK_ID_PATTERN.test(taskId)) problems.push('task_id may only contain 0-9 A-Z a-z _ - @');
-  if (utf8Length(taskId) > CARD_LIMITS.taskIdBytes) problems.push(`task_id is longer than ${CARD_LIMITS.taskIdBytes} bytes`);
+  if (utf8Length(taskId) > CARD_LIMITS.taskIdBytes)
+    problems.push(`task_id is longer than ${CARD_LIMITS.taskIdBytes} bytes`);
   return problems;
 }
 
@@ -63,7 +87,8 @@ export function buttonProblems(buttons: readonly CardButton[] | undefined): stri
     if (button.text === '') problems.push(`${where}.text is empty`);
     problems.push(...textProblems(`${where}.text`, button.text, CARD_TEXT_LIMITS.buttonText));
     problems.push(...keyProblems(`${where}.key`, button.key));
-    if (button.style !== undefined && ![1, 2, 3, 4].includes(button.style)) problems.push(`${where}.style must be 1 to 4`);
+    if (button.style !== undefined && ![1, 2, 3, 4].includes(button.style))
+      problems.push(`${where}.style must be 1 to 4`);
   });
   return problems;
 }
@@ -95,7 +120,8 @@ export function horizontalProblems(items: readonly CardHorizontalItem[] | undefi
   const problems = countProblems('horizontal_content_list', list, 0, CARD_LIMITS.horizontal);
   list.forEach((item, i) => {
     if (!item.keyname) problems.push(`horizontal_content_list[${i}].keyname is empty`);
-    if (item.type !== undefined && ![0, 1, 3].includes(item.type)) problems.push(`horizontal_content_list[${i}].type must be 0, 1 or 3`);
+    if (item.type !== undefined && ![0, 1, 3].includes(item.type))
+      problems.push(`horizontal_content_list[${i}].type must be 0, 1 or 3`);
   });
   return problems;
 }
@@ -119,7 +145,9 @@ export function newsImageProblems(image: CardImage | undefined, area: CardImageT
     if (!image.url) problems.push('card_image.url is empty');
     const ratio = image.aspect_ratio;
     if (ratio !== undefined && !(ratio >= CARD_LIMITS.minAspect && ratio <= CARD_LIMITS.maxAspect)) {
-      problems.push(`card_image.aspect_ratio must be ${CARD_LIMITS.minAspect} to ${CARD_LIMITS.maxAspect}, got ${ratio}`);
+      problems.push(
+        `card_image.aspect_ratio must be ${CARD_LIMITS.minAspect} to ${CARD_LIMITS.maxAspect}, got ${ratio}`,
+      );
     }
   }
   if (area !== undefined) {
@@ -149,7 +177,8 @@ export function optionProblems(where: string, options: OptionList | undefined, m
   list.forEach((option, i) => {
     const at = `${where}.option_list[${i}]`;
     if (!option.id) problems.push(`${at}.id is empty`);
-    else if (utf8Length(option.id) > CARD_LIMITS.optionIdBytes) problems.push(`${at}.id is longer than ${CARD_LIMITS.optionIdBytes} bytes`);
+    else if (utf8Length(option.id) > CARD_LIMITS.optionIdBytes)
+      problems.push(`${at}.id is longer than ${CARD_LIMITS.optionIdBytes} bytes`);
     else if (seen.has(option.id)) problems.push(`${at}.id ${JSON.stringify(option.id)} is repeated`);
     seen.add(option.id);
     if (!option.text) problems.push(`${at}.text is empty`);

@@ -1,10 +1,29 @@
 import {
-  CARD_LIMITS, CARD_TEXT_LIMITS, actionProblems, buttonProblems, countProblems, horizontalProblems, jumpProblems,
-  keyProblems, newsImageProblems, optionProblems, submitProblems, taskIdProblems, textProblems, verticalProblems,
+  CARD_LIMITS,
+  CARD_TEXT_LIMITS,
+  actionProblems,
+  buttonProblems,
+  countProblems,
+  horizontalProblems,
+  jumpProblems,
+  keyProblems,
+  newsImageProblems,
+  optionProblems,
+  submitProblems,
+  taskIdProblems,
+  textProblems,
+  verticalProblems,
 } from './templateCardFieldRules';
 import type {
-  ButtonInteractionCard, CardCheckbox, CardMainTitle, CardSelector, MultipleInteractionCard, NewsNoticeCard,
-  TemplateCard, TextNoticeCard, VoteInteractionCard,
+  ButtonInteractionCard,
+  CardCheckbox,
+  CardMainTitle,
+  CardSelector,
+  MultipleInteractionCard,
+  NewsNoticeCard,
+  TemplateCard,
+  TextNoticeCard,
+  VoteInteractionCard,
 } from './templateCardTypes';
 
 export { CARD_LIMITS, CARD_TEXT_LIMITS, TASK_ID_PATTERN } from './templateCardFieldRules';
@@ -30,15 +49,23 @@ function mainTitleProblems(title: CardMainTitle | undefined): string[] {
 }
 
 function buttonCardProblems(card: ButtonInteractionCard): string[] {
-  return [...mainTitleProblems(card.main_title), ...buttonProblems(card.button_list), ...taskIdProblems(card.task_id, true)];
+  return [
+    ...mainTitleProblems(card.main_title),
+    ...buttonProblems(card.button_list),
+    ...taskIdProblems(card.task_id, true),
+  ];
 }
 
 function textNoticeProblems(card: TextNoticeCard): string[] {
   const problems: string[] = [];
-  if (!card.main_title?.title && !card.sub_title_text) problems.push('text_notice needs main_title.title or sub_title_text');
+  if (!card.main_title?.title && !card.sub_title_text)
+    problems.push('text_notice needs main_title.title or sub_title_text');
   return [
-    ...problems, ...actionProblems(card.card_action), ...jumpProblems(card.jump_list),
-    ...horizontalProblems(card.horizontal_content_list), ...taskIdProblems(card.task_id, false),
+    ...problems,
+    ...actionProblems(card.card_action),
+    ...jumpProblems(card.jump_list),
+    ...horizontalProblems(card.horizontal_content_list),
+    ...taskIdProblems(card.task_id, false),
   ];
 }
 
@@ -65,8 +92,10 @@ function checkboxProblems(box: CardCheckbox | undefined): string[] {
 
 function voteProblems(card: VoteInteractionCard): string[] {
   return [
-    ...mainTitleProblems(card.main_title), ...checkboxProblems(card.checkbox),
-    ...submitProblems(card.submit_button), ...taskIdProblems(card.task_id, true),
+    ...mainTitleProblems(card.main_title),
+    ...checkboxProblems(card.checkbox),
+    ...submitProblems(card.submit_button),
+    ...taskIdProblems(card.task_id, true),
   ];
 }
 
@@ -99,12 +128,18 @@ function multipleProblems(card: MultipleInteractionCard): string[] {
 
 function typedProblems(card: TemplateCard): string[] {
   switch (card.card_type) {
-    case 'button_interaction': return buttonCardProblems(card);
-    case 'text_notice': return textNoticeProblems(card);
-    case 'news_notice': return newsNoticeProblems(card);
-    case 'vote_interaction': return voteProblems(card);
-    case 'multiple_interaction': return multipleProblems(card);
-    default: return [`unsupported card_type ${JSON.stringify((card as { card_type?: unknown }).card_type)}`];
+    case 'button_interaction':
+      return buttonCardProblems(card);
+    case 'text_notice':
+      return textNoticeProblems(card);
+    case 'news_notice':
+      return newsNoticeProblems(card);
+    case 'vote_interaction':
+      return voteProblems(card);
+    case 'multiple_interaction':
+      return multipleProblems(card);
+    default:
+      return [`unsupported card_type ${JSON.stringify((card as { card_type?: unknown }).card_type)}`];
   }
 }
 

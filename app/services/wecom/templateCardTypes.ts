@@ -4,39 +4,73 @@
  * out because the gateway never sends them, which also keeps text_notice's "task_id required with action_menu"
  * rule out of scope. Validation lives in templateCardRules.ts.
  */
-export interface CardButton { readonly text: string; readonly key: string; readonly style?: 1 | 2 | 3 | 4 }
+export interface CardButton {
+  readonly text: string;
+  readonly key: string;
+  readonly style?: 1 | 2 | 3 | 4;
+}
 
 /** `main_title{title,desc}` (§7). */
-export interface CardMainTitle { readonly title?: string; readonly desc?: string }
+export interface CardMainTitle {
+  readonly title?: string;
+  readonly desc?: string;
+}
 
 /** `card_action`: type 1 opens `url`, type 2 opens the mini-program `appid` (§7). */
-export interface CardAction { readonly type: 1 | 2; readonly url?: string; readonly appid?: string; readonly pagepath?: string }
+export interface CardAction {
+  readonly type: 1 | 2;
+  readonly url?: string;
+  readonly appid?: string;
+  readonly pagepath?: string;
+}
 
 /** `jump_list[≤3]{type 0/1/2/3,title,url,appid,pagepath,question}`; type 3 asks `question` (§7). */
 export interface CardJump {
-  readonly type: 0 | 1 | 2 | 3; readonly title: string; readonly url?: string;
-  readonly appid?: string; readonly pagepath?: string; readonly question?: string;
+  readonly type: 0 | 1 | 2 | 3;
+  readonly title: string;
+  readonly url?: string;
+  readonly appid?: string;
+  readonly pagepath?: string;
+  readonly question?: string;
 }
 
 /** `horizontal_content_list[≤6]{type 0/1/3,keyname,value,url,userid}` (§7). */
 export interface CardHorizontalItem {
-  readonly type?: 0 | 1 | 3; readonly keyname: string; readonly value?: string; readonly url?: string; readonly userid?: string;
+  readonly type?: 0 | 1 | 3;
+  readonly keyname: string;
+  readonly value?: string;
+  readonly url?: string;
+  readonly userid?: string;
 }
 
 /** `vertical_content_list[≤4]{title,desc}` (§7). */
-export interface CardVerticalItem { readonly title: string; readonly desc?: string }
+export interface CardVerticalItem {
+  readonly title: string;
+  readonly desc?: string;
+}
 
 /** news_notice `card_image`; `aspect_ratio` 1.3–2.25, default 1.3 (§7). */
-export interface CardImage { readonly url: string; readonly aspect_ratio?: number }
+export interface CardImage {
+  readonly url: string;
+  readonly aspect_ratio?: number;
+}
 
 /** news_notice `image_text_area`: a left image with title/desc; type 1 opens `url`, type 2 a mini-program. */
 export interface CardImageTextArea {
-  readonly type?: 0 | 1 | 2; readonly url?: string; readonly appid?: string; readonly pagepath?: string;
-  readonly title?: string; readonly desc?: string; readonly image_url: string;
+  readonly type?: 0 | 1 | 2;
+  readonly url?: string;
+  readonly appid?: string;
+  readonly pagepath?: string;
+  readonly title?: string;
+  readonly desc?: string;
+  readonly image_url: string;
 }
 
 /** `submit_button{text,key}` of vote/multiple interaction cards (§7). */
-export interface CardSubmitButton { readonly text: string; readonly key: string }
+export interface CardSubmitButton {
+  readonly text: string;
+  readonly key: string;
+}
 
 /** `checkbox{question_key,option_list[]{id,text,is_checked},disable,mode}`; mode 0 single, 1 multi (§7). */
 export interface CardCheckbox {
@@ -70,7 +104,14 @@ export interface TextNoticeCard {
   readonly sub_title_text?: string;
   readonly card_action: CardAction;
   readonly horizontal_content_list?: readonly CardHorizontalItem[];
-  readonly jump_list?: ReadonlyArray<{ type: 0 | 1 | 2 | 3; title: string; url?: string; appid?: string; pagepath?: string; question?: string }>;
+  readonly jump_list?: ReadonlyArray<{
+    type: 0 | 1 | 2 | 3;
+    title: string;
+    url?: string;
+    appid?: string;
+    pagepath?: string;
+    question?: string;
+  }>;
   readonly task_id?: string;
   readonly feedback?: { readonly id: string };
 }
@@ -110,4 +151,4 @@ export interface MultipleInteractionCard {
 }
 
 export type TemplateCard =
-  | ButtonInteractionCard | TextNoticeCard | NewsNoticeCard | VoteInteractionCard | MultipleInteractionCard;
+  ButtonInteractionCard | TextNoticeCard | NewsNoticeCard | VoteInteractionCard | MultipleInteractionCard;

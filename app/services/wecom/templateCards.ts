@@ -8,9 +8,23 @@ import type { ButtonInteractionCard, CardButton, TemplateCard } from './template
  * The types are in templateCardTypes.ts and the rules in templateCardRules.ts; both are re-exported here.
  */
 export type {
-  ButtonInteractionCard, CardAction, CardButton, CardCheckbox, CardHorizontalItem, CardImage, CardImageTextArea,
-  CardJump, CardMainTitle, CardSelector, CardSubmitButton, CardVerticalItem, MultipleInteractionCard, NewsNoticeCard,
-  TemplateCard, TextNoticeCard, VoteInteractionCard,
+  ButtonInteractionCard,
+  CardAction,
+  CardButton,
+  CardCheckbox,
+  CardHorizontalItem,
+  CardImage,
+  CardImageTextArea,
+  CardJump,
+  CardMainTitle,
+  CardSelector,
+  CardSubmitButton,
+  CardVerticalItem,
+  MultipleInteractionCard,
+  NewsNoticeCard,
+  TemplateCard,
+  TextNoticeCard,
+  VoteInteractionCard,
 } from './templateCardTypes';
 export { CARD_LIMITS, CARD_TEXT_LIMITS, cardProblems } from './templateCardRules';
 
@@ -42,7 +56,12 @@ function assertValid<T extends TemplateCard>(card: T): T {
  * than failing; keys are identifiers echoed back in template_card_event, so they are never cut.
  * @throws CardError when the result still breaks a rule (e.g. 7 buttons, a key over 1024 bytes).
  */
-export function buttonCard(opts: { title: string; desc?: string; buttons: readonly CardButton[]; taskId: string }): ButtonInteractionCard {
+export function buttonCard(opts: {
+  title: string;
+  desc?: string;
+  buttons: readonly CardButton[];
+  taskId: string;
+}): ButtonInteractionCard {
   const mainTitle: { title?: string; desc?: string } = {};
   if (opts.title !== '') mainTitle.title = fitText(opts.title, CARD_TEXT_LIMITS.title);
   if (opts.desc !== undefined && opts.desc !== '') mainTitle.desc = fitText(opts.desc, CARD_TEXT_LIMITS.desc);
@@ -51,7 +70,12 @@ export function buttonCard(opts: { title: string; desc?: string; buttons: readon
     key: b.key,
     ...(b.style === undefined ? {} : { style: b.style }),
   }));
-  return assertValid({ card_type: 'button_interaction', main_title: mainTitle, button_list: buttons, task_id: opts.taskId });
+  return assertValid({
+    card_type: 'button_interaction',
+    main_title: mainTitle,
+    button_list: buttons,
+    task_id: opts.taskId,
+  });
 }
 
 /** Suffix: time (base36) + 64 random bits (base36); 30 characters at most. */

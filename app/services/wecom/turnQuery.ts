@@ -21,7 +21,12 @@ export interface Attachment {
 export type QueryPiece = { readonly text: string } | { readonly attachment: number };
 
 export type TurnQuery =
-  | { readonly kind: 'ask'; readonly pieces: readonly QueryPiece[]; readonly quote: readonly QueryPiece[] | undefined; readonly attachments: readonly Attachment[] }
+  | {
+      readonly kind: 'ask';
+      readonly pieces: readonly QueryPiece[];
+      readonly quote: readonly QueryPiece[] | undefined;
+      readonly attachments: readonly Attachment[];
+    }
   | { readonly kind: 'empty' };
 
 class PieceCollector {
@@ -37,12 +42,19 @@ class PieceCollector {
   }
 
   mixed(items: readonly MixedItem[], clean: (text: string) => string, fromQuote: boolean): QueryPiece[] {
-    return items.flatMap((item) => (item.msgtype === 'text' ? this.text(clean(item.text.content)) : this.media('image', item.image, fromQuote)));
+    return items.flatMap((item) =>
+      item.msgtype === 'text' ? this.text(clean(item.text.content)) : this.media('image', item.image, fromQuote),
+    );
   }
 }
 
 /** The message's own content, or the quote's (same structs, §5.8). */
-function piecesOf(collector: PieceCollector, message: UserMessage | QuotedMessage, clean: (text: string) => string, fromQuote: boolean): QueryPiece[] {
+function piecesOf(
+  collector: PieceCollector,
+  message: UserMessage | QuotedMessage,
+  clean: (text: string) => string,
+  fromQuote: boolean,
+): QueryPiece[] {
   switch (message.msgtype) {
     case 'text':
       return collector.text(clean(message.text.content));
@@ -66,10 +78,17 @@ function piecesOf(collector: PieceCollector, message: UserMessage | QuotedMessag
 }
 
 export function buildTurnQuery(message: UserMessage, mentionNames: readonly string[]): TurnQuery {
-  const clean = message.chattype === 'group' ? (text: string) => stripMentions(text, mentionNames) : (text: string) => text.trim();
+  const clean =
+    message.chattype === 'group' ? (text: string) => stripMentions(text, mentionNames) : (text: string) => text.trim();
   const collector = new PieceCollector();
   const pieces = piecesOf(collector, message, clean, false);
   if (pieces.length === 0) return { kind: 'empty' };
-  const quote = message.quote === undefined ? undefined : piecesOf(collector, message.quote, (text) => text.trim(), true);
-  return { kind: 'ask', pieces, quote: quote !== undefined && quote.length > 0 ? quote : undefined, attachments: collector.attachments };
+  const quote =
+    message.quote === undefined ? undefined : piecesOf(collector, message.quote, (text) => text.trim(), true);
+  return {
+    kind: 'ask',
+    pieces,
+    quote: quote !== undefined && quote.length > 0 ? quote : undefined,
+    attachments: collector.attachments,
+  };
 }

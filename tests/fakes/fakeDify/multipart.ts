@@ -101,7 +101,8 @@ export function describeMultipart(body: Buffer, boundary: string): Record<string
   const files: Array<Record<string, unknown>> = [];
   for (const part of parts) {
     if (part.filename === undefined) fields[part.name] = part.data.toString('utf8');
-    else files.push({ field: part.name, filename: part.filename, contentType: part.contentType, size: part.data.length });
+    else
+      files.push({ field: part.name, filename: part.filename, contentType: part.contentType, size: part.data.length });
   }
   return { fields, files };
 }

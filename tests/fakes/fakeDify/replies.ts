@@ -82,6 +82,8 @@ export function prepareReply(reply: StreamReply | undefined, ctx: RunContext): P
 
 /** Every conversation id the client will see; each gets registered for (app, user). */
 export function conversationIdsOf(events: Ev[]): string[] {
-  const ids = events.map((ev) => ev['conversation_id']).filter((id): id is string => typeof id === 'string' && id !== '');
+  const ids = events
+    .map((ev) => ev['conversation_id'])
+    .filter((id): id is string => typeof id === 'string' && id !== '');
   return [...new Set(ids)];
 }

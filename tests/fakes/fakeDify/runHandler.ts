@@ -22,7 +22,12 @@ export interface RunDeps {
 }
 
 /** §5.2 order: user → route → fields → generator checks → conversation (404). */
-function validateRun(state: FakeDifyState, route: RunRoute, app: FakeDifyApp, body: Record<string, unknown>): RunContext | DifyError {
+function validateRun(
+  state: FakeDifyState,
+  route: RunRoute,
+  app: FakeDifyApp,
+  body: Record<string, unknown>,
+): RunContext | DifyError {
   const user = requireUser(body);
   if (isDifyError(user)) return user;
   const failure = checkRoute(route, app) ?? checkFields(route, body) ?? checkGenerator(route, app, body);
@@ -37,7 +42,8 @@ function validateRun(state: FakeDifyState, route: RunRoute, app: FakeDifyApp, bo
     query: typeof body['query'] === 'string' ? body['query'].replace(/\0/g, '') : '',
     inputs: body['inputs'] as Record<string, unknown>,
     // A fresh id is only registered once the client is about to see it (see register below).
-    conversationId: typeof asked === 'string' && asked !== '' ? asked : isChatFamily(app.mode) ? randomUUID() : undefined,
+    conversationId:
+      typeof asked === 'string' && asked !== '' ? asked : isChatFamily(app.mode) ? randomUUID() : undefined,
     messageId: randomUUID(),
     taskId: randomUUID(),
     workflowRunId: randomUUID(),
@@ -68,7 +74,12 @@ export async function handleRun(
   await streamReply(deps, app, prepared, res);
 }
 
-async function streamReply(deps: RunDeps, app: FakeDifyApp, prepared: PreparedReply, res: ServerResponse): Promise<void> {
+async function streamReply(
+  deps: RunDeps,
+  app: FakeDifyApp,
+  prepared: PreparedReply,
+  res: ServerResponse,
+): Promise<void> {
   const { ctx, style } = prepared;
   const stream = new SseStream(res, prepared.frames, { pingIntervalMs: deps.pingIntervalMs, ...prepared.options });
   const stopFrames = (): Buffer[] => stopEvents(ctx).map((ev) => encodeFrame(fillEnvelope(ev, ctx), style));

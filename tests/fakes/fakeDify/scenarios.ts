@@ -25,45 +25,94 @@ export function echoAnswer(ctx: RunContext): { answer: string; deltas: string[] 
 
 function usage(): Ev {
   return {
-    prompt_tokens: 12, completion_tokens: 8, total_tokens: 20,
-    total_price: '0.0000400', currency: 'USD', latency: 0.42,
+    prompt_tokens: 12,
+    completion_tokens: 8,
+    total_tokens: 20,
+    total_price: '0.0000400',
+    currency: 'USD',
+    latency: 0.42,
   };
 }
 
 function messageEnd(): Ev {
-  return { event: 'message_end', metadata: { annotation_reply: null, retriever_resources: [], usage: usage() }, files: null };
+  return {
+    event: 'message_end',
+    metadata: { annotation_reply: null, retriever_resources: [], usage: usage() },
+    files: null,
+  };
 }
 
 function agentThought(id: string, thought: string): Ev {
   return {
-    event: 'agent_thought', id, position: 1, thought, observation: '', tool: '',
-    tool_labels: {}, tool_input: '', message_files: [],
+    event: 'agent_thought',
+    id,
+    position: 1,
+    thought,
+    observation: '',
+    tool: '',
+    tool_labels: {},
+    tool_input: '',
+    message_files: [],
   };
 }
 
 function workflowStarted(ctx: RunContext, workflowId: string): Ev {
   const inputs = { ...ctx.inputs, 'sys.query': ctx.query, 'sys.user_id': ctx.user };
-  return { event: 'workflow_started', data: { id: ctx.workflowRunId, workflow_id: workflowId, inputs, created_at: ctx.createdAt } };
+  return {
+    event: 'workflow_started',
+    data: { id: ctx.workflowRunId, workflow_id: workflowId, inputs, created_at: ctx.createdAt },
+  };
 }
 
 function workflowFinished(ctx: RunContext, workflowId: string, status: string, outputs: Ev): Ev {
   const data = {
-    id: ctx.workflowRunId, workflow_id: workflowId, status, outputs, error: null,
-    elapsed_time: 0.42, total_tokens: 20, total_steps: 3,
+    id: ctx.workflowRunId,
+    workflow_id: workflowId,
+    status,
+    outputs,
+    error: null,
+    elapsed_time: 0.42,
+    total_tokens: 20,
+    total_steps: 3,
     created_by: { id: randomUUID(), user: ctx.user },
-    created_at: ctx.createdAt, finished_at: ctx.createdAt + 1, exceptions_count: 0, files: [],
+    created_at: ctx.createdAt,
+    finished_at: ctx.createdAt + 1,
+    exceptions_count: 0,
+    files: [],
   };
   return { event: 'workflow_finished', data };
 }
 
 function nodePair(ctx: RunContext, nodeId: string, nodeType: string, index: number): [Ev, Ev] {
   const base = {
-    id: randomUUID(), node_id: nodeId, node_type: nodeType, title: nodeType.toUpperCase(), index,
-    predecessor_node_id: null, inputs: null, created_at: ctx.createdAt, extras: {}, iteration_id: null, loop_id: null,
+    id: randomUUID(),
+    node_id: nodeId,
+    node_type: nodeType,
+    title: nodeType.toUpperCase(),
+    index,
+    predecessor_node_id: null,
+    inputs: null,
+    created_at: ctx.createdAt,
+    extras: {},
+    iteration_id: null,
+    loop_id: null,
   };
-  const finished = { ...base, inputs: {}, process_data: null, outputs: {}, status: 'succeeded', error: null,
-    elapsed_time: 0.1, execution_metadata: null, finished_at: ctx.createdAt + 1, files: [] };
-  return [{ event: 'node_started', data: base }, { event: 'node_finished', data: finished }];
+  const finished = {
+    ...base,
+    inputs: {},
+    process_data: null,
+    outputs: {},
+    status: 'succeeded',
+    error: null,
+    elapsed_time: 0.1,
+    execution_metadata: null,
+    finished_at: ctx.createdAt + 1,
+    files: [],
+  };
+  return [
+    { event: 'node_started', data: base },
+    { event: 'node_finished', data: finished },
+  ];
 }
 
 /** Events of the default reply for the app's mode (§4.4). */
@@ -80,16 +129,27 @@ export function defaultEvents(ctx: RunContext): Ev[] {
       return [agentThought(thoughtId, ''), ...messages, agentThought(thoughtId, answer), messageEnd()];
     }
     case 'agent':
-      return [...deltas.map((d) => ({ event: 'agent_message', answer: d })), { event: 'message', answer }, messageEnd()];
+      return [
+        ...deltas.map((d) => ({ event: 'agent_message', answer: d })),
+        { event: 'message', answer },
+        messageEnd(),
+      ];
     case 'advanced-chat': {
       const [startA, startB] = nodePair(ctx, '1767940000001', 'start', 1);
       const [llmA, llmB] = nodePair(ctx, '1767940000002', 'llm', 2);
-      const messages = deltas.map((d) => ({ event: 'message', answer: d, from_variable_selector: ['1767940000002', 'text'] }));
+      const messages = deltas.map((d) => ({
+        event: 'message',
+        answer: d,
+        from_variable_selector: ['1767940000002', 'text'],
+      }));
       const done = workflowFinished(ctx, workflowId, 'succeeded', { answer });
       return [workflowStarted(ctx, workflowId), startA, startB, llmA, ...messages, llmB, done, messageEnd()];
     }
     case 'workflow': {
-      const chunks = deltas.map((d) => ({ event: 'text_chunk', data: { text: d, from_variable_selector: ['1767944000002', 'text'] } }));
+      const chunks = deltas.map((d) => ({
+        event: 'text_chunk',
+        data: { text: d, from_variable_selector: ['1767944000002', 'text'] },
+      }));
       const done = workflowFinished(ctx, workflowId, 'succeeded', { result: answer });
       return [workflowStarted(ctx, workflowId), ...chunks, done];
     }

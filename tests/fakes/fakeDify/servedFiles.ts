@@ -86,7 +86,9 @@ export class ServedFiles {
 
   /** HMAC-SHA256 over `file-preview|id|timestamp|nonce`, urlsafe base64 WITH padding like Python's. */
   private sign(id: string, timestamp: string, nonce: string): string {
-    const digest = createHmac('sha256', this.secret).update(`file-preview|${id}|${timestamp}|${nonce}`).digest('base64');
+    const digest = createHmac('sha256', this.secret)
+      .update(`file-preview|${id}|${timestamp}|${nonce}`)
+      .digest('base64');
     return digest.replace(/\+/g, '-').replace(/\//g, '_');
   }
 
@@ -116,7 +118,10 @@ export class ServedFiles {
       res.end();
       return;
     }
-    const headers: Record<string, string | number> = { 'Content-Type': entry.contentType, 'Content-Length': entry.bytes.length };
+    const headers: Record<string, string | number> = {
+      'Content-Type': entry.contentType,
+      'Content-Length': entry.bytes.length,
+    };
     if (url.searchParams.get('as_attachment') === 'true' && entry.name) {
       headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(entry.name)}`;
     }

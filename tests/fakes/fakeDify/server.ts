@@ -43,7 +43,8 @@ function matchRoute(method: string, path: string): Route | undefined {
   if (run) return { kind: 'run', route: run };
   const stop = /^\/(chat-messages|completion-messages|workflows\/tasks)\/([^/]+)\/stop$/.exec(path);
   if (!stop?.[1] || !stop[2]) return undefined;
-  const route: RunRoute = stop[1] === 'chat-messages' ? 'chat' : stop[1] === 'completion-messages' ? 'completion' : 'workflow';
+  const route: RunRoute =
+    stop[1] === 'chat-messages' ? 'chat' : stop[1] === 'completion-messages' ? 'completion' : 'workflow';
   return { kind: 'stop', route, taskId: decodeURIComponent(stop[2]) };
 }
 
@@ -65,7 +66,14 @@ function bearerOf(header: string | undefined): string | undefined {
   return match?.[1]?.trim();
 }
 
-async function dispatch(deps: RunDeps, route: Route, app: FakeDifyApp, req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> {
+async function dispatch(
+  deps: RunDeps,
+  route: Route,
+  app: FakeDifyApp,
+  req: IncomingMessage,
+  raw: Buffer,
+  res: ServerResponse,
+): Promise<void> {
   if (route.kind === 'info') return sendInfo(res, app);
   if (route.kind === 'parameters') return sendParameters(res, app, deps.state.uploadLimitsMb);
   if (route.kind === 'upload') return handleUpload(deps.state, app, req.headers['content-type'], raw, res);
@@ -79,15 +87,20 @@ async function dispatch(deps: RunDeps, route: Route, app: FakeDifyApp, req: Inco
 
 /** dify-api.md §6.8: the app's follow-up questions, or 400 when the feature is off. */
 function handleSuggested(app: FakeDifyApp, res: ServerResponse): void {
-  if (app.suggestions === undefined) return sendDifyError(res, difyError(400, 'bad_request', 'Suggested Questions Is Disabled.'));
-  res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ result: 'success', data: app.suggestions }));
+  if (app.suggestions === undefined)
+    return sendDifyError(res, difyError(400, 'bad_request', 'Suggested Questions Is Disabled.'));
+  res
+    .writeHead(200, { 'Content-Type': 'application/json' })
+    .end(JSON.stringify({ result: 'success', data: app.suggestions }));
 }
 
 /** dify-api.md §6.7: rating like | dislike | null, and the same `user` that received the message. */
 function handleFeedback(body: unknown, res: ServerResponse): void {
   const { rating, user } = (body ?? {}) as { rating?: unknown; user?: unknown };
-  if (typeof user !== 'string' || user === '') return sendDifyError(res, difyError(400, 'invalid_param', 'Arg user must be provided.'));
-  if (rating !== 'like' && rating !== 'dislike' && rating !== null) return sendDifyError(res, difyError(400, 'invalid_param', 'rating must be like, dislike or null'));
+  if (typeof user !== 'string' || user === '')
+    return sendDifyError(res, difyError(400, 'invalid_param', 'Arg user must be provided.'));
+  if (rating !== 'like' && rating !== 'dislike' && rating !== null)
+    return sendDifyError(res, difyError(400, 'invalid_param', 'rating must be like, dislike or null'));
   res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"result":"success"}');
 }
 
@@ -99,14 +112,28 @@ async function handle(deps: RunDeps, req: IncomingMessage, res: ServerResponse):
   const method = req.method ?? 'GET';
   const apiKey = bearerOf(req.headers.authorization);
   const body = recordedBody(raw, req.headers['content-type']);
-  deps.state.requests.push({ method, path, query: queryRecord(url), headers: req.headers, body, at: Date.now(), apiKey });
+  deps.state.requests.push({
+    method,
+    path,
+    query: queryRecord(url),
+    headers: req.headers,
+    body,
+    at: Date.now(),
+    apiKey,
+  });
   if (!underV1 && (method === 'GET' || method === 'HEAD') && path.startsWith('/files/')) {
     return deps.state.served.respond(url, method, res);
   }
   const route = underV1 ? matchRoute(method, path) : undefined;
   if (!route) {
-    return sendDifyError(res, difyError(404, 'not_found',
-      'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.'));
+    return sendDifyError(
+      res,
+      difyError(
+        404,
+        'not_found',
+        'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
+      ),
+    );
   }
   const app = authenticate(req.headers.authorization, deps.state.apps);
   if (isDifyError(app)) return sendDifyError(res, app);
@@ -134,7 +161,9 @@ export async function startFakeDify(opts: StartFakeDifyOptions = {}): Promise<Fa
       state.script(apiKey, replies);
     },
     runRequests: (apiKey) =>
-      state.requests.filter((r) => r.method === 'POST' && Object.hasOwn(RUN_PATHS, r.path) && (apiKey === undefined || r.apiKey === apiKey)),
+      state.requests.filter(
+        (r) => r.method === 'POST' && Object.hasOwn(RUN_PATHS, r.path) && (apiKey === undefined || r.apiKey === apiKey),
+      ),
     conversationsOf: (apiKey, user) => state.conversationsOf(apiKey, user),
     forgetConversations: (apiKey, user) => state.forgetConversations(apiKey, user),
     failNextUpload: (apiKey, status, body) => state.failNextUpload(apiKey, { status, body }),

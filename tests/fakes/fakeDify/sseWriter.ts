@@ -23,7 +23,7 @@ function writeRanges(length: number, frameEnds: number[], chunking: Chunking): A
   if (chunking === 'glued') return length > 0 ? [[0, length]] : [];
   if (chunking === 'event') return frameEnds.map((end, i) => [i === 0 ? 0 : (frameEnds[i - 1] ?? 0), end]);
   const ranges: Array<[number, number]> = [];
-  for (let start = 0; start < length; ) {
+  for (let start = 0; start < length;) {
     const size = chunking === 'random' ? 1 + Math.floor(Math.random() * 48) : Math.max(1, chunking.bytes);
     const end = Math.min(length, start + size);
     ranges.push([start, end]);
@@ -106,8 +106,7 @@ export class SseStream {
   }
 
   private async finishStopped(frames: Buffer[]): Promise<void> {
-    const boundary =
-      this.written === 0 ? 0 : (this.frameEnds.find((end) => end >= this.written) ?? this.body.length);
+    const boundary = this.written === 0 ? 0 : (this.frameEnds.find((end) => end >= this.written) ?? this.body.length);
     if (boundary > this.written) await this.write(this.body.subarray(this.written, boundary));
     for (const frame of frames) await this.write(frame);
     this.stopPings();

@@ -45,7 +45,11 @@ function mimetypeOf(part: FormPart): string {
 }
 
 /** A body that is not parseable multipart has no `request.files`, hence "no file" in Dify. */
-function validateUpload(limits: UploadLimitsMb, contentType: string | undefined, raw: Buffer): AcceptedUpload | DifyError {
+function validateUpload(
+  limits: UploadLimitsMb,
+  contentType: string | undefined,
+  raw: Buffer,
+): AcceptedUpload | DifyError {
   const boundary = multipartBoundary(contentType);
   const parts = (boundary ? parseMultipart(raw, boundary) : undefined) ?? [];
   const files = parts.filter((part) => part.filename !== undefined);

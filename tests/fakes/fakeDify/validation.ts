@@ -43,8 +43,11 @@ export function authenticate(header: string | undefined, apps: Map<string, FakeD
  */
 export function parseJsonBody(contentType: string | undefined, raw: Buffer): Record<string, unknown> | DifyError {
   if (!/^application\/json\b/i.test(contentType ?? '')) {
-    return difyError(415, 'unsupported_media_type',
-      "Did not attempt to load JSON data because the request Content-Type was not 'application/json'.");
+    return difyError(
+      415,
+      'unsupported_media_type',
+      "Did not attempt to load JSON data because the request Content-Type was not 'application/json'.",
+    );
   }
   const invalid = difyError(400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.');
   try {
@@ -116,7 +119,11 @@ export function checkFields(route: RunRoute, body: Record<string, unknown>): Dif
 }
 
 /** Generator-level checks (§1.2 agent rows, §2 `query`): agents first, then the query. */
-export function checkGenerator(route: RunRoute, app: FakeDifyApp, body: Record<string, unknown>): DifyError | undefined {
+export function checkGenerator(
+  route: RunRoute,
+  app: FakeDifyApp,
+  body: Record<string, unknown>,
+): DifyError | undefined {
   const streaming = body['response_mode'] === 'streaming';
   if (app.mode === 'agent-chat' && !streaming) {
     return difyError(400, 'invalid_param', 'Agent Chat App does not support blocking mode');

@@ -68,9 +68,11 @@ export const textPayload = (content: string, opts: PayloadOpts = {}): Payload =>
 /** §5.4 — single chat only in real traffic. */
 export const imagePayload = (url: string, opts: PayloadOpts = {}): Payload => userMessage('image', { url }, opts);
 /** §5.5 */
-export const mixedPayload = (items: MixedItem[], opts: PayloadOpts = {}): Payload => userMessage('mixed', { msg_item: items }, opts);
+export const mixedPayload = (items: MixedItem[], opts: PayloadOpts = {}): Payload =>
+  userMessage('mixed', { msg_item: items }, opts);
 /** §5.6: WeCom's speech-to-text result, no audio URL. */
-export const voicePayload = (content: string, opts: PayloadOpts = {}): Payload => userMessage('voice', { content }, opts);
+export const voicePayload = (content: string, opts: PayloadOpts = {}): Payload =>
+  userMessage('voice', { content }, opts);
 /** §5.7 */
 export const filePayload = (url: string, opts: PayloadOpts = {}): Payload => userMessage('file', { url }, opts);
 /** §5.7 (2026 revision) */
@@ -78,10 +80,19 @@ export const videoPayload = (url: string, opts: PayloadOpts = {}): Payload => us
 
 /** §5.9: the refresh poll; a fresh msgid each time and no response_url. */
 export function streamRefreshPayload(streamId: string, opts: PayloadOpts = {}): Payload {
-  return { ...common({ ...opts, msgid: opts.msgid ?? randomMsgid() }, false), msgtype: 'stream', stream: { id: streamId } };
+  return {
+    ...common({ ...opts, msgid: opts.msgid ?? randomMsgid() }, false),
+    msgtype: 'stream',
+    stream: { id: streamId },
+  };
 }
 
-function eventPayload(eventtype: string, detail: Payload | undefined, opts: PayloadOpts, withResponseUrl: boolean): Payload {
+function eventPayload(
+  eventtype: string,
+  detail: Payload | undefined,
+  opts: PayloadOpts,
+  withResponseUrl: boolean,
+): Payload {
   const base = common(opts, withResponseUrl);
   const { msgid, ...rest } = base;
   const event: Payload = { eventtype };

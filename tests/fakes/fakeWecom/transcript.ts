@@ -33,7 +33,9 @@ export interface ChatTranscript {
 export function asStreamReply(result: CallbackResult, what: string): StreamReply {
   const { reply } = result;
   if (!reply) {
-    throw new Error(`${what}: expected an encrypted stream reply, got HTTP ${result.status} ${JSON.stringify(result.text.slice(0, 200))}`);
+    throw new Error(
+      `${what}: expected an encrypted stream reply, got HTTP ${result.status} ${JSON.stringify(result.text.slice(0, 200))}`,
+    );
   }
   const stream = reply['stream'] as Record<string, unknown> | undefined;
   const isStream = reply['msgtype'] === 'stream' || reply['msgtype'] === 'stream_with_template_card';
@@ -76,7 +78,9 @@ export async function runConversation(
     transcript.polls += 1;
     latest = asStreamReply(await client.poll(first.id, pollOptsOf(payload)), `poll #${transcript.polls}`);
     if (latest.id !== first.id) {
-      throw new Error(`poll #${transcript.polls}: stream id changed from ${first.id} to ${latest.id} (§6.2: keep it stable)`);
+      throw new Error(
+        `poll #${transcript.polls}: stream id changed from ${first.id} to ${latest.id} (§6.2: keep it stable)`,
+      );
     }
     transcript.snapshots.push(latest);
     if (latest.finish) transcript.final = latest;

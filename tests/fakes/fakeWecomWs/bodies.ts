@@ -22,8 +22,7 @@ export interface WsOpts {
 }
 
 export type WsMixedItem =
-  | { msgtype: 'text'; text: { content: string } }
-  | { msgtype: 'image'; image: { url: string; aeskey: string } };
+  { msgtype: 'text'; text: { content: string } } | { msgtype: 'image'; image: { url: string; aeskey: string } };
 
 /** The fields every callback shares (§5.1), in the order of the documented examples. */
 function common(opts: WsOpts): WsBody {
@@ -43,12 +42,15 @@ function message(msgtype: string, content: unknown, opts: WsOpts): WsBody {
 
 export const wsText = (content: string, opts: WsOpts = {}): WsBody => message('text', { content }, opts);
 /** Single chat only in real traffic (§5.2). */
-export const wsImage = (url: string, aeskey: string, opts: WsOpts = {}): WsBody => message('image', { url, aeskey }, opts);
+export const wsImage = (url: string, aeskey: string, opts: WsOpts = {}): WsBody =>
+  message('image', { url, aeskey }, opts);
 export const wsMixed = (items: WsMixedItem[], opts: WsOpts = {}): WsBody => message('mixed', { msg_item: items }, opts);
 /** WeCom's speech-to-text result; no audio (§5.6). */
 export const wsVoice = (content: string, opts: WsOpts = {}): WsBody => message('voice', { content }, opts);
-export const wsFile = (url: string, aeskey: string, opts: WsOpts = {}): WsBody => message('file', { url, aeskey }, opts);
-export const wsVideo = (url: string, aeskey: string, opts: WsOpts = {}): WsBody => message('video', { url, aeskey }, opts);
+export const wsFile = (url: string, aeskey: string, opts: WsOpts = {}): WsBody =>
+  message('file', { url, aeskey }, opts);
+export const wsVideo = (url: string, aeskey: string, opts: WsOpts = {}): WsBody =>
+  message('video', { url, aeskey }, opts);
 
 /** §5.10 layout: msgid, create_time, then the common fields, `event` keyed by its type. */
 function event(eventtype: string, detail: WsBody | undefined, opts: WsOpts): WsBody {
@@ -59,7 +61,8 @@ function event(eventtype: string, detail: WsBody | undefined, opts: WsOpts): WsB
 }
 
 /** Single chat, no chatid (§5.10). */
-export const wsEnterChat = (opts: WsOpts = {}): WsBody => event('enter_chat', undefined, { ...opts, chattype: 'single' });
+export const wsEnterChat = (opts: WsOpts = {}): WsBody =>
+  event('enter_chat', undefined, { ...opts, chattype: 'single' });
 
 export interface WsCardEvent {
   eventKey: string;

@@ -114,7 +114,8 @@ function respond(state: FakeState, conn: Conn, frame: ClientFrame): AckReply | u
   if (cmd === 'ping') return state.pingAcks ? OK : undefined;
   if (conn.botId === undefined) return ERR.notSubscribed;
   const botId = conn.botId;
-  if (REPLY_CMDS.has(cmd)) return checkReply(state.bot(botId).delivered.get(frame.reqId), REPLY_CMDS.get(cmd), cmd, body);
+  if (REPLY_CMDS.has(cmd))
+    return checkReply(state.bot(botId).delivered.get(frame.reqId), REPLY_CMDS.get(cmd), cmd, body);
   if (cmd === 'aibot_send_msg') {
     if (typeof body['chatid'] !== 'string' || body['chatid'] === '') return invalidParam('chatid');
     return typeof body['msgtype'] === 'string' ? OK : invalidParam('msgtype');

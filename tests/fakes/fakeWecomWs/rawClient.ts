@@ -25,7 +25,12 @@ function opened(ws: WebSocket, timeoutMs: number): Promise<void> {
   });
 }
 
-export async function openRawClient(url: string, botId: string, secret: string, timeoutMs = 2000): Promise<RawWsClient> {
+export async function openRawClient(
+  url: string,
+  botId: string,
+  secret: string,
+  timeoutMs = 2000,
+): Promise<RawWsClient> {
   const ws = new WebSocket(url);
   const received: WireFrame[] = [];
   const waiters = new Waiters();

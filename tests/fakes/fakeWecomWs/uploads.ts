@@ -81,7 +81,8 @@ export class UploadStore {
     // The session survives a failed finish so that the client can still send missing chunks.
     if (missing.length > 0) return invalidParam(`missing chunks ${missing.join(',')}`);
     const bytes = Buffer.concat(parts);
-    if (bytes.length !== session.totalSize) return invalidParam(`size ${bytes.length} != total_size ${session.totalSize}`);
+    if (bytes.length !== session.totalSize)
+      return invalidParam(`size ${bytes.length} != total_size ${session.totalSize}`);
     const md5 = createHash('md5').update(bytes).digest('hex');
     if (md5 !== session.md5) return invalidParam(`md5 ${md5} != ${session.md5}`);
     this.sessions.delete(text(body, 'upload_id') ?? '');

@@ -6,12 +6,21 @@ const agents = (value: unknown): string => JSON.stringify(value);
 describe('loadConfig: the default agent (DIFY_API_BASE_URL, DIFY_API_KEY, DIFY_APP_MODE)', () => {
   it('uses Dify Cloud when only the key is set', () => {
     const agent = config({ DIFY_API_KEY: ' app-key ' }).agents.byId.get(DEFAULT_AGENT_ID);
-    expect(agent).toMatchObject({ id: 'default', baseUrl: 'https://api.dify.ai/v1', apiKey: 'app-key', mode: undefined });
+    expect(agent).toMatchObject({
+      id: 'default',
+      baseUrl: 'https://api.dify.ai/v1',
+      apiKey: 'app-key',
+      mode: undefined,
+    });
     expect(agent).toMatchObject({ inputs: {}, queryVariable: 'query', outputKey: undefined });
   });
 
   it('drops the trailing slash of the base URL and reads the mode', () => {
-    const agent = config({ DIFY_API_BASE_URL: 'http://dify.local:8080/v1/', DIFY_API_KEY: 'k', DIFY_APP_MODE: 'workflow' }).agents.byId.get('default');
+    const agent = config({
+      DIFY_API_BASE_URL: 'http://dify.local:8080/v1/',
+      DIFY_API_KEY: 'k',
+      DIFY_APP_MODE: 'workflow',
+    }).agents.byId.get('default');
     expect(agent).toMatchObject({ baseUrl: 'http://dify.local:8080/v1', mode: 'workflow' });
   });
 
@@ -22,7 +31,11 @@ describe('loadConfig: the default agent (DIFY_API_BASE_URL, DIFY_API_KEY, DIFY_A
   it.each([
     ['not a URL', 'dify.example/v1', 'DIFY_API_BASE_URL/DIFY_API_KEY baseUrl must be an http(s) URL'],
     ['not http(s)', 'ftp://dify.example/v1', 'DIFY_API_BASE_URL/DIFY_API_KEY baseUrl must be an http(s) URL'],
-    ['with credentials', 'https://u:p@dify.example/v1', 'DIFY_API_BASE_URL/DIFY_API_KEY baseUrl must not contain credentials'],
+    [
+      'with credentials',
+      'https://u:p@dify.example/v1',
+      'DIFY_API_BASE_URL/DIFY_API_KEY baseUrl must not contain credentials',
+    ],
   ])('rejects a base URL %s', (_label, url, problem) => {
     expect(configError({ DIFY_API_BASE_URL: url, DIFY_API_KEY: 'k' }).problems).toEqual([problem]);
   });
@@ -38,7 +51,14 @@ describe('loadConfig: DIFY_AGENTS', () => {
   it('reads every field of an entry', () => {
     const c = config({
       DIFY_AGENTS: agents({
-        report: { baseUrl: 'https://d.example/v1', apiKey: 'app-r', mode: 'workflow', inputs: { lang: 'zh', n: 3 }, queryVariable: 'question', outputKey: 'summary' },
+        report: {
+          baseUrl: 'https://d.example/v1',
+          apiKey: 'app-r',
+          mode: 'workflow',
+          inputs: { lang: 'zh', n: 3 },
+          queryVariable: 'question',
+          outputKey: 'summary',
+        },
         chat: { baseUrl: 'https://d.example/v1/', apiKey: 'app-c' },
       }),
     });
@@ -51,18 +71,27 @@ describe('loadConfig: DIFY_AGENTS', () => {
       queryVariable: 'question',
       outputKey: 'summary',
     });
-    expect(c.agents.byId.get('chat')).toMatchObject({ baseUrl: 'https://d.example/v1', mode: undefined, queryVariable: 'query', inputs: {} });
+    expect(c.agents.byId.get('chat')).toMatchObject({
+      baseUrl: 'https://d.example/v1',
+      mode: undefined,
+      queryVariable: 'query',
+      inputs: {},
+    });
   });
 
   it('accepts every Dify app mode', () => {
     const modes = ['chat', 'agent-chat', 'advanced-chat', 'agent', 'workflow', 'completion'];
-    const entries = Object.fromEntries(modes.map((mode) => [mode, { baseUrl: 'https://d.example/v1', apiKey: 'k', mode }]));
+    const entries = Object.fromEntries(
+      modes.map((mode) => [mode, { baseUrl: 'https://d.example/v1', apiKey: 'k', mode }]),
+    );
     const byId = config({ DIFY_AGENTS: agents(entries) }).agents.byId;
     expect(modes.map((m) => byId.get(m)?.mode)).toEqual(modes);
   });
 
   it('reports every mistake of an entry', () => {
-    const problems = configError({ DIFY_AGENTS: agents({ x: { mode: 'bot', inputs: [], queryVariable: 1, outputKey: false } }) }).problems;
+    const problems = configError({
+      DIFY_AGENTS: agents({ x: { mode: 'bot', inputs: [], queryVariable: 1, outputKey: false } }),
+    }).problems;
     expect(problems).toEqual([
       'DIFY_AGENTS["x"]: baseUrl is required',
       'DIFY_AGENTS["x"]: apiKey is required',
@@ -74,8 +103,13 @@ describe('loadConfig: DIFY_AGENTS', () => {
   });
 
   it('rejects an entry that is not an object, and a blank apiKey', () => {
-    const problems = configError({ DIFY_AGENTS: agents({ a: 'app-key', b: { baseUrl: 'https://d.example/v1', apiKey: '  ' } }) }).problems;
-    expect(problems).toEqual(['DIFY_AGENTS["a"] must be an object {baseUrl, apiKey}', 'DIFY_AGENTS["b"]: apiKey is required']);
+    const problems = configError({
+      DIFY_AGENTS: agents({ a: 'app-key', b: { baseUrl: 'https://d.example/v1', apiKey: '  ' } }),
+    }).problems;
+    expect(problems).toEqual([
+      'DIFY_AGENTS["a"] must be an object {baseUrl, apiKey}',
+      'DIFY_AGENTS["b"]: apiKey is required',
+    ]);
   });
 
   it('makes a DIFY_AGENTS "default" entry the default agent', () => {
@@ -84,8 +118,13 @@ describe('loadConfig: DIFY_AGENTS', () => {
   });
 
   it('rejects a default agent defined twice', () => {
-    const env = { DIFY_API_KEY: 'k', DIFY_AGENTS: agents({ default: { baseUrl: 'https://d.example/v1', apiKey: 'k2' } }) };
-    expect(configError(env).problems).toEqual(['DIFY_AGENTS["default"] is also defined by DIFY_API_KEY; define the default agent in one place']);
+    const env = {
+      DIFY_API_KEY: 'k',
+      DIFY_AGENTS: agents({ default: { baseUrl: 'https://d.example/v1', apiKey: 'k2' } }),
+    };
+    expect(configError(env).problems).toEqual([
+      'DIFY_AGENTS["default"] is also defined by DIFY_API_KEY; define the default agent in one place',
+    ]);
   });
 
   it('rejects DIFY_AGENTS that is not a JSON object', () => {
@@ -98,7 +137,10 @@ describe('loadConfig: WECOM_AIBOT_AGENT_MAPPING', () => {
   const sales = { sales: { baseUrl: 'https://d.example/v1', apiKey: 'k' } };
 
   it('maps aibotids to defined agents, trimming the agent id', () => {
-    const c = config({ DIFY_AGENTS: agents(sales), WECOM_AIBOT_AGENT_MAPPING: agents({ aibA: ' sales ', aibB: 'default' }) });
+    const c = config({
+      DIFY_AGENTS: agents(sales),
+      WECOM_AIBOT_AGENT_MAPPING: agents({ aibA: ' sales ', aibB: 'default' }),
+    });
     expect([...c.agents.mapping]).toEqual([
       ['aibA', 'sales'],
       ['aibB', 'default'],
@@ -106,20 +148,32 @@ describe('loadConfig: WECOM_AIBOT_AGENT_MAPPING', () => {
   });
 
   it('allows mapping to "default" even before the default agent is configured (a warning, not an error)', () => {
-    expect(config({ WECOM_AIBOT_AGENT_MAPPING: agents({ aibA: 'default' }) }).agents.mapping.get('aibA')).toBe('default');
+    expect(config({ WECOM_AIBOT_AGENT_MAPPING: agents({ aibA: 'default' }) }).agents.mapping.get('aibA')).toBe(
+      'default',
+    );
   });
 
   it('rejects a mapping to an agent nobody defined', () => {
-    const problems = configError({ DIFY_AGENTS: agents(sales), WECOM_AIBOT_AGENT_MAPPING: agents({ aibA: 'sales', aibB: 'ghost' }) }).problems;
-    expect(problems).toEqual(['WECOM_AIBOT_AGENT_MAPPING["aibB"] names agent "ghost", which DIFY_AGENTS does not define']);
+    const problems = configError({
+      DIFY_AGENTS: agents(sales),
+      WECOM_AIBOT_AGENT_MAPPING: agents({ aibA: 'sales', aibB: 'ghost' }),
+    }).problems;
+    expect(problems).toEqual([
+      'WECOM_AIBOT_AGENT_MAPPING["aibB"] names agent "ghost", which DIFY_AGENTS does not define',
+    ]);
   });
 
   it('rejects a mapping value that is not an agent id string', () => {
     const problems = configError({ WECOM_AIBOT_AGENT_MAPPING: agents({ a: 1, b: '' }) }).problems;
-    expect(problems).toEqual(['WECOM_AIBOT_AGENT_MAPPING["a"] must be an agent id string', 'WECOM_AIBOT_AGENT_MAPPING["b"] must be an agent id string']);
+    expect(problems).toEqual([
+      'WECOM_AIBOT_AGENT_MAPPING["a"] must be an agent id string',
+      'WECOM_AIBOT_AGENT_MAPPING["b"] must be an agent id string',
+    ]);
   });
 
   it('rejects a mapping that is not a JSON object', () => {
-    expect(configError({ WECOM_AIBOT_AGENT_MAPPING: 'aibA=sales' }).problems).toEqual(['WECOM_AIBOT_AGENT_MAPPING is not valid JSON']);
+    expect(configError({ WECOM_AIBOT_AGENT_MAPPING: 'aibA=sales' }).problems).toEqual([
+      'WECOM_AIBOT_AGENT_MAPPING is not valid JSON',
+    ]);
   });
 });

@@ -11,7 +11,12 @@ describe('loadConfig: the default bot (WECOM_TOKEN, WECOM_ENCODING_AES_KEY)', ()
   });
 
   it('reads WECOM_RECEIVE_ID and a comma-separated WECOM_BOT_NAME', () => {
-    const env = { WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: AES_KEY_A, WECOM_RECEIVE_ID: 'ww0123', WECOM_BOT_NAME: 'RobotA, 项目开发管理助手 ,' };
+    const env = {
+      WECOM_TOKEN: 't',
+      WECOM_ENCODING_AES_KEY: AES_KEY_A,
+      WECOM_RECEIVE_ID: 'ww0123',
+      WECOM_BOT_NAME: 'RobotA, 项目开发管理助手 ,',
+    };
     const bot = config(env).bots.fallback;
     expect(bot?.receiveId).toBe('ww0123');
     expect(bot?.mentionNames).toEqual(['RobotA', '项目开发管理助手']);
@@ -23,7 +28,9 @@ describe('loadConfig: the default bot (WECOM_TOKEN, WECOM_ENCODING_AES_KEY)', ()
   });
 
   it('requires the token when only the key is set', () => {
-    expect(configError({ WECOM_ENCODING_AES_KEY: AES_KEY_A }).problems).toEqual(['WECOM_TOKEN/WECOM_ENCODING_AES_KEY: token is required']);
+    expect(configError({ WECOM_ENCODING_AES_KEY: AES_KEY_A }).problems).toEqual([
+      'WECOM_TOKEN/WECOM_ENCODING_AES_KEY: token is required',
+    ]);
   });
 
   it('requires the key when only the token is set', () => {
@@ -54,32 +61,58 @@ describe('loadConfig: WECOM_BOTS', () => {
       }),
     });
     expect([...c.bots.byKey.keys()]).toEqual(['sales', 'hr.bot_2']);
-    expect(c.bots.byKey.get('sales')).toMatchObject({ key: 'sales', token: 'tok-s', receiveId: '', mentionNames: ['销售助手'] });
-    expect(c.bots.byKey.get('hr.bot_2')).toMatchObject({ key: 'hr.bot_2', token: 'tok-h', receiveId: 'corp', mentionNames: ['HR Bot', '人事'] });
+    expect(c.bots.byKey.get('sales')).toMatchObject({
+      key: 'sales',
+      token: 'tok-s',
+      receiveId: '',
+      mentionNames: ['销售助手'],
+    });
+    expect(c.bots.byKey.get('hr.bot_2')).toMatchObject({
+      key: 'hr.bot_2',
+      token: 'tok-h',
+      receiveId: 'corp',
+      mentionNames: ['HR Bot', '人事'],
+    });
     expect(c.bots.byKey.get('hr.bot_2')?.aesKey.equals(aesKeyOf(AES_KEY_B))).toBe(true);
     expect(c.bots.fallback).toBeUndefined();
   });
 
   it('drops blank and non-string bot names', () => {
-    const c = config({ WECOM_BOTS: bots({ b: { token: 't', encodingAesKey: AES_KEY_A, botName: ['', '  ', 3, null, 'Bot'] } }) });
+    const c = config({
+      WECOM_BOTS: bots({ b: { token: 't', encodingAesKey: AES_KEY_A, botName: ['', '  ', 3, null, 'Bot'] } }),
+    });
     expect(c.bots.byKey.get('b')?.mentionNames).toEqual(['Bot']);
   });
 
   it('has no mention names when botName is absent or blank', () => {
-    const c = config({ WECOM_BOTS: bots({ a: { token: 't', encodingAesKey: AES_KEY_A }, b: { token: 't', encodingAesKey: AES_KEY_A, botName: ' ' } }) });
+    const c = config({
+      WECOM_BOTS: bots({
+        a: { token: 't', encodingAesKey: AES_KEY_A },
+        b: { token: 't', encodingAesKey: AES_KEY_A, botName: ' ' },
+      }),
+    });
     expect(c.bots.byKey.get('a')?.mentionNames).toEqual([]);
     expect(c.bots.byKey.get('b')?.mentionNames).toEqual([]);
   });
 
   it('lives alongside the default bot', () => {
-    const c = config({ WECOM_TOKEN: 't0', WECOM_ENCODING_AES_KEY: AES_KEY_A, WECOM_BOTS: bots({ x: { token: 't1', encodingAesKey: AES_KEY_B } }) });
+    const c = config({
+      WECOM_TOKEN: 't0',
+      WECOM_ENCODING_AES_KEY: AES_KEY_A,
+      WECOM_BOTS: bots({ x: { token: 't1', encodingAesKey: AES_KEY_B } }),
+    });
     expect(c.bots.fallback?.token).toBe('t0');
     expect(c.bots.byKey.get('x')?.token).toBe('t1');
   });
 
   it('reports each broken entry by its key', () => {
     const problems = configError({
-      WECOM_BOTS: bots({ a: { encodingAesKey: AES_KEY_A }, b: { token: 't', encodingAesKey: 'short' }, c: 'not an object', d: [1] }),
+      WECOM_BOTS: bots({
+        a: { encodingAesKey: AES_KEY_A },
+        b: { token: 't', encodingAesKey: 'short' },
+        c: 'not an object',
+        d: [1],
+      }),
     }).problems;
     expect(problems).toEqual([
       'WECOM_BOTS["a"]: token is required',
@@ -89,10 +122,13 @@ describe('loadConfig: WECOM_BOTS', () => {
     ]);
   });
 
-  it.each(['bad/key', 'has space', '', 'x'.repeat(65)])('rejects the bot key %p, which is not a safe path segment', (key) => {
-    const problems = configError({ WECOM_BOTS: bots({ [key]: { token: 't', encodingAesKey: AES_KEY_A } }) }).problems;
-    expect(problems).toEqual([expect.stringMatching(/^WECOM_BOTS: bot key must be 1-64 characters/)]);
-  });
+  it.each(['bad/key', 'has space', '', 'x'.repeat(65)])(
+    'rejects the bot key %p, which is not a safe path segment',
+    (key) => {
+      const problems = configError({ WECOM_BOTS: bots({ [key]: { token: 't', encodingAesKey: AES_KEY_A } }) }).problems;
+      expect(problems).toEqual([expect.stringMatching(/^WECOM_BOTS: bot key must be 1-64 characters/)]);
+    },
+  );
 
   it.each([
     ['not JSON', '{sales: 1', 'WECOM_BOTS is not valid JSON'],

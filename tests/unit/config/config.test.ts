@@ -36,7 +36,10 @@ describe('loadConfig: warnings', () => {
   });
 
   it('counts a WECOM_BOTS entry as a configured bot', () => {
-    const env = { DIFY_API_KEY: 'app-x', WECOM_BOTS: JSON.stringify({ b1: { token: 't', encodingAesKey: AES_KEY_A } }) };
+    const env = {
+      DIFY_API_KEY: 'app-x',
+      WECOM_BOTS: JSON.stringify({ b1: { token: 't', encodingAesKey: AES_KEY_A } }),
+    };
     expect(loadConfig(env).warnings).toEqual([]);
   });
 
@@ -50,7 +53,12 @@ describe('loadConfig: warnings', () => {
 
 describe('loadConfig: numbers', () => {
   it('reads values in range, trimming spaces', () => {
-    const c = config({ PORT: ' 8080 ', HOST: ' 127.0.0.1 ', WECOM_STREAM_WINDOW_SECONDS: '300', STREAM_TTL_SECONDS: '600' });
+    const c = config({
+      PORT: ' 8080 ',
+      HOST: ' 127.0.0.1 ',
+      WECOM_STREAM_WINDOW_SECONDS: '300',
+      STREAM_TTL_SECONDS: '600',
+    });
     expect(c.server).toEqual({ port: 8080, host: '127.0.0.1' });
     expect([c.stream.windowMs, c.stream.ttlMs]).toEqual([300_000, 600_000]);
   });
@@ -59,7 +67,10 @@ describe('loadConfig: numbers', () => {
     expect(config({ PORT: '0' }).server.port).toBe(0);
     expect(config({ PORT: '65535' }).server.port).toBe(65535);
     expect(config({ WECOM_STREAM_WINDOW_SECONDS: '355' }).stream.windowMs).toBe(355_000);
-    expect(config({ DIFY_RETRY_MAX: '0', DIFY_RETRY_BASE_MS: '0' }).dify).toMatchObject({ retryMax: 0, retryBaseMs: 0 });
+    expect(config({ DIFY_RETRY_MAX: '0', DIFY_RETRY_BASE_MS: '0' }).dify).toMatchObject({
+      retryMax: 0,
+      retryBaseMs: 0,
+    });
   });
 
   it.each([
@@ -72,7 +83,9 @@ describe('loadConfig: numbers', () => {
     ['DIFY_RETRY_MAX', '11'],
     ['DIFY_RETRY_BASE_MS', '60001'],
   ])('rejects %s=%s as out of range', (name, value) => {
-    expect(configError({ [name]: value }).problems).toEqual([expect.stringMatching(new RegExp(`^${name} must be between`))]);
+    expect(configError({ [name]: value }).problems).toEqual([
+      expect.stringMatching(new RegExp(`^${name} must be between`)),
+    ]);
   });
 
   it.each(['abc', '-1', '8080.5', '1e3', '0x10'])('rejects PORT=%s as not a whole number', (value) => {
@@ -99,7 +112,9 @@ describe('loadConfig: booleans and enums', () => {
   });
 
   it('rejects a boolean that is neither', () => {
-    expect(configError({ WECOM_SHOW_THINKING: 'maybe' }).problems).toEqual(['WECOM_SHOW_THINKING must be true or false']);
+    expect(configError({ WECOM_SHOW_THINKING: 'maybe' }).problems).toEqual([
+      'WECOM_SHOW_THINKING must be true or false',
+    ]);
   });
 
   it('reads the group conversation scope and the log level', () => {

@@ -1,5 +1,13 @@
 import { ConfigError, loadConfig } from '../../../app/config';
-import { AES_KEY_A, AES_KEY_B, config, configError, configTexts, errorTexts, expectNoSecret } from './configTestHelpers';
+import {
+  AES_KEY_A,
+  AES_KEY_B,
+  config,
+  configError,
+  configTexts,
+  errorTexts,
+  expectNoSecret,
+} from './configTestHelpers';
 
 describe('loadConfig: every problem in one ConfigError', () => {
   const env = {
@@ -87,7 +95,9 @@ describe('secrets never reach a log', () => {
   });
 
   it('does not quote the secrets of a WECOM_BOTS entry with a bad key', () => {
-    const error = configError({ WECOM_BOTS: JSON.stringify({ b: { token: BOT_TOKEN, encodingAesKey: `${AES_KEY_A}=` } }) });
+    const error = configError({
+      WECOM_BOTS: JSON.stringify({ b: { token: BOT_TOKEN, encodingAesKey: `${AES_KEY_A}=` } }),
+    });
     for (const secret of [BOT_TOKEN, AES_KEY_A]) expectNoSecret(errorTexts(error), secret);
   });
 
@@ -114,6 +124,8 @@ describe('secrets never reach a log', () => {
   });
 
   it('throws a ConfigError, not a crypto error, for a key of the right length but a bad character', () => {
-    expect(() => loadConfig({ WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: `${AES_KEY_A.slice(0, 42)}_` })).toThrow(ConfigError);
+    expect(() => loadConfig({ WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: `${AES_KEY_A.slice(0, 42)}_` })).toThrow(
+      ConfigError,
+    );
   });
 });

@@ -32,7 +32,9 @@ describe('computeSignature (§2.2)', () => {
       const timestamp = String(1_700_000_000 + i * 7919);
       const nonce = String(randomBytes(4).readUInt32BE(0));
       const encrypt = randomBytes(16 + i).toString('base64');
-      expect(computeSignature(token, timestamp, nonce, encrypt)).toBe(oracleSignature(token, timestamp, nonce, encrypt));
+      expect(computeSignature(token, timestamp, nonce, encrypt)).toBe(
+        oracleSignature(token, timestamp, nonce, encrypt),
+      );
     }
   });
 });

@@ -34,22 +34,74 @@ describe('auth (§1.1)', () => {
     const info = await rawRequest(`${dify.baseUrl}/info`, { headers });
     expect(json(info.body)).toMatchObject({ mode: 'workflow', tags: [], description: '', author_name: 'fake' });
     const params = json((await rawRequest(`${dify.baseUrl}/parameters`, { headers })).body);
-    expect(params).toMatchObject({ opening_statement: '', suggested_questions: [], system_parameters: { image_file_size_limit: 10 } });
+    expect(params).toMatchObject({
+      opening_statement: '',
+      suggested_questions: [],
+      system_parameters: { image_file_size_limit: 10 },
+    });
   });
 });
 
 describe('validation (§5.2)', () => {
   const cases: Array<[string, () => ReturnType<typeof chat>, number, string, string]> = [
-    ['non-JSON body', () => postJson(`${dify.baseUrl}/chat-messages`, keyOf('chat'), '{oops'), 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.'],
+    [
+      'non-JSON body',
+      () => postJson(`${dify.baseUrl}/chat-messages`, keyOf('chat'), '{oops'),
+      400,
+      'bad_request',
+      'Invalid JSON payload received or JSON payload is empty.',
+    ],
     ['missing user', () => chat({ query: 'hi' }), 400, 'invalid_param', 'Arg user must be provided.'],
     ['empty query', () => chat({ query: '', user: 'u1' }), 400, 'invalid_param', 'query is required'],
-    ['inputs not an object', () => chat({ query: 'hi', user: 'u1', inputs: 'x' }), 400, 'invalid_param', '1 validation error'],
-    ['agent blocking', () => chat({ query: 'hi', user: 'u1', response_mode: 'blocking' }, keyOf('agent-chat')), 400, 'invalid_param', 'Agent Chat App does not support blocking mode'],
-    ['new agent blocking', () => chat({ query: 'hi', user: 'u1', response_mode: undefined }, keyOf('agent')), 400, 'bad_request', 'Agent App only supports streaming'],
-    ['workflow key on chat route', () => chat({ query: 'hi', user: 'u1' }, keyOf('workflow')), 400, 'not_chat_app', 'Please check'],
-    ['chat key on workflow route', () => postJson(`${dify.baseUrl}/workflows/run`, keyOf('chat'), { inputs: {}, user: 'u1' }), 400, 'not_workflow_app', 'Please check'],
-    ['chat key on completion route', () => postJson(`${dify.baseUrl}/completion-messages`, keyOf('chat'), { inputs: {}, user: 'u1' }), 400, 'app_unavailable', 'App unavailable'],
-    ['unknown conversation', () => chat({ query: 'hi', user: 'u1', conversation_id: '0b5e6d8c-1f2a-4b3c-8d4e-5f6a7b8c9d0e' }), 404, 'not_found', 'Conversation Not Exists.'],
+    [
+      'inputs not an object',
+      () => chat({ query: 'hi', user: 'u1', inputs: 'x' }),
+      400,
+      'invalid_param',
+      '1 validation error',
+    ],
+    [
+      'agent blocking',
+      () => chat({ query: 'hi', user: 'u1', response_mode: 'blocking' }, keyOf('agent-chat')),
+      400,
+      'invalid_param',
+      'Agent Chat App does not support blocking mode',
+    ],
+    [
+      'new agent blocking',
+      () => chat({ query: 'hi', user: 'u1', response_mode: undefined }, keyOf('agent')),
+      400,
+      'bad_request',
+      'Agent App only supports streaming',
+    ],
+    [
+      'workflow key on chat route',
+      () => chat({ query: 'hi', user: 'u1' }, keyOf('workflow')),
+      400,
+      'not_chat_app',
+      'Please check',
+    ],
+    [
+      'chat key on workflow route',
+      () => postJson(`${dify.baseUrl}/workflows/run`, keyOf('chat'), { inputs: {}, user: 'u1' }),
+      400,
+      'not_workflow_app',
+      'Please check',
+    ],
+    [
+      'chat key on completion route',
+      () => postJson(`${dify.baseUrl}/completion-messages`, keyOf('chat'), { inputs: {}, user: 'u1' }),
+      400,
+      'app_unavailable',
+      'App unavailable',
+    ],
+    [
+      'unknown conversation',
+      () => chat({ query: 'hi', user: 'u1', conversation_id: '0b5e6d8c-1f2a-4b3c-8d4e-5f6a7b8c9d0e' }),
+      404,
+      'not_found',
+      'Conversation Not Exists.',
+    ],
   ];
   it.each(cases)('%s', async (_name, send, status, code, messageStart) => {
     const res = await send();
@@ -68,7 +120,9 @@ describe('conversations (§1.3)', () => {
     expect(dify.conversationsOf(keyOf('chat'), 'alice')).toEqual([id]);
     const again = await chat({ query: '二', user: 'alice', conversation_id: id });
     expect(again.status).toBe(200);
-    expect(parseSse(again.body.toString('utf8')).every((ev) => ev !== 'ping' && ev['conversation_id'] === id)).toBe(true);
+    expect(parseSse(again.body.toString('utf8')).every((ev) => ev !== 'ping' && ev['conversation_id'] === id)).toBe(
+      true,
+    );
     expect((await chat({ query: '三', user: 'bob', conversation_id: id })).status).toBe(404);
     expect(dify.conversationsOf(keyOf('chat'), 'alice')).toHaveLength(1);
   });
@@ -78,7 +132,18 @@ describe('default replies per mode (§4.4)', () => {
   const expected: Record<DifyMode, string[]> = {
     chat: ['message', 'message', 'message', 'message_end'],
     'agent-chat': ['agent_thought', 'agent_message', 'agent_message', 'agent_message', 'agent_thought', 'message_end'],
-    'advanced-chat': ['workflow_started', 'node_started', 'node_finished', 'node_started', 'message', 'message', 'message', 'node_finished', 'workflow_finished', 'message_end'],
+    'advanced-chat': [
+      'workflow_started',
+      'node_started',
+      'node_finished',
+      'node_started',
+      'message',
+      'message',
+      'message',
+      'node_finished',
+      'workflow_finished',
+      'message_end',
+    ],
     agent: ['agent_message', 'agent_message', 'agent_message', 'message', 'message_end'],
     workflow: ['workflow_started', 'text_chunk', 'text_chunk', 'text_chunk', 'workflow_finished'],
     completion: ['message', 'message', 'message', 'message_end'],
@@ -88,7 +153,10 @@ describe('default replies per mode (§4.4)', () => {
 
   it.each(MODES)('%s', async (mode) => {
     const res = await postJson(`${dify.baseUrl}${routeOf(mode)}`, keyOf(mode), {
-      inputs: { query: '你好' }, query: '你好', user: 'u-modes', response_mode: 'streaming',
+      inputs: { query: '你好' },
+      query: '你好',
+      user: 'u-modes',
+      response_mode: 'streaming',
     });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
@@ -105,7 +173,7 @@ describe('default replies per mode (§4.4)', () => {
     const text = mode === 'agent' ? String(chunks.at(-1)?.['answer']) : chunks.map((ev) => ev['answer']).join('');
     expect(text).toBe('收到：你好');
     expect(events.every((ev) => ev['message_id'] === events[0]?.['message_id'])).toBe(true);
-    expect(events.every((ev) => ('conversation_id' in ev) === (mode !== 'completion'))).toBe(true);
+    expect(events.every((ev) => 'conversation_id' in ev === (mode !== 'completion'))).toBe(true);
   });
 
   it('answers blocking chat requests with one JSON document (§3)', async () => {
@@ -128,15 +196,31 @@ describe('scripted errors and recording', () => {
   it('returns a scripted HTML 502 verbatim', async () => {
     dify.script(keyOf('chat'), { kind: 'error', status: 502, body: '<html>Bad Gateway</html>' });
     const res = await chat({ query: 'x', user: 'u-502' });
-    expect([res.status, res.headers['content-type'], res.body.toString()]).toEqual([502, 'text/html; charset=utf-8', '<html>Bad Gateway</html>']);
+    expect([res.status, res.headers['content-type'], res.body.toString()]).toEqual([
+      502,
+      'text/html; charset=utf-8',
+      '<html>Bad Gateway</html>',
+    ]);
   });
 
   it('records every request and filters run requests', async () => {
     const key = keyOf('completion');
-    await postJson(`${dify.baseUrl}/completion-messages`, key, { inputs: {}, query: 'q', user: 'u-rec', response_mode: 'streaming' });
+    await postJson(`${dify.baseUrl}/completion-messages`, key, {
+      inputs: {},
+      query: 'q',
+      user: 'u-rec',
+      response_mode: 'streaming',
+    });
     const runs = dify.runRequests(key);
-    expect(runs.at(-1)).toMatchObject({ method: 'POST', path: '/completion-messages', apiKey: key, body: { query: 'q', user: 'u-rec' } });
+    expect(runs.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/completion-messages',
+      apiKey: key,
+      body: { query: 'q', user: 'u-rec' },
+    });
     expect(dify.requests.some((r) => r.path === '/info')).toBe(true);
-    expect(dify.runRequests().every((r) => ['/chat-messages', '/workflows/run', '/completion-messages'].includes(r.path))).toBe(true);
+    expect(
+      dify.runRequests().every((r) => ['/chat-messages', '/workflows/run', '/completion-messages'].includes(r.path)),
+    ).toBe(true);
   });
 });

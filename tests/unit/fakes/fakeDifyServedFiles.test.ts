@@ -22,7 +22,9 @@ async function get(url: string, init: RequestInit = {}): Promise<{ status: numbe
 describe('served tool files (§4.7)', () => {
   it('emits a relative signed path like Dify and serves the bytes without auth', async () => {
     const file = dify.serveFile({ bytes: PNG, contentType: 'image/png' });
-    expect(file.path).toMatch(/^\/files\/tools\/[0-9a-f-]{36}\.png\?timestamp=\d{10}&nonce=[0-9a-f]{32}&sign=[A-Za-z0-9_-]{43}=$/);
+    expect(file.path).toMatch(
+      /^\/files\/tools\/[0-9a-f-]{36}\.png\?timestamp=\d{10}&nonce=[0-9a-f]{32}&sign=[A-Za-z0-9_-]{43}=$/,
+    );
     expect(file.url).toBe(`${dify.origin}${file.path}`);
     const { status, res, bytes } = await get(file.url);
     expect(status).toBe(200);
@@ -36,7 +38,9 @@ describe('served tool files (§4.7)', () => {
 
   it('derives the extension from the type, then the name, then .bin', () => {
     expect(dify.serveFile({ bytes: PNG, contentType: 'image/jpeg' }).path).toMatch(/\.jpg\?/);
-    expect(dify.serveFile({ bytes: PNG, contentType: 'application/x-foo', name: 'report.DOCX' }).path).toMatch(/\.docx\?/);
+    expect(dify.serveFile({ bytes: PNG, contentType: 'application/x-foo', name: 'report.DOCX' }).path).toMatch(
+      /\.docx\?/,
+    );
     expect(dify.serveFile({ bytes: PNG, contentType: 'application/x-foo' }).path).toMatch(/\.bin\?/);
   });
 
@@ -52,7 +56,11 @@ describe('served tool files (§4.7)', () => {
     for (const url of [bare, file.url.replace(/sign=./, (s) => (s.endsWith('A') ? 'sign=B' : 'sign=A'))]) {
       const { status, bytes } = await get(url);
       expect(status).toBe(403);
-      expect(JSON.parse(bytes.toString('utf8'))).toEqual({ code: 'forbidden', message: 'Invalid request.', status: 403 });
+      expect(JSON.parse(bytes.toString('utf8'))).toEqual({
+        code: 'forbidden',
+        message: 'Invalid request.',
+        status: 403,
+      });
     }
   });
 
@@ -64,7 +72,9 @@ describe('served tool files (§4.7)', () => {
   });
 
   it('answers 404 for an unknown name and for a file forced to 404', async () => {
-    const unknown = await get(`${dify.origin}/files/tools/00000000-0000-4000-8000-000000000000.png?timestamp=1&nonce=a&sign=b`);
+    const unknown = await get(
+      `${dify.origin}/files/tools/00000000-0000-4000-8000-000000000000.png?timestamp=1&nonce=a&sign=b`,
+    );
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.bytes.toString('utf8'))).toMatchObject({ code: 'not_found' });
     const gone = dify.serveFile({ bytes: PNG, contentType: 'image/png', status: 404 });
@@ -88,7 +98,11 @@ describe('served tool files (§4.7)', () => {
     const pathname = file.path.slice(0, file.path.indexOf('?'));
     const recorded = dify.requests.filter((r) => r.path === pathname);
     expect(recorded).toHaveLength(1);
-    expect(recorded[0]).toMatchObject({ method: 'GET', apiKey: undefined, query: { nonce: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+    expect(recorded[0]).toMatchObject({
+      method: 'GET',
+      apiKey: undefined,
+      query: { nonce: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    });
   });
 
   it('keeps /v1 routes authenticated and unknown non-/v1 paths 404', async () => {

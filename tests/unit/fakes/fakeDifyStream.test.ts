@@ -8,19 +8,32 @@ import { startFakeDify, type Chunking, type FakeDify } from '../../fakes/fakeDif
 import { eventNames, parseSse, postJson, rawRequest } from './rawHttp';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'dify');
-const NAMES = readdirSync(FIXTURES).filter((f) => f.endsWith('.sse')).map((f) => f.slice(0, -4));
+const NAMES = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.sse'))
+  .map((f) => f.slice(0, -4));
 const CHUNKINGS: Chunking[] = ['event', 'glued', { bytes: 7 }, 'random'];
 const KEY = 'app-chat';
 
 let dify: FakeDify;
 beforeAll(async () => {
-  dify = await startFakeDify({ apps: [{ apiKey: KEY, mode: 'chat' }, { apiKey: 'app-flow', mode: 'advanced-chat' }] });
+  dify = await startFakeDify({
+    apps: [
+      { apiKey: KEY, mode: 'chat' },
+      { apiKey: 'app-flow', mode: 'advanced-chat' },
+    ],
+  });
 });
 afterAll(() => dify.close());
 
 const send = (user: string, extra: Record<string, unknown> = {}, opts = {}) =>
-  postJson(`${dify.baseUrl}/chat-messages`, KEY, { inputs: {}, query: 'q', user, response_mode: 'streaming', ...extra }, opts);
-const events = (body: Buffer) => parseSse(body.toString('utf8')).filter((e): e is Record<string, unknown> => e !== 'ping');
+  postJson(
+    `${dify.baseUrl}/chat-messages`,
+    KEY,
+    { inputs: {}, query: 'q', user, response_mode: 'streaming', ...extra },
+    opts,
+  );
+const events = (body: Buffer) =>
+  parseSse(body.toString('utf8')).filter((e): e is Record<string, unknown> => e !== 'ping');
 
 describe('fixtures (§10)', () => {
   it('has the twelve fixtures of §10', () => {
@@ -28,7 +41,9 @@ describe('fixtures (§10)', () => {
     expect(NAMES).toEqual(expect.arrayContaining(listed));
   });
 
-  const cases = NAMES.flatMap((name) => CHUNKINGS.map((chunking) => [name, JSON.stringify(chunking), chunking] as const));
+  const cases = NAMES.flatMap((name) =>
+    CHUNKINGS.map((chunking) => [name, JSON.stringify(chunking), chunking] as const),
+  );
   it.each(cases)('%s arrives byte-exact with chunking %s', async (name, _label, chunking) => {
     dify.script(KEY, { kind: 'fixture', name, chunking });
     const res = await send(`fx-${name}`);
@@ -52,14 +67,27 @@ describe('fixtures (§10)', () => {
 
 describe('scripted streams', () => {
   it('fills the envelope (§4.2) and keeps scripted values', async () => {
-    dify.script(KEY, { kind: 'stream', events: [
-      { event: 'message', answer: 'a' }, 'ping', { event: 'message', answer: 'b', task_id: 'custom' },
-      { event: 'error', status: 400, code: 'completion_request_error', message: 'boom' },
-    ] });
+    dify.script(KEY, {
+      kind: 'stream',
+      events: [
+        { event: 'message', answer: 'a' },
+        'ping',
+        { event: 'message', answer: 'b', task_id: 'custom' },
+        { event: 'error', status: 400, code: 'completion_request_error', message: 'boom' },
+      ],
+    });
     const items = parseSse((await send('env')).body.toString('utf8'));
     expect(eventNames(items)).toEqual(['message', 'ping', 'message', 'error']);
     const [first, , second, error] = items as Array<Record<string, unknown>>;
-    expect(Object.keys(first ?? {})).toEqual(['event', 'conversation_id', 'message_id', 'created_at', 'task_id', 'id', 'answer']);
+    expect(Object.keys(first ?? {})).toEqual([
+      'event',
+      'conversation_id',
+      'message_id',
+      'created_at',
+      'task_id',
+      'id',
+      'answer',
+    ]);
     expect(first?.['id']).toBe(first?.['message_id']);
     expect(second?.['task_id']).toBe('custom');
     expect(error).not.toHaveProperty('task_id');
@@ -67,7 +95,7 @@ describe('scripted streams', () => {
     expect(dify.conversationsOf(KEY, 'env')).toEqual([first?.['conversation_id']]);
   });
 
-  it("writes legacy json.dumps style when asked (§4.1)", async () => {
+  it('writes legacy json.dumps style when asked (§4.1)', async () => {
     dify.script(KEY, { kind: 'stream', jsonStyle: 'legacy', events: [{ event: 'message', answer: '你好' }] });
     const text = (await send('legacy')).body.toString('utf8');
     expect(text).toMatch(/^data: \{"event": "message", "conversation_id": "/);
@@ -83,7 +111,12 @@ describe('scripted streams', () => {
   });
 
   it('honours headerDelayMs and delayMs', async () => {
-    dify.script(KEY, { kind: 'stream', headerDelayMs: 60, delayMs: 30, events: [{ event: 'message', answer: 'x' }, { event: 'message_end' }] });
+    dify.script(KEY, {
+      kind: 'stream',
+      headerDelayMs: 60,
+      delayMs: 30,
+      events: [{ event: 'message', answer: 'x' }, { event: 'message_end' }],
+    });
     const started = Date.now();
     const res = await send('slow');
     expect(Date.now() - started).toBeGreaterThanOrEqual(85);
@@ -95,27 +128,41 @@ describe('stop (§6.2)', () => {
   it('ends a hanging stream with message_end; a foreign user is ignored', async () => {
     dify.script(KEY, { kind: 'stream', events: [{ event: 'message', answer: '部分' }], end: 'hang' });
     let stopped = false;
-    const res = await send('stopper', {}, {
-      onData: (soFar: string) => {
-        if (stopped || !soFar.includes('\n\n')) return;
-        stopped = true;
-        const taskId = String(events(Buffer.from(soFar))[0]?.['task_id']);
-        const stop = (user: string) => postJson(`${dify.baseUrl}/chat-messages/${taskId}/stop`, KEY, { user });
-        void stop('intruder').then(() => stop('stopper')).then((r) => expect(r.body.toString()).toBe('{"result":"success"}'));
+    const res = await send(
+      'stopper',
+      {},
+      {
+        onData: (soFar: string) => {
+          if (stopped || !soFar.includes('\n\n')) return;
+          stopped = true;
+          const taskId = String(events(Buffer.from(soFar))[0]?.['task_id']);
+          const stop = (user: string) => postJson(`${dify.baseUrl}/chat-messages/${taskId}/stop`, KEY, { user });
+          void stop('intruder')
+            .then(() => stop('stopper'))
+            .then((r) => expect(r.body.toString()).toBe('{"result":"success"}'));
+        },
       },
-    });
+    );
     expect(eventNames(parseSse(res.body.toString('utf8')))).toEqual(['message', 'message_end']);
-    expect(dify.requests.filter((r) => r.path.endsWith('/stop')).map((r) => r.body)).toEqual([{ user: 'intruder' }, { user: 'stopper' }]);
+    expect(dify.requests.filter((r) => r.path.endsWith('/stop')).map((r) => r.body)).toEqual([
+      { user: 'intruder' },
+      { user: 'stopper' },
+    ]);
   });
 
   it('stops a chatflow with workflow_finished(stopped) + message_end', async () => {
     dify.script('app-flow', { kind: 'stream', events: [{ event: 'message', answer: 'x' }], end: 'hang' });
-    const res = await postJson(`${dify.baseUrl}/chat-messages`, 'app-flow', { inputs: {}, query: 'q', user: 'f', response_mode: 'streaming' }, {
-      onData: (soFar: string) => {
-        const taskId = String(events(Buffer.from(soFar))[0]?.['task_id']);
-        void postJson(`${dify.baseUrl}/chat-messages/${taskId}/stop`, 'app-flow', { user: 'f' });
+    const res = await postJson(
+      `${dify.baseUrl}/chat-messages`,
+      'app-flow',
+      { inputs: {}, query: 'q', user: 'f', response_mode: 'streaming' },
+      {
+        onData: (soFar: string) => {
+          const taskId = String(events(Buffer.from(soFar))[0]?.['task_id']);
+          void postJson(`${dify.baseUrl}/chat-messages/${taskId}/stop`, 'app-flow', { user: 'f' });
+        },
       },
-    });
+    );
     const all = events(res.body);
     expect(eventNames(all)).toEqual(['message', 'workflow_finished', 'message_end']);
     expect(all[1]).toMatchObject({ data: { status: 'stopped' } });
@@ -129,8 +176,15 @@ describe('keep-alive and shutdown', () => {
     const url = `${local.baseUrl}/chat-messages`;
     const body = { inputs: {}, query: 'q', user: 'p', response_mode: 'streaming' };
     let pings = 0;
-    const streaming = postJson(url, KEY, body, { onData: (s: string) => { pings = s.split('event: ping').length - 1; } });
-    const hanging = postJson(url, KEY, body).then(() => 'answered', () => 'dropped');
+    const streaming = postJson(url, KEY, body, {
+      onData: (s: string) => {
+        pings = s.split('event: ping').length - 1;
+      },
+    });
+    const hanging = postJson(url, KEY, body).then(
+      () => 'answered',
+      () => 'dropped',
+    );
     await new Promise((resolve) => setTimeout(resolve, 80));
     await local.close();
     expect(pings).toBeGreaterThanOrEqual(2);

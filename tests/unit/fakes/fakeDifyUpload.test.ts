@@ -39,7 +39,12 @@ function formWith(files: Array<{ bytes: Buffer; type: string; name: string }>, u
 
 /** Bytes that contain CRLFs, dashes and a fake delimiter, to trip a sloppy parser. */
 function nastyBytes(): Buffer {
-  return Buffer.concat([randomBytes(3000), Buffer.from('\r\n--not-the-boundary\r\n\r\n'), randomBytes(3000), Buffer.from([0, 13, 10])]);
+  return Buffer.concat([
+    randomBytes(3000),
+    Buffer.from('\r\n--not-the-boundary\r\n\r\n'),
+    randomBytes(3000),
+    Buffer.from([0, 13, 10]),
+  ]);
 }
 
 describe('successful upload (§6.1)', () => {
@@ -47,15 +52,29 @@ describe('successful upload (§6.1)', () => {
     const bytes = nastyBytes();
     const res = await upload(formWith([{ bytes, type: 'image/png', name: '截图 1.PNG' }], 'wecom:alice'));
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: '截图 1.PNG', size: bytes.length, extension: 'png', mime_type: 'image/png', preview_url: null });
+    expect(res.body).toMatchObject({
+      name: '截图 1.PNG',
+      size: bytes.length,
+      extension: 'png',
+      mime_type: 'image/png',
+      preview_url: null,
+    });
     expect(res.body['id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(typeof res.body['created_at']).toBe('number');
     const record = dify.uploads.at(-1);
-    expect(record).toMatchObject({ id: res.body['id'], apiKey: KEY, user: 'wecom:alice', filename: '截图 1.PNG', size: bytes.length });
+    expect(record).toMatchObject({
+      id: res.body['id'],
+      apiKey: KEY,
+      user: 'wecom:alice',
+      filename: '截图 1.PNG',
+      size: bytes.length,
+    });
     expect(record?.md5).toBe(md5(bytes));
     expect(record?.bytes.equals(bytes)).toBe(true);
     // The signed source_url is relative (FILES_URL unset) and serves the same bytes without auth.
-    expect(res.body['source_url']).toMatch(/^\/files\/[0-9a-f-]{36}\/file-preview\?timestamp=\d+&nonce=[0-9a-f]{32}&sign=/);
+    expect(res.body['source_url']).toMatch(
+      /^\/files\/[0-9a-f-]{36}\/file-preview\?timestamp=\d+&nonce=[0-9a-f]{32}&sign=/,
+    );
     const preview = await fetch(`${dify.origin}${String(res.body['source_url'])}`);
     expect(Buffer.from(await preview.arrayBuffer()).equals(bytes)).toBe(true);
   });
@@ -72,7 +91,10 @@ describe('successful upload (§6.1)', () => {
     await upload(formWith([{ bytes: Buffer.alloc(10, 1), type: 'application/pdf', name: 'x.pdf' }], 'bob'));
     const recorded = dify.requests.filter((r) => r.path === '/files/upload').at(-1);
     expect(recorded?.apiKey).toBe(KEY);
-    expect(recorded?.body).toEqual({ fields: { user: 'bob' }, files: [{ field: 'file', filename: 'x.pdf', contentType: 'application/pdf', size: 10 }] });
+    expect(recorded?.body).toEqual({
+      fields: { user: 'bob' },
+      files: [{ field: 'file', filename: 'x.pdf', contentType: 'application/pdf', size: 10 }],
+    });
   });
 });
 
@@ -80,20 +102,54 @@ describe('upload errors (§6.1)', () => {
   const png = { bytes: Buffer.alloc(100, 7), type: 'image/png', name: 'p.png' };
   const boundary = 'XyZ';
   const raw = (disposition: string, type: string): Promise<Answer> =>
-    upload(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"${disposition}\r\n${type}\r\nabc\r\n--${boundary}--\r\n`),
-      { contentType: `multipart/form-data; boundary=${boundary}` });
+    upload(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"${disposition}\r\n${type}\r\nabc\r\n--${boundary}--\r\n`,
+      ),
+      { contentType: `multipart/form-data; boundary=${boundary}` },
+    );
   const cases: Array<[string, () => Promise<Answer>, number, string, string | undefined]> = [
     ['no file part', () => upload(formWith([], 'u1')), 400, 'no_file_uploaded', 'Please upload your file.'],
-    ['not multipart', () => upload(Buffer.from('{}'), { contentType: 'application/json' }), 400, 'no_file_uploaded', 'Please upload your file.'],
+    [
+      'not multipart',
+      () => upload(Buffer.from('{}'), { contentType: 'application/json' }),
+      400,
+      'no_file_uploaded',
+      'Please upload your file.',
+    ],
     ['two files', () => upload(formWith([png, png])), 400, 'too_many_files', 'Only one file is allowed.'],
     ['no Content-Type', () => raw('; filename="a.png"', ''), 415, 'unsupported_file_type', 'File type not allowed.'],
-    ['empty filename', () => raw('; filename=""', 'Content-Type: image/png\r\n'), 400, 'filename_not_exists_error', undefined],
+    [
+      'empty filename',
+      () => raw('; filename=""', 'Content-Type: image/png\r\n'),
+      400,
+      'filename_not_exists_error',
+      undefined,
+    ],
     // undici leaves out an empty filename: werkzeug then sees a plain field, not a file.
-    ['FormData with empty filename', () => upload(formWith([{ ...png, name: '' }])), 400, 'no_file_uploaded', undefined],
+    [
+      'FormData with empty filename',
+      () => upload(formWith([{ ...png, name: '' }])),
+      400,
+      'no_file_uploaded',
+      undefined,
+    ],
     ['slash in filename', () => upload(formWith([{ ...png, name: 'a/b.png' }])), 400, 'invalid_param', undefined],
     ['backslash in filename', () => upload(formWith([{ ...png, name: 'a\\b.png' }])), 400, 'invalid_param', undefined],
-    ['image over its limit', () => upload(formWith([{ ...png, bytes: Buffer.alloc(11_000) }])), 413, 'file_too_large', ''],
-    ['file over its limit', () => upload(formWith([{ bytes: Buffer.alloc(21_000), type: 'text/plain', name: 'a.txt' }])), 413, 'file_too_large', ''],
+    [
+      'image over its limit',
+      () => upload(formWith([{ ...png, bytes: Buffer.alloc(11_000) }])),
+      413,
+      'file_too_large',
+      '',
+    ],
+    [
+      'file over its limit',
+      () => upload(formWith([{ bytes: Buffer.alloc(21_000), type: 'text/plain', name: 'a.txt' }])),
+      413,
+      'file_too_large',
+      '',
+    ],
     ['bad key', () => upload(formWith([png]), { key: 'nope' }), 401, 'unauthorized', 'Access token is invalid'],
   ];
   it.each(cases)('%s', async (_name, send, status, code, message) => {
@@ -105,9 +161,13 @@ describe('upload errors (§6.1)', () => {
   });
 
   it('accepts a non-image of the size an image may not have, and /parameters shows the limits', async () => {
-    expect((await upload(formWith([{ bytes: Buffer.alloc(11_000), type: 'text/plain', name: 'a.txt' }]))).status).toBe(201);
+    expect((await upload(formWith([{ bytes: Buffer.alloc(11_000), type: 'text/plain', name: 'a.txt' }]))).status).toBe(
+      201,
+    );
     const params = await fetch(`${dify.baseUrl}/parameters`, { headers: { Authorization: `Bearer ${KEY}` } });
-    expect(await params.json()).toMatchObject({ system_parameters: { image_file_size_limit: 0.01, file_size_limit: 0.02 } });
+    expect(await params.json()).toMatchObject({
+      system_parameters: { image_file_size_limit: 0.01, file_size_limit: 0.02 },
+    });
   });
 
   it('answers a scripted failure once, for a valid upload only, and records nothing', async () => {
@@ -115,7 +175,10 @@ describe('upload errors (§6.1)', () => {
     const form = (): FormData => formWith([{ bytes: Buffer.from('x'), type: 'text/plain', name: 'x.txt' }]);
     expect((await upload(formWith([]))).status).toBe(400); // invalid: the failure stays queued
     const before = dify.uploads.length;
-    expect(await upload(form())).toEqual({ status: 503, body: { code: 'internal_server_error', message: 'storage down', status: 503 } });
+    expect(await upload(form())).toEqual({
+      status: 503,
+      body: { code: 'internal_server_error', message: 'storage down', status: 503 },
+    });
     expect(dify.uploads).toHaveLength(before);
     expect((await upload(form())).status).toBe(201);
   });
@@ -135,6 +198,8 @@ describe('multipart parser', () => {
   });
 
   it('rejects a body whose last part never closes', () => {
-    expect(parseMultipart(Buffer.from('--b\r\nContent-Disposition: form-data; name="x"\r\n\r\nabc'), 'b')).toBeUndefined();
+    expect(
+      parseMultipart(Buffer.from('--b\r\nContent-Disposition: form-data; name="x"\r\n\r\nabc'), 'b'),
+    ).toBeUndefined();
   });
 });

@@ -49,7 +49,8 @@ async function miniGateway(req: IncomingMessage, res: ServerResponse): Promise<v
   const q = (name: string): string => url.searchParams.get(name) ?? '';
   const raw = (await readBody(req)).toString('utf8');
   const sealed = req.method === 'GET' ? q('echostr') : String((JSON.parse(raw) as { encrypt: string }).encrypt);
-  if (getSignature(TOKEN, q('timestamp'), q('nonce'), sealed) !== q('msg_signature')) return sendBody(res, 403, 'bad signature');
+  if (getSignature(TOKEN, q('timestamp'), q('nonce'), sealed) !== q('msg_signature'))
+    return sendBody(res, 403, 'bad signature');
   const plain = decrypt(KEY, sealed).message;
   if (req.method === 'GET') return sendBody(res, 200, plain, { 'Content-Type': 'text/plain' });
   const payload = JSON.parse(plain) as Record<string, unknown>;
@@ -62,7 +63,12 @@ let gateway: LocalServer;
 let client: FakeWecomClient;
 beforeAll(async () => {
   gateway = await listenLocal((req, res) => void miniGateway(req, res));
-  client = new FakeWecomClient({ baseUrl: gateway.origin, path: '/wecom/callback/bot1', token: TOKEN, encodingAesKey: KEY });
+  client = new FakeWecomClient({
+    baseUrl: gateway.origin,
+    path: '/wecom/callback/bot1',
+    token: TOKEN,
+    encodingAesKey: KEY,
+  });
 });
 afterAll(() => gateway.close());
 beforeEach(() => {
@@ -85,11 +91,21 @@ describe('FakeWecomClient', () => {
     expect(t.snapshots.map((s) => s.content)).toEqual(['答', '答答', '答答答']);
     expect([t.polls, t.final?.finish]).toEqual([3, true]);
     const [message, ...refreshes] = received;
-    expect(message).toMatchObject({ msgtype: 'text', text: { content: '你好' }, chattype: 'group', from: { userid: 'lisi' } });
+    expect(message).toMatchObject({
+      msgtype: 'text',
+      text: { content: '你好' },
+      chattype: 'group',
+      from: { userid: 'lisi' },
+    });
     expect(String(message?.['msgid'])).toMatch(/^[0-9a-f]{32}$/);
     expect(String(message?.['response_url'])).toMatch(/^http:\/\/127\.0\.0\.1:/);
     for (const r of refreshes) {
-      expect(r).toMatchObject({ msgtype: 'stream', stream: { id: 'S1' }, chatid: message?.['chatid'], from: { userid: 'lisi' } });
+      expect(r).toMatchObject({
+        msgtype: 'stream',
+        stream: { id: 'S1' },
+        chatid: message?.['chatid'],
+        from: { userid: 'lisi' },
+      });
       expect(r).not.toHaveProperty('response_url');
     }
     expect(new Set(received.map((r) => r['msgid'])).size).toBe(4);
@@ -125,18 +141,32 @@ describe('FakeWecomClient', () => {
   });
 
   it('refuses non-loopback targets', () => {
-    expect(() => new FakeWecomClient({ baseUrl: 'http://10.0.0.1:80', path: '/', token: TOKEN, encodingAesKey: KEY })).toThrow(/127\.0\.0\.1/);
+    expect(
+      () => new FakeWecomClient({ baseUrl: 'http://10.0.0.1:80', path: '/', token: TOKEN, encodingAesKey: KEY }),
+    ).toThrow(/127\.0\.0\.1/);
   });
 });
 
 describe('payload builders (§5)', () => {
   it('follows the field rules', () => {
     expect(textPayload('a')).not.toHaveProperty('chatid');
-    expect(textPayload('a', { chattype: 'group', quote: { msgtype: 'text', text: { content: 'q' } } })).toMatchObject({ chatid: expect.stringMatching(/^wr/), quote: { msgtype: 'text' } });
-    expect(imagePayload('http://127.0.0.1:1/i')).toMatchObject({ msgtype: 'image', image: { url: 'http://127.0.0.1:1/i' }, response_url: expect.any(String) });
+    expect(textPayload('a', { chattype: 'group', quote: { msgtype: 'text', text: { content: 'q' } } })).toMatchObject({
+      chatid: expect.stringMatching(/^wr/),
+      quote: { msgtype: 'text' },
+    });
+    expect(imagePayload('http://127.0.0.1:1/i')).toMatchObject({
+      msgtype: 'image',
+      image: { url: 'http://127.0.0.1:1/i' },
+      response_url: expect.any(String),
+    });
     expect(streamRefreshPayload('S9')).not.toHaveProperty('response_url');
     const enter = enterChatPayload({ chattype: 'group' });
-    expect(enter).toMatchObject({ msgtype: 'event', chattype: 'single', event: { eventtype: 'enter_chat' }, create_time: expect.any(Number) });
+    expect(enter).toMatchObject({
+      msgtype: 'event',
+      chattype: 'single',
+      event: { eventtype: 'enter_chat' },
+      create_time: expect.any(Number),
+    });
     expect(enter).not.toHaveProperty('chatid');
     expect(enter).not.toHaveProperty('response_url');
     const card = templateCardEventPayload({ card_type: 'button_interaction', event_key: 'k', task_id: 't' });
@@ -150,10 +180,16 @@ describe('response_url server (§9)', () => {
     const server = await startResponseUrlServer();
     try {
       const body = { msgtype: 'markdown', markdown: { content: '**好**' } };
-      const res = await loopbackRequest(server.url('code1'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await loopbackRequest(server.url('code1'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       await server.waitForPosts(1, 500);
       expect(JSON.parse(res.text)).toEqual({ errcode: 0, errmsg: 'ok' });
-      expect(server.posts).toEqual([{ code: 'code1', body, headers: expect.objectContaining({ 'content-type': 'application/json' }) }]);
+      expect(server.posts).toEqual([
+        { code: 'code1', body, headers: expect.objectContaining({ 'content-type': 'application/json' }) },
+      ]);
       await expect(server.waitForPosts(2, 20)).rejects.toThrow(/expected 2 response_url post/);
     } finally {
       await server.close();

@@ -30,7 +30,11 @@ let clients: WSClient[] = [];
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The arguments of the client's next `name` event; rejects instead of hanging. */
-function nextEvent<K extends keyof WSClientEventMap>(client: WSClient, name: K, timeoutMs = 2000): Promise<Parameters<WSClientEventMap[K]>> {
+function nextEvent<K extends keyof WSClientEventMap>(
+  client: WSClient,
+  name: K,
+  timeoutMs = 2000,
+): Promise<Parameters<WSClientEventMap[K]>> {
   return new Promise((resolve, reject) => {
     // eventemitter3's listener typing does not line up with Parameters<> for a generic K;
     // unknown[] is accepted for every event, and the map guarantees the tuple's real type.
@@ -126,7 +130,11 @@ describe('fake WeCom long-connection server, driven by @wecom/aibot-node-sdk', (
     await client.replyStream(frame, 'stream-1', '总结如下', true);
     const replies = fake.frames.filter((f) => f.cmd === 'aibot_respond_msg');
     expect(replies.map((f) => [f.reqId, f.botId, f.body])).toEqual([
-      [reqId, BOT, { msgtype: 'stream', stream: { id: 'stream-1', finish: false, content: '思考中', feedback: { id: 'fb-1' } } }],
+      [
+        reqId,
+        BOT,
+        { msgtype: 'stream', stream: { id: 'stream-1', finish: false, content: '思考中', feedback: { id: 'fb-1' } } },
+      ],
       [reqId, BOT, { msgtype: 'stream', stream: { id: 'stream-1', finish: true, content: '总结如下' } }],
     ]);
   });
@@ -143,24 +151,37 @@ describe('fake WeCom long-connection server, driven by @wecom/aibot-node-sdk', (
     const entered = nextEvent(client, 'event.enter_chat');
     fake.pushEvent(BOT, wsEnterChat({ userid: 'wangwu' }));
     const [enter] = await entered;
-    await expect(client.replyWelcome(enter, { msgtype: 'text', text: { content: '欢迎' } })).resolves.toMatchObject({ errcode: 0 });
+    await expect(client.replyWelcome(enter, { msgtype: 'text', text: { content: '欢迎' } })).resolves.toMatchObject({
+      errcode: 0,
+    });
 
     const text = await receiveText(client, 'hi');
-    await expect(outcome(client.replyWelcome(text, { msgtype: 'text', text: { content: 'no' } }))).resolves.toMatchObject({ errcode: 846605 });
+    await expect(
+      outcome(client.replyWelcome(text, { msgtype: 'text', text: { content: 'no' } })),
+    ).resolves.toMatchObject({ errcode: 846605 });
 
     const clicked = nextEvent(client, 'event.template_card_event');
     fake.pushEvent(BOT, wsCardEvent({ eventKey: 'approve', taskId: 'task-1', cardType: 'button_interaction' }));
     const [click] = await clicked;
     // Nested under the event type as in the HTTP callbacks (§5.10); the SDK's typing is flatter.
-    expect(click.body).toMatchObject({ event: { template_card_event: { card_type: 'button_interaction', event_key: 'approve', task_id: 'task-1' } } });
-    await client.updateTemplateCard(click, { card_type: 'text_notice', task_id: 'task-1', main_title: { title: '已同意' } });
+    expect(click.body).toMatchObject({
+      event: { template_card_event: { card_type: 'button_interaction', event_key: 'approve', task_id: 'task-1' } },
+    });
+    await client.updateTemplateCard(click, {
+      card_type: 'text_notice',
+      task_id: 'task-1',
+      main_title: { title: '已同意' },
+    });
     const update = await fake.waitForFrame((f) => f.cmd === 'aibot_respond_update_msg');
     expect(update.body).toMatchObject({ response_type: 'update_template_card', template_card: { task_id: 'task-1' } });
 
     const rated = nextEvent(client, 'event.feedback_event');
     fake.pushEvent(BOT, wsFeedback({ id: 'fb-1', type: 2, content: '不准确', reasons: [2] }));
     const [feedback] = await rated;
-    expect(feedback.body?.event).toEqual({ eventtype: 'feedback_event', feedback_event: { id: 'fb-1', type: 2, content: '不准确', inaccurate_reason_list: [2] } });
+    expect(feedback.body?.event).toEqual({
+      eventtype: 'feedback_event',
+      feedback_event: { id: 'fb-1', type: 2, content: '不准确', inaccurate_reason_list: [2] },
+    });
 
     await client.sendMessage('zhangsan', { msgtype: 'markdown', markdown: { content: '**主动**' } });
     const sent = await fake.waitForFrame((f) => f.cmd === 'aibot_send_msg');
@@ -184,10 +205,26 @@ describe('fake WeCom long-connection server, driven by @wecom/aibot-node-sdk', (
     expect(raw.ack).toMatchObject({ errcode: 0 });
     const data = Buffer.from('hello world');
     const wrongMd5 = createHash('md5').update('something else').digest('hex');
-    const init = await rawCall(raw, 'aibot_upload_media_init', { type: 'file', filename: 'a.txt', total_size: data.length, total_chunks: 1, md5: wrongMd5 });
+    const init = await rawCall(raw, 'aibot_upload_media_init', {
+      type: 'file',
+      filename: 'a.txt',
+      total_size: data.length,
+      total_chunks: 1,
+      md5: wrongMd5,
+    });
     const uploadId = String(init.body?.['upload_id']);
-    expect((await rawCall(raw, 'aibot_upload_media_finish', { upload_id: uploadId })).errmsg).toMatch(/missing chunks 0/);
-    expect((await rawCall(raw, 'aibot_upload_media_chunk', { upload_id: uploadId, chunk_index: 0, base64_data: data.toString('base64') })).errcode).toBe(0);
+    expect((await rawCall(raw, 'aibot_upload_media_finish', { upload_id: uploadId })).errmsg).toMatch(
+      /missing chunks 0/,
+    );
+    expect(
+      (
+        await rawCall(raw, 'aibot_upload_media_chunk', {
+          upload_id: uploadId,
+          chunk_index: 0,
+          base64_data: data.toString('base64'),
+        })
+      ).errcode,
+    ).toBe(0);
     expect((await rawCall(raw, 'aibot_upload_media_finish', { upload_id: uploadId })).errmsg).toMatch(/md5/);
     expect(fake.uploads.size).toBe(0);
   });
@@ -261,7 +298,9 @@ describe('fake WeCom long-connection server, driven by @wecom/aibot-node-sdk', (
   it('lets a test override acks: an error code, or silence until the SDK gives up', async () => {
     const client = await ready();
     const frame = await receiveText(client, 'hello');
-    fake.setAck((f) => (f.cmd === 'aibot_respond_msg' ? { errcode: 846608, errmsg: 'stream message update expired' } : undefined));
+    fake.setAck((f) =>
+      f.cmd === 'aibot_respond_msg' ? { errcode: 846608, errmsg: 'stream message update expired' } : undefined,
+    );
     await expect(outcome(client.replyStream(frame, 's', 'x', false))).resolves.toMatchObject({ errcode: 846608 });
 
     fake.setAck((f) => (f.cmd === 'aibot_respond_msg' ? 'none' : undefined));

@@ -15,7 +15,8 @@ function decryptMedia(cipherBytes: Buffer, encodingAesKey: string): Buffer {
   const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
   const padded = Buffer.concat([decipher.update(cipherBytes), decipher.final()]);
   const pad = padded[padded.length - 1] ?? 0;
-  if (pad < 1 || pad > 32 || !padded.subarray(padded.length - pad).every((b) => b === pad)) throw new Error(`bad pad ${pad}`);
+  if (pad < 1 || pad > 32 || !padded.subarray(padded.length - pad).every((b) => b === pad))
+    throw new Error(`bad pad ${pad}`);
   return padded.subarray(0, padded.length - pad);
 }
 
@@ -48,7 +49,14 @@ describe('encrypted media (§10)', () => {
 
   it('names the file in Content-Disposition (raw UTF-8 filename and RFC 5987 filename*)', async () => {
     const name = '季度报告 "终版".pdf';
-    const res = await rawRequest(media.serve({ plain: Buffer.from('%PDF-1.7'), encodingAesKey: KEY, fileName: name, contentType: 'application/pdf' }));
+    const res = await rawRequest(
+      media.serve({
+        plain: Buffer.from('%PDF-1.7'),
+        encodingAesKey: KEY,
+        fileName: name,
+        contentType: 'application/pdf',
+      }),
+    );
     expect(res.headers['content-type']).toBe('application/pdf');
     const header = String(res.headers['content-disposition']);
     const star = /filename\*=UTF-8''([^;]+)/.exec(header)?.[1] ?? '';

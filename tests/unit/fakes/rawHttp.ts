@@ -58,8 +58,18 @@ export function eventNames(items: SseItem[]): string[] {
 }
 
 /** POST JSON with a bearer key, as the gateway does. */
-export function postJson(url: string, apiKey: string | undefined, body: unknown, extra: RawRequest = {}): Promise<RawResponse> {
+export function postJson(
+  url: string,
+  apiKey: string | undefined,
+  body: unknown,
+  extra: RawRequest = {},
+): Promise<RawResponse> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (apiKey !== undefined) headers['Authorization'] = `Bearer ${apiKey}`;
-  return rawRequest(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body), ...extra });
+  return rawRequest(url, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...extra,
+  });
 }

@@ -7,7 +7,17 @@ import { SharedStreamStore } from '../../../app/store/sharedStreamStore';
 import { forEachDatabase, forPostgres } from '../../helpers/databases';
 
 const OPTIONS = { flushIntervalMs: 50, heartbeatIntervalMs: 60_000, ownerTimeoutMs: 10_000, ttlMs: 60_000 };
-const meta = (id: string): StreamMeta => ({ id, msgid: 'm', botKey: '*', aibotid: 'a', userid: 'u', chatid: undefined, chattype: 'single', responseUrl: undefined, receivedAt: Date.now() });
+const meta = (id: string): StreamMeta => ({
+  id,
+  msgid: 'm',
+  botKey: '*',
+  aibotid: 'a',
+  userid: 'u',
+  chatid: undefined,
+  chattype: 'single',
+  responseUrl: undefined,
+  receivedAt: Date.now(),
+});
 const THINKING = { content: '正在思考中...', finish: false };
 
 forEachDatabase('msgid claims (claim and create in one statement)', (getDb) => {
@@ -20,8 +30,13 @@ forEachDatabase('msgid claims (claim and create in one statement)', (getDb) => {
 
   it('lets the first claim of a key win and create its stream, and hands that stream id to every later claim', async () => {
     expect(await store.claim('bot-a|msg-1', meta('stream-first'), THINKING)).toEqual({ won: true });
-    expect(await store.claim('bot-a|msg-1', meta('stream-second'), THINKING)).toEqual({ won: false, streamId: 'stream-first' });
-    const { rows } = await getDb().query<{ id: string }>('SELECT id FROM streams WHERE id LIKE $1 ORDER BY id', ['stream-%']);
+    expect(await store.claim('bot-a|msg-1', meta('stream-second'), THINKING)).toEqual({
+      won: false,
+      streamId: 'stream-first',
+    });
+    const { rows } = await getDb().query<{ id: string }>('SELECT id FROM streams WHERE id LIKE $1 ORDER BY id', [
+      'stream-%',
+    ]);
     expect(rows).toEqual([{ id: 'stream-first' }]);
     expect((await store.get('stream-first'))?.snapshot).toEqual(THINKING);
   });
@@ -33,7 +48,9 @@ forEachDatabase('msgid claims (claim and create in one statement)', (getDb) => {
   });
 
   it('has exactly one winner among concurrent claims on one database handle', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claim('bot-a|msg-3', meta(`c3-${i}`), THINKING)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.claim('bot-a|msg-3', meta(`c3-${i}`), THINKING)),
+    );
     const winners = results.flatMap((result, i) => (result.won ? [`c3-${i}`] : []));
     expect(winners).toHaveLength(1);
     for (const result of results) if (!result.won) expect(result.streamId).toBe(winners[0]);
@@ -46,7 +63,10 @@ forPostgres('msgid claims across instances', (getDb, target) => {
   beforeAll(async () => {
     await migrate(getDb(), MIGRATIONS);
     second = createPgDatabase({ connectionString: target.connectionString(), onError: () => undefined });
-    stores = [new SharedStreamStore(getDb(), { ...OPTIONS, instanceId: 'A' }, () => undefined), new SharedStreamStore(second, { ...OPTIONS, instanceId: 'B' }, () => undefined)];
+    stores = [
+      new SharedStreamStore(getDb(), { ...OPTIONS, instanceId: 'A' }, () => undefined),
+      new SharedStreamStore(second, { ...OPTIONS, instanceId: 'B' }, () => undefined),
+    ];
   });
   afterAll(async () => {
     for (const store of stores) store.close();
@@ -56,12 +76,18 @@ forPostgres('msgid claims across instances', (getDb, target) => {
   it('gives 20 concurrent claims of one key from two pools exactly one winner, whose stream every loser sees', async () => {
     for (let round = 0; round < 3; round += 1) {
       const key = `bot-a|concurrent-${round}`;
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (stores[i % 2] as SharedStreamStore).claim(key, meta(`r${round}-${i}`), THINKING)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (stores[i % 2] as SharedStreamStore).claim(key, meta(`r${round}-${i}`), THINKING),
+        ),
+      );
       const winners = results.flatMap((result, i) => (result.won ? [`r${round}-${i}`] : []));
       expect(winners).toHaveLength(1);
       const losers = results.flatMap((result) => (result.won ? [] : [result.streamId]));
       expect(new Set(losers)).toEqual(new Set(winners));
-      const { rows } = await getDb().query<{ n: string }>('SELECT count(*) AS n FROM streams WHERE id LIKE $1', [`r${round}-%`]);
+      const { rows } = await getDb().query<{ n: string }>('SELECT count(*) AS n FROM streams WHERE id LIKE $1', [
+        `r${round}-%`,
+      ]);
       expect(rows[0]?.n).toBe('1');
     }
   });

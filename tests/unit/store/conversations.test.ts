@@ -21,7 +21,10 @@ forEachDatabase('SqlConversationStore', (getDb) => {
   });
 
   async function row(key: string): Promise<ConversationRow | undefined> {
-    const { rows } = await getDb().query<ConversationRow>('SELECT agent_id, dify_user, conversation_id, updated_at FROM conversations WHERE key = $1', [key]);
+    const { rows } = await getDb().query<ConversationRow>(
+      'SELECT agent_id, dify_user, conversation_id, updated_at FROM conversations WHERE key = $1',
+      [key],
+    );
     return rows[0];
   }
 
@@ -34,7 +37,12 @@ forEachDatabase('SqlConversationStore', (getDb) => {
     const alice = scope('agent-1', 'wecom:aibot:alice');
     await store.set(alice, 'conv-1');
     expect(await store.get(alice.key)).toBe('conv-1');
-    expect(await row(alice.key)).toEqual({ agent_id: 'agent-1', dify_user: 'wecom:aibot:alice', conversation_id: 'conv-1', updated_at: expect.any(Date) });
+    expect(await row(alice.key)).toEqual({
+      agent_id: 'agent-1',
+      dify_user: 'wecom:aibot:alice',
+      conversation_id: 'conv-1',
+      updated_at: expect.any(Date),
+    });
   });
 
   it('overwrites the id of a key and refreshes its updated_at', async () => {
@@ -47,7 +55,9 @@ forEachDatabase('SqlConversationStore', (getDb) => {
     const stored = await row(bob.key);
     expect(stored?.conversation_id).toBe('conv-new');
     expect(Date.now() - (stored?.updated_at.getTime() ?? 0)).toBeLessThan(60_000);
-    const { rows } = await getDb().query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE key = $1', [bob.key]);
+    const { rows } = await getDb().query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE key = $1', [
+      bob.key,
+    ]);
     expect(rows[0]?.n).toBe(1);
   });
 
@@ -59,7 +69,11 @@ forEachDatabase('SqlConversationStore', (getDb) => {
     await store.set(first, 'conv-a');
     await store.set(otherAgent, 'conv-b');
     await store.set(otherUser, 'conv-c');
-    expect([await store.get(first.key), await store.get(otherAgent.key), await store.get(otherUser.key)]).toEqual(['conv-a', 'conv-b', 'conv-c']);
+    expect([await store.get(first.key), await store.get(otherAgent.key), await store.get(otherUser.key)]).toEqual([
+      'conv-a',
+      'conv-b',
+      'conv-c',
+    ]);
   });
 
   it('deletes one key and leaves the others; deleting an unknown key is fine', async () => {

@@ -1,7 +1,17 @@
 import { MemoryStreamStore } from '../../../app/store/memoryStreamStore';
 import type { StreamMeta } from '../../../app/store/streamStore';
 
-const meta = (id: string): StreamMeta => ({ id, msgid: `m-${id}`, botKey: '*', aibotid: 'a', userid: 'u', chatid: undefined, chattype: 'single', responseUrl: undefined, receivedAt: 0 });
+const meta = (id: string): StreamMeta => ({
+  id,
+  msgid: `m-${id}`,
+  botKey: '*',
+  aibotid: 'a',
+  userid: 'u',
+  chatid: undefined,
+  chattype: 'single',
+  responseUrl: undefined,
+  receivedAt: 0,
+});
 
 describe('MemoryStreamStore', () => {
   it('keeps the latest snapshot and ignores writes after the finish', async () => {

@@ -60,7 +60,15 @@ forEachDatabase('SqlMessageLog', (getDb) => {
 
   it('stores a received message with every field and leaves the outcome empty', async () => {
     const log = logOf(getDb());
-    await log.received(receivedMessage({ streamId: 'recv-1', msgid: 'msg-recv-1', chatid: 'chat-9', chattype: 'group', msgtype: 'image' }));
+    await log.received(
+      receivedMessage({
+        streamId: 'recv-1',
+        msgid: 'msg-recv-1',
+        chatid: 'chat-9',
+        chattype: 'group',
+        msgtype: 'image',
+      }),
+    );
     expect(await row('recv-1')).toEqual({
       stream_id: 'recv-1',
       msgid: 'msg-recv-1',
@@ -87,7 +95,9 @@ forEachDatabase('SqlMessageLog', (getDb) => {
 
   it('stores absent chatid, agent and cause as NULL, and a notice with its cause', async () => {
     const log = logOf(getDb());
-    await log.received(receivedMessage({ streamId: 'notice-1', agentId: undefined, status: 'notice', cause: 'no_agent' }));
+    await log.received(
+      receivedMessage({ streamId: 'notice-1', agentId: undefined, status: 'notice', cause: 'no_agent' }),
+    );
     expect(await row('notice-1')).toMatchObject({ chatid: null, agent_id: null, status: 'notice', cause: 'no_agent' });
   });
 
@@ -118,16 +128,40 @@ forEachDatabase('SqlMessageLog', (getDb) => {
   it('stores a failed turn with its cause and without a first token', async () => {
     const log = logOf(getDb());
     await log.received(receivedMessage({ streamId: 'failed-1' }));
-    await log.finished('failed-1', finished({ status: 'failed', cause: 'dify_timeout', query: undefined, answer: '', answerBytes: 0, images: 0, firstTokenMs: undefined }));
-    expect(await row('failed-1')).toMatchObject({ status: 'failed', cause: 'dify_timeout', query: null, answer: '', answer_bytes: 0, images: 0, first_token_ms: null });
+    await log.finished(
+      'failed-1',
+      finished({
+        status: 'failed',
+        cause: 'dify_timeout',
+        query: undefined,
+        answer: '',
+        answerBytes: 0,
+        images: 0,
+        firstTokenMs: undefined,
+      }),
+    );
+    expect(await row('failed-1')).toMatchObject({
+      status: 'failed',
+      cause: 'dify_timeout',
+      query: null,
+      answer: '',
+      answer_bytes: 0,
+      images: 0,
+      first_token_ms: null,
+    });
   });
 
   it('keeps the first row when the same stream id is received twice, without throwing', async () => {
     const log = logOf(getDb());
     await log.received(receivedMessage({ streamId: 'twice-1', msgid: 'first' }));
-    await expect(log.received(receivedMessage({ streamId: 'twice-1', msgid: 'second', status: 'notice', cause: 'duplicate' }))).resolves.toBeUndefined();
+    await expect(
+      log.received(receivedMessage({ streamId: 'twice-1', msgid: 'second', status: 'notice', cause: 'duplicate' })),
+    ).resolves.toBeUndefined();
     expect(await row('twice-1')).toMatchObject({ msgid: 'first', status: 'running', cause: null });
-    const { rows } = await getDb().query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE stream_id = $1', ['twice-1']);
+    const { rows } = await getDb().query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM messages WHERE stream_id = $1',
+      ['twice-1'],
+    );
     expect(rows[0]?.n).toBe(1);
   });
 
@@ -148,7 +182,11 @@ forEachDatabase('SqlMessageLog.ratedAnswer (feedback)', (getDb) => {
     await log.received(receivedMessage({ streamId: 'rated-1', agentId: 'agent-1' }));
     expect(await log.ratedAnswer('rated-1')).toBeUndefined();
     await log.finished('rated-1', finished({ difyMessageId: 'm-42', difyUser: 'wecom:aib:lisi' }));
-    expect(await log.ratedAnswer('rated-1')).toEqual({ agentId: 'agent-1', difyMessageId: 'm-42', difyUser: 'wecom:aib:lisi' });
+    expect(await log.ratedAnswer('rated-1')).toEqual({
+      agentId: 'agent-1',
+      difyMessageId: 'm-42',
+      difyUser: 'wecom:aib:lisi',
+    });
     expect(await log.ratedAnswer('nope')).toBeUndefined();
   });
 });

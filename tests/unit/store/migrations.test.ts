@@ -8,7 +8,9 @@ import { forEachDatabase } from '../../helpers/databases';
 const SCHEMA_VERSIONS = MIGRATIONS.map((m) => m.version);
 
 async function recorded(db: Database): Promise<Array<{ version: number; name: string }>> {
-  const { rows } = await db.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+  const { rows } = await db.query<{ version: number; name: string }>(
+    'SELECT version, name FROM schema_migrations ORDER BY version',
+  );
   return rows;
 }
 
@@ -44,7 +46,9 @@ forEachDatabase('migrate', (getDb, target) => {
     // PostgreSQL: separate pools, as separate instances would have. Embedded: one connection, shared.
     const dbs =
       target.kind === 'postgres'
-        ? [0, 1, 2].map(() => createPgDatabase({ connectionString: target.connectionString(), onError: () => undefined, max: 2 }))
+        ? [0, 1, 2].map(() =>
+            createPgDatabase({ connectionString: target.connectionString(), onError: () => undefined, max: 2 }),
+          )
         : [getDb(), getDb(), getDb()];
     try {
       const results = await Promise.all(dbs.map((db) => migrate(db, [...MIGRATIONS, ...concurrent])));
@@ -61,7 +65,11 @@ forEachDatabase('migrate', (getDb, target) => {
     const list: Migration[] = [
       ...MIGRATIONS,
       { version: 200, name: 'fine', sql: 'CREATE TABLE t_200 (id integer)' },
-      { version: 201, name: 'broken', sql: 'CREATE TABLE t_201 (id integer); INSERT INTO t_201 VALUES (1); SELECT no_such_column FROM t_201;' },
+      {
+        version: 201,
+        name: 'broken',
+        sql: 'CREATE TABLE t_201 (id integer); INSERT INTO t_201 VALUES (1); SELECT no_such_column FROM t_201;',
+      },
       { version: 202, name: 'after', sql: 'CREATE TABLE t_202 (id integer)' },
     ];
     await expect(migrate(getDb(), list)).rejects.toThrow(/no_such_column/);

@@ -54,7 +54,9 @@ forPostgres('createPgDatabase', (_getDb, target) => {
   });
 
   it('runs a multi-statement script through a query without parameters', async () => {
-    const result = await db.query('CREATE TEMP TABLE s (x int); INSERT INTO s VALUES (1), (2); SELECT x FROM s ORDER BY x');
+    const result = await db.query(
+      'CREATE TEMP TABLE s (x int); INSERT INTO s VALUES (1), (2); SELECT x FROM s ORDER BY x',
+    );
     expect(result).toEqual({ rows: [{ x: 1 }, { x: 2 }], rowCount: 2 });
   });
 
@@ -70,7 +72,9 @@ forPostgres('createPgDatabase', (_getDb, target) => {
     try {
       const err: unknown = await wrong.query('SELECT 1').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
-      expect(JSON.stringify({ ...(err as object), message: (err as Error).message, stack: (err as Error).stack })).not.toContain('not-the-Secret-42');
+      expect(
+        JSON.stringify({ ...(err as object), message: (err as Error).message, stack: (err as Error).stack }),
+      ).not.toContain('not-the-Secret-42');
     } finally {
       await wrong.close();
     }

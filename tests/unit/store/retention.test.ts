@@ -8,7 +8,8 @@ import { StreamRows } from '../../../app/store/streamRows';
 import { forEachDatabase } from '../../helpers/databases';
 import { image, receivedMessage, streamMeta } from './storeTestKit';
 
-const arrivedNow = (streamId: string): ReceivedMessage => receivedMessage({ streamId, msgid: `msg-${streamId}`, receivedAt: Date.now() });
+const arrivedNow = (streamId: string): ReceivedMessage =>
+  receivedMessage({ streamId, msgid: `msg-${streamId}`, receivedAt: Date.now() });
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -21,7 +22,8 @@ forEachDatabase('applyRetention', (getDb) => {
 
   beforeEach(async () => {
     // stream_images goes with its streams.
-    for (const table of ['streams', 'msgid_claims', 'messages', 'conversations']) await getDb().query(`DELETE FROM ${table}`);
+    for (const table of ['streams', 'msgid_claims', 'messages', 'conversations'])
+      await getDb().query(`DELETE FROM ${table}`);
   });
 
   async function ids(sql: string): Promise<string[]> {
@@ -38,7 +40,10 @@ forEachDatabase('applyRetention', (getDb) => {
   }
 
   async function backdate(table: string, column: string, keyColumn: string, key: string, age: string): Promise<void> {
-    const updated = await getDb().query(`UPDATE ${table} SET ${column} = now() - $2::interval WHERE ${keyColumn} = $1`, [key, age]);
+    const updated = await getDb().query(
+      `UPDATE ${table} SET ${column} = now() - $2::interval WHERE ${keyColumn} = $1`,
+      [key, age],
+    );
     expect(updated.rowCount).toBe(1);
   }
 
@@ -49,7 +54,12 @@ forEachDatabase('applyRetention', (getDb) => {
     await backdate('streams', 'updated_at', 'id', 's-old', '2 hours');
     await backdate('streams', 'updated_at', 'id', 's-recent', '50 minutes');
     const claim = async (key: string, streamId: string): Promise<number> =>
-      (await getDb().query('INSERT INTO msgid_claims (key, stream_id) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, streamId])).rowCount;
+      (
+        await getDb().query('INSERT INTO msgid_claims (key, stream_id) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+          key,
+          streamId,
+        ])
+      ).rowCount;
     for (const key of ['c-old', 'c-recent', 'c-new']) await claim(key, `stream-${key}`);
     await backdate('msgid_claims', 'created_at', 'key', 'c-old', '2 hours');
     await backdate('msgid_claims', 'created_at', 'key', 'c-recent', '50 minutes');
@@ -67,7 +77,9 @@ forEachDatabase('applyRetention', (getDb) => {
     await backdate('streams', 'updated_at', 'id', 's-old-images', '2 hours');
 
     expect((await applyRetention(getDb(), PERIODS)).streams).toBe(1);
-    const { rows } = await getDb().query<{ stream_id: string; n: number }>('SELECT stream_id, count(*)::int AS n FROM stream_images GROUP BY stream_id');
+    const { rows } = await getDb().query<{ stream_id: string; n: number }>(
+      'SELECT stream_id, count(*)::int AS n FROM stream_images GROUP BY stream_id',
+    );
     expect(rows).toEqual([{ stream_id: 's-new-images', n: 2 }]);
   });
 
@@ -82,7 +94,8 @@ forEachDatabase('applyRetention', (getDb) => {
     // Older than the stream period but within the message period.
     await backdate('messages', 'received_at', 'stream_id', 'm-recent', '1 day');
     const conversations = new SqlConversationStore(getDb());
-    for (const user of ['old', 'recent', 'new']) await conversations.set({ key: `k-${user}`, agentId: 'agent-1', difyUser: user }, `conv-${user}`);
+    for (const user of ['old', 'recent', 'new'])
+      await conversations.set({ key: `k-${user}`, agentId: 'agent-1', difyUser: user }, `conv-${user}`);
     await backdate('conversations', 'updated_at', 'key', 'k-old', '10 days');
     await backdate('conversations', 'updated_at', 'key', 'k-recent', '3 days');
 

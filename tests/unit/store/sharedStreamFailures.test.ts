@@ -64,6 +64,10 @@ forEachDatabase('SharedStreamStore when the final write fails', (getDb) => {
       const record = await reader.get(meta.id);
       return record?.snapshot.finish === true || record?.stale === true;
     };
-    await waitUntil(ended, 4 * FAST_STREAM_OPTIONS.ownerTimeoutMs, 'the stream to be finished or stale on another instance');
+    await waitUntil(
+      ended,
+      4 * FAST_STREAM_OPTIONS.ownerTimeoutMs,
+      'the stream to be finished or stale on another instance',
+    );
   });
 });

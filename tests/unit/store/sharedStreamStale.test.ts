@@ -37,9 +37,17 @@ forEachDatabase('SharedStreamStore owner liveness', (getDb) => {
     owner.close();
 
     // Wait until the abandoned sibling is stale: the finished one is then past the timeout too.
-    await waitUntil(async () => (await reader.get(abandoned.id))?.stale === true, 3000, 'the abandoned stream to turn stale');
+    await waitUntil(
+      async () => (await reader.get(abandoned.id))?.stale === true,
+      3000,
+      'the abandoned stream to turn stale',
+    );
     await sleep(50);
-    expect(await reader.get(finished.id)).toEqual({ meta: finished, snapshot: { content: 'done', finish: true }, stale: false });
+    expect(await reader.get(finished.id)).toEqual({
+      meta: finished,
+      snapshot: { content: 'done', finish: true },
+      stale: false,
+    });
   });
 
   it('keeps the streams of an owner that only beats (no publishes) fresh beyond ownerTimeoutMs', async () => {
@@ -54,7 +62,11 @@ forEachDatabase('SharedStreamStore owner liveness', (getDb) => {
     const createdAt = Date.now();
 
     // Another owner's heartbeat must not keep the dead owner's stream alive.
-    await waitUntil(async () => (await reader.get(deadStream.id))?.stale === true, 3000, 'the dead owner\'s stream to turn stale');
+    await waitUntil(
+      async () => (await reader.get(deadStream.id))?.stale === true,
+      3000,
+      "the dead owner's stream to turn stale",
+    );
     // A margin on top: timers may fire a millisecond early by Date.now().
     await sleep(Math.max(0, 2 * ownerTimeoutMs - (Date.now() - createdAt)) + 20);
     expect(Date.now() - createdAt).toBeGreaterThanOrEqual(2 * ownerTimeoutMs);

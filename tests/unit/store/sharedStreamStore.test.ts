@@ -32,7 +32,11 @@ forEachDatabase('SharedStreamStore reads', (getDb) => {
       await owner.create(meta, { content: 'thinking', finish: false });
 
       let before = readerDb.queryCount;
-      expect(await reader.get(meta.id)).toEqual({ meta, snapshot: { content: 'thinking', finish: false }, stale: false });
+      expect(await reader.get(meta.id)).toEqual({
+        meta,
+        snapshot: { content: 'thinking', finish: false },
+        stale: false,
+      });
       expect(readerDb.queryCount - before).toBe(1);
 
       before = readerDb.queryCount;
@@ -58,7 +62,11 @@ forEachDatabase('SharedStreamStore reads', (getDb) => {
       before = readerDb.queryCount;
       const record = await reader.get(illustrated.id);
       expect(readerDb.queryCount - before).toBe(2);
-      expect(record).toEqual({ meta: illustrated, snapshot: { content: 'with pictures', finish: true, images: [image('1'), image('2')] }, stale: false });
+      expect(record).toEqual({
+        meta: illustrated,
+        snapshot: { content: 'with pictures', finish: true, images: [image('1'), image('2')] },
+        stale: false,
+      });
     });
   });
 
@@ -66,8 +74,21 @@ forEachDatabase('SharedStreamStore reads', (getDb) => {
     it('round-trips through the database: receivedAt in ms, chatid and responseUrl absent or set', async () => {
       const owner = stores.instance(getDb(), 'owner', NO_BEAT);
       const reader = stores.instance(getDb(), 'reader', NO_BEAT);
-      const single = streamMeta({ chatid: undefined, chattype: 'single', responseUrl: 'https://example.test/r?code=1&x=%20', receivedAt: 1_718_000_000_999 });
-      const group = streamMeta({ botKey: 'bot-b', aibotid: 'aibot-2', userid: 'bob', chatid: 'chat-42', chattype: 'group', responseUrl: undefined, receivedAt: Date.now() });
+      const single = streamMeta({
+        chatid: undefined,
+        chattype: 'single',
+        responseUrl: 'https://example.test/r?code=1&x=%20',
+        receivedAt: 1_718_000_000_999,
+      });
+      const group = streamMeta({
+        botKey: 'bot-b',
+        aibotid: 'aibot-2',
+        userid: 'bob',
+        chatid: 'chat-42',
+        chattype: 'group',
+        responseUrl: undefined,
+        receivedAt: Date.now(),
+      });
       const epochish = streamMeta({ receivedAt: 1 });
       for (const meta of [single, group, epochish]) await owner.create(meta, { content: '', finish: false });
 
@@ -88,9 +109,17 @@ forEachDatabase('SharedStreamStore reads', (getDb) => {
 
       await rescuer.publish(meta.id, { content: 'Sorry, the answer was lost.', finish: true, images: [image('x')] });
 
-      expect(await storedStream(getDb(), meta.id)).toEqual({ content: 'Sorry, the answer was lost.', finish: true, image_count: 1 });
+      expect(await storedStream(getDb(), meta.id)).toEqual({
+        content: 'Sorry, the answer was lost.',
+        finish: true,
+        image_count: 1,
+      });
       expect(await storedImages(getDb(), meta.id)).toEqual([image('x')]);
-      expect((await rescuer.get(meta.id))?.snapshot).toEqual({ content: 'Sorry, the answer was lost.', finish: true, images: [image('x')] });
+      expect((await rescuer.get(meta.id))?.snapshot).toEqual({
+        content: 'Sorry, the answer was lost.',
+        finish: true,
+        images: [image('x')],
+      });
     });
 
     it('ignores a non-final publish for a stream it does not own', async () => {
@@ -111,11 +140,23 @@ forEachDatabase('SharedStreamStore reads', (getDb) => {
       await owner.create(meta, { content: '', finish: false });
       await owner.publish(meta.id, { content: 'the real answer', finish: true, images: [image('real')] });
 
-      await rescuer.publish(meta.id, { content: 'orphan notice', finish: true, images: [image('orphan-1'), image('orphan-2')] });
+      await rescuer.publish(meta.id, {
+        content: 'orphan notice',
+        finish: true,
+        images: [image('orphan-1'), image('orphan-2')],
+      });
 
-      expect(await storedStream(getDb(), meta.id)).toEqual({ content: 'the real answer', finish: true, image_count: 1 });
+      expect(await storedStream(getDb(), meta.id)).toEqual({
+        content: 'the real answer',
+        finish: true,
+        image_count: 1,
+      });
       expect(await storedImages(getDb(), meta.id)).toEqual([image('real')]);
-      expect((await rescuer.get(meta.id))?.snapshot).toEqual({ content: 'the real answer', finish: true, images: [image('real')] });
+      expect((await rescuer.get(meta.id))?.snapshot).toEqual({
+        content: 'the real answer',
+        finish: true,
+        images: [image('real')],
+      });
     });
 
     it('lets only the first of two orphan finishes win', async () => {

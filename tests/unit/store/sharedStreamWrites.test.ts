@@ -1,6 +1,15 @@
 import type { StreamRecord } from '../../../app/store/streamStore';
 import { forEachDatabase } from '../../helpers/databases';
-import { CountingDatabase, suiteStreamStores, image, sleep, storedImages, storedStream, streamMeta, waitUntil } from './storeTestKit';
+import {
+  CountingDatabase,
+  suiteStreamStores,
+  image,
+  sleep,
+  storedImages,
+  storedStream,
+  streamMeta,
+  waitUntil,
+} from './storeTestKit';
 
 /** Long enough that "within one interval" and "before the timer fires" hold on a slow machine too. */
 const FLUSH_MS = 300;
@@ -55,7 +64,11 @@ forEachDatabase('SharedStreamStore writes', (getDb) => {
     await sleep(FLUSH_MS + 20);
     const start = Date.now();
     await owner.publish(meta.id, { content: 'second', finish: false });
-    await waitUntil(async () => (await storedContent(meta.id)) === 'second', FLUSH_MS, 'the leading write of a new interval');
+    await waitUntil(
+      async () => (await storedContent(meta.id)) === 'second',
+      FLUSH_MS,
+      'the leading write of a new interval',
+    );
     expect(Date.now() - start).toBeLessThan(FLUSH_MS);
     expect(ownerDb.countDirectStartingWith(CONTENT_UPDATE)).toBe(2);
   });
@@ -76,7 +89,11 @@ forEachDatabase('SharedStreamStore writes', (getDb) => {
     // Resolved only after the write: a plain read right away sees it.
     expect(await storedStream(getDb(), meta.id)).toEqual({ content: 'final answer', finish: true, image_count: 2 });
     expect(await storedImages(getDb(), meta.id)).toEqual([image('1'), image('2')]);
-    expect(await reader.get(meta.id)).toEqual({ meta, snapshot: { content: 'final answer', finish: true, images: [image('1'), image('2')] }, stale: false });
+    expect(await reader.get(meta.id)).toEqual({
+      meta,
+      snapshot: { content: 'final answer', finish: true, images: [image('1'), image('2')] },
+      stale: false,
+    });
 
     // The pending pre-final snapshot is never written, not even as an UPDATE that `AND NOT finish` makes a no-op.
     await sleep(FLUSH_MS + 50);
@@ -127,7 +144,11 @@ forEachDatabase('SharedStreamStore writes', (getDb) => {
     await owner.flushAll();
     await sleep(FLUSH_MS + 50);
 
-    expect((await owner.get(meta.id))?.snapshot).toEqual({ content: 'the answer', finish: true, images: [image('kept')] });
+    expect((await owner.get(meta.id))?.snapshot).toEqual({
+      content: 'the answer',
+      finish: true,
+      images: [image('kept')],
+    });
     expect(await storedStream(getDb(), meta.id)).toEqual({ content: 'the answer', finish: true, image_count: 1 });
     expect(await storedImages(getDb(), meta.id)).toEqual([image('kept')]);
     expect(ownerDb.queryCount).toBe(queriesAfterFinish);

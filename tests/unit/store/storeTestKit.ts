@@ -74,7 +74,9 @@ export class StreamStores {
   private readonly open: SharedStreamStore[] = [];
 
   instance(db: Database, instanceId: string, overrides: Partial<SharedStreamOptions> = {}): SharedStreamStore {
-    const store = new SharedStreamStore(db, { ...FAST_STREAM_OPTIONS, instanceId, ...overrides }, (err) => this.errors.push(err));
+    const store = new SharedStreamStore(db, { ...FAST_STREAM_OPTIONS, instanceId, ...overrides }, (err) =>
+      this.errors.push(err),
+    );
     this.open.push(store);
     return store;
   }
@@ -149,12 +151,17 @@ export interface StreamRowState {
 
 /** The stored row, read with plain SQL. */
 export async function storedStream(db: Queryable, id: string): Promise<StreamRowState | undefined> {
-  const { rows } = await db.query<StreamRowState>('SELECT content, finish, image_count FROM streams WHERE id = $1', [id]);
+  const { rows } = await db.query<StreamRowState>('SELECT content, finish, image_count FROM streams WHERE id = $1', [
+    id,
+  ]);
   return rows[0];
 }
 
 export async function storedImages(db: Queryable, id: string): Promise<StreamImage[]> {
-  const { rows } = await db.query<StreamImage>('SELECT base64, md5 FROM stream_images WHERE stream_id = $1 ORDER BY position', [id]);
+  const { rows } = await db.query<StreamImage>(
+    'SELECT base64, md5 FROM stream_images WHERE stream_id = $1 ORDER BY position',
+    [id],
+  );
   return rows;
 }
 

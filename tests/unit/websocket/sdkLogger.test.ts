@@ -10,7 +10,15 @@ function capture(level: string): { lines: () => Array<Record<string, unknown>>; 
       done();
     },
   });
-  return { logger: pino({ level }, sink), lines: () => chunks.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger: pino({ level }, sink),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('sdkLogger', () => {
@@ -20,7 +28,10 @@ describe('sdkLogger', () => {
     log.warn('Received unknown frame (ignored):', '{"body":{"text":{"content":"用户的话"}}}');
     log.error('Failed to parse WebSocket message:', new Error('Unexpected token 用户的话'));
     log.info('Connecting to WebSocket');
-    expect(lines().map((l) => l['msg'])).toEqual(['Received unknown frame (ignored):', 'Failed to parse WebSocket message:']);
+    expect(lines().map((l) => l['msg'])).toEqual([
+      'Received unknown frame (ignored):',
+      'Failed to parse WebSocket message:',
+    ]);
     expect(JSON.stringify(lines())).not.toContain('用户的话');
   });
 

@@ -40,8 +40,21 @@ class StubConnection {
 const store = { publish: () => Promise.resolve() } as unknown as StreamStore;
 
 function pusherOn(conn: StubConnection): WsStreamPusher {
-  const deps = { conn: conn as unknown as WsBotConnection, quota: new ConversationQuota(30, 1000), logger: pino({ level: 'silent' }), streams: store, texts: DEFAULT_TEXTS, frameIntervalMs: 1, sendWaitMs: 10 };
-  return new WsStreamPusher(deps, { streamId: 's1', msgid: 'm1', reqId: 'r1', chat: { chatid: 'u1', quotaKey: 'b:u1' } });
+  const deps = {
+    conn: conn as unknown as WsBotConnection,
+    quota: new ConversationQuota(30, 1000),
+    logger: pino({ level: 'silent' }),
+    streams: store,
+    texts: DEFAULT_TEXTS,
+    frameIntervalMs: 1,
+    sendWaitMs: 10,
+  };
+  return new WsStreamPusher(deps, {
+    streamId: 's1',
+    msgid: 'm1',
+    reqId: 'r1',
+    chat: { chatid: 'u1', quotaKey: 'b:u1' },
+  });
 }
 
 const snap = (content: string, finish = false): StreamSnapshot => ({ content, finish });
@@ -56,7 +69,9 @@ describe('WsStreamPusher', () => {
     await pusher.publish(snap('你好', true));
     expect(conn.streams().at(-1)).toEqual({ id: 's1', finish: true, content: '你好' });
     expect((conn.frames[0]?.body['stream'] as { feedback?: unknown }).feedback).toEqual({ id: 's1' });
-    expect(conn.frames.slice(1).every((f) => (f.body['stream'] as { feedback?: unknown }).feedback === undefined)).toBe(true);
+    expect(conn.frames.slice(1).every((f) => (f.body['stream'] as { feedback?: unknown }).feedback === undefined)).toBe(
+      true,
+    );
     const contents = conn.streams().map((s) => s.content);
     expect(new Set(contents).size).toBe(contents.length);
   });
@@ -64,7 +79,10 @@ describe('WsStreamPusher', () => {
   it('resends the newest snapshot when the link comes back', async () => {
     const conn = new StubConnection();
     let drops = 1;
-    conn.fail = (body) => ((body['stream'] as { finish: boolean }).finish && drops-- > 0 ? new WsSendError('link', 'WebSocket connection closed') : undefined);
+    conn.fail = (body) =>
+      (body['stream'] as { finish: boolean }).finish && drops-- > 0
+        ? new WsSendError('link', 'WebSocket connection closed')
+        : undefined;
     const pusher = pusherOn(conn);
     void pusher.begin(snap(DEFAULT_TEXTS.THINKING));
     await pusher.publish(snap('完整', true));

@@ -75,9 +75,23 @@ const F6B_ERROR =
 const COMPLETED: RunTerminal = { kind: 'completed' };
 
 const EXPECTED: Array<[string, DifyAppMode, Final]> = [
-  ['F1', 'chat', { answer: '你好！我是企业助手，有什么可以帮你的吗？', thinking: '', files: [], ids: F1_IDS, terminal: COMPLETED }],
+  [
+    'F1',
+    'chat',
+    { answer: '你好！我是企业助手，有什么可以帮你的吗？', thinking: '', files: [], ids: F1_IDS, terminal: COMPLETED },
+  ],
   ['F1L', 'chat', { answer: '你好！有什么可以帮你的吗？', thinking: '', files: [], ids: F1_IDS, terminal: COMPLETED }],
-  ['F2', 'agent-chat', { answer: '现在是北京时间 2026-01-10 09:21（星期六）。', thinking: '', files: [], ids: F2_IDS, terminal: COMPLETED }],
+  [
+    'F2',
+    'agent-chat',
+    {
+      answer: '现在是北京时间 2026-01-10 09:21（星期六）。',
+      thinking: '',
+      files: [],
+      ids: F2_IDS,
+      terminal: COMPLETED,
+    },
+  ],
   [
     'F2b',
     'agent-chat',
@@ -127,9 +141,29 @@ const EXPECTED: Array<[string, DifyAppMode, Final]> = [
       terminal: COMPLETED,
     },
   ],
-  ['F5', 'chat', { answer: '你好！很高兴见到你。', thinking: '用户在打招呼，我应该友好地回应。', files: [], ids: F5_IDS, terminal: COMPLETED }],
+  [
+    'F5',
+    'chat',
+    {
+      answer: '你好！很高兴见到你。',
+      thinking: '用户在打招呼，我应该友好地回应。',
+      files: [],
+      ids: F5_IDS,
+      terminal: COMPLETED,
+    },
+  ],
   ['F5b', 'chat', { answer: '你好！', thinking: '用户在打招呼。', files: [], ids: F5_IDS, terminal: undefined }],
-  ['F5c', 'advanced-chat', { answer: '你好！很高兴见到你。', thinking: '用户在打招呼，应友好回应。', files: [], ids: F5_IDS, terminal: undefined }],
+  [
+    'F5c',
+    'advanced-chat',
+    {
+      answer: '你好！很高兴见到你。',
+      thinking: '用户在打招呼，应友好回应。',
+      files: [],
+      ids: F5_IDS,
+      terminal: undefined,
+    },
+  ],
   [
     'F6',
     'chat',
@@ -201,7 +235,11 @@ describe('AnswerBuilder: fixtures', () => {
   });
 });
 
-const msg = (answer: string, extra: Partial<Record<string, string>> = {}): DifyEvent => ({ event: 'message', answer, ...extra });
+const msg = (answer: string, extra: Partial<Record<string, string>> = {}): DifyEvent => ({
+  event: 'message',
+  answer,
+  ...extra,
+});
 const wfFinished = (
   status: string,
   outputs: Record<string, unknown> | null = {},
@@ -210,13 +248,19 @@ const wfFinished = (
 
 describe('AnswerBuilder: workflow outputs', () => {
   it('takes outputs.result when the stream had no text_chunk', () => {
-    const b = applyAll('workflow', [{ event: 'workflow_started' }, wfFinished('succeeded', { other: 1, result: '结果' })]);
+    const b = applyAll('workflow', [
+      { event: 'workflow_started' },
+      wfFinished('succeeded', { other: 1, result: '结果' }),
+    ]);
     expect(b.answer).toBe('结果');
     expect(b.terminal).toEqual({ kind: 'completed' });
   });
 
   it('keeps the streamed text_chunk answer over the outputs', () => {
-    const b = applyAll('workflow', [{ event: 'text_chunk', text: '流式' }, wfFinished('succeeded', { result: '不同' })]);
+    const b = applyAll('workflow', [
+      { event: 'text_chunk', text: '流式' },
+      wfFinished('succeeded', { result: '不同' }),
+    ]);
     expect(b.answer).toBe('流式');
   });
 
@@ -256,7 +300,11 @@ describe('AnswerBuilder: workflow outputs', () => {
 
 describe('AnswerBuilder: terminal signals (dify-api.md §4.4)', () => {
   it('chatflow with message_end before workflow_finished completes', () => {
-    const b = applyAll('advanced-chat', [msg('答'), { event: 'message_end' }, wfFinished('succeeded', { answer: '答' })]);
+    const b = applyAll('advanced-chat', [
+      msg('答'),
+      { event: 'message_end' },
+      wfFinished('succeeded', { answer: '答' }),
+    ]);
     expect(b).toMatchObject({ answer: '答', terminal: { kind: 'completed' } });
   });
 
@@ -319,7 +367,11 @@ describe('AnswerBuilder: text assembly (dify-api.md §4.5)', () => {
   });
 
   it('message_replace replaces everything, including thinking, and later deltas append', () => {
-    const b = applyAll('chat', [msg('<think>t</think>敏感'), { event: 'message_replace', answer: '已屏蔽' }, msg('。')]);
+    const b = applyAll('chat', [
+      msg('<think>t</think>敏感'),
+      { event: 'message_replace', answer: '已屏蔽' },
+      msg('。'),
+    ]);
     expect(b).toMatchObject({ answer: '已屏蔽。', thinking: '' });
   });
 

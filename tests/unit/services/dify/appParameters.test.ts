@@ -10,11 +10,24 @@ import { type FakeDify, startFakeDify } from '../../../fakes/fakeDify';
 describe('AppParameters', () => {
   let dify: FakeDify;
   let now = 0;
-  const agent = (apiKey: string): AgentConfig => ({ id: apiKey, baseUrl: dify.baseUrl, apiKey }) as unknown as AgentConfig;
+  const agent = (apiKey: string): AgentConfig =>
+    ({ id: apiKey, baseUrl: dify.baseUrl, apiKey }) as unknown as AgentConfig;
   const reads = (): number => dify.requests.filter((r) => r.path === '/parameters').length;
 
   beforeAll(async () => {
-    dify = await startFakeDify({ apps: [{ apiKey: 'app-p', mode: 'chat', parameters: { opening_statement: ' 你好 ', suggested_questions: ['问一'], file_upload: { enabled: true, allowed_file_types: ['image'] } } }] });
+    dify = await startFakeDify({
+      apps: [
+        {
+          apiKey: 'app-p',
+          mode: 'chat',
+          parameters: {
+            opening_statement: ' 你好 ',
+            suggested_questions: ['问一'],
+            file_upload: { enabled: true, allowed_file_types: ['image'] },
+          },
+        },
+      ],
+    });
   });
   afterAll(() => dify.close());
 

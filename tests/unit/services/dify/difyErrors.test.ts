@@ -1,4 +1,11 @@
-import { DifyError, describeFailure, isConversationMissing, isRetryable, parseErrorBody, type DifyFailure } from '../../../../app/services/dify/difyErrors';
+import {
+  DifyError,
+  describeFailure,
+  isConversationMissing,
+  isRetryable,
+  parseErrorBody,
+  type DifyFailure,
+} from '../../../../app/services/dify/difyErrors';
 
 const http = (status: number, code: string, message = ''): DifyFailure => ({ kind: 'http', status, code, message });
 
@@ -34,9 +41,16 @@ describe('isConversationMissing (dify-api.md §5.1, §5.2)', () => {
     ['the plain 404', http(404, 'not_found', 'Conversation Not Exists.')],
     [
       'the 404 with the flask-restx suffix',
-      http(404, 'not_found', 'Conversation Not Exists. You have requested this URI [/v1/chat-messages] but did you mean /v1/chat-messages or /v1/messages ?'),
+      http(
+        404,
+        'not_found',
+        'Conversation Not Exists. You have requested this URI [/v1/chat-messages] but did you mean /v1/chat-messages or /v1/messages ?',
+      ),
     ],
-    ['400 conversation_completed', http(400, 'conversation_completed', 'The conversation has ended. Please start a new conversation.')],
+    [
+      '400 conversation_completed',
+      http(400, 'conversation_completed', 'The conversation has ended. Please start a new conversation.'),
+    ],
   ])('recognises %s', (_label, failure) => {
     expect(isConversationMissing(failure)).toBe(true);
   });
@@ -54,11 +68,15 @@ describe('isConversationMissing (dify-api.md §5.1, §5.2)', () => {
 describe('parseErrorBody', () => {
   it("reads Dify's JSON envelope, whatever the charset parameter", () => {
     const body = '{"code": "too_many_requests", "message": "Too many requests.", "status": 429}';
-    expect(parseErrorBody(429, 'application/json; charset=utf-8', body)).toEqual(http(429, 'too_many_requests', 'Too many requests.'));
+    expect(parseErrorBody(429, 'application/json; charset=utf-8', body)).toEqual(
+      http(429, 'too_many_requests', 'Too many requests.'),
+    );
   });
 
   it('keeps the HTTP status even when the body says otherwise', () => {
-    expect(parseErrorBody(400, 'application/json', '{"code":"invalid_param","message":"x","status":422}')).toEqual(http(400, 'invalid_param', 'x'));
+    expect(parseErrorBody(400, 'application/json', '{"code":"invalid_param","message":"x","status":422}')).toEqual(
+      http(400, 'invalid_param', 'x'),
+    );
   });
 
   it('names the status when the JSON has no usable code or message', () => {
@@ -68,7 +86,8 @@ describe('parseErrorBody', () => {
   });
 
   it('reads an HTML 502 page from a proxy as the status alone', () => {
-    const html = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
+    const html =
+      '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
     expect(parseErrorBody(502, 'text/html', html)).toEqual(http(502, 'http_502'));
   });
 
@@ -99,6 +118,10 @@ describe('describeFailure / DifyError', () => {
 
   it('carries the failure in a named error', () => {
     const error = new DifyError({ kind: 'idle_timeout' });
-    expect([error.name, error.message, error.failure]).toEqual(['DifyError', 'Dify stream idle timeout', { kind: 'idle_timeout' }]);
+    expect([error.name, error.message, error.failure]).toEqual([
+      'DifyError',
+      'Dify stream idle timeout',
+      { kind: 'idle_timeout' },
+    ]);
   });
 });

@@ -109,11 +109,14 @@ describe('parseDifyEvent: fixtures', () => {
   it('parses workflow_finished failed with its error (F6b)', () => {
     expect(parseAt('F6b', 3)).toMatchObject({ event: 'workflow_finished', status: 'failed', outputs: {} });
     const e = parseAt('F6b', 3);
-    expect(e?.event === 'workflow_finished' && e.error).toContain("maximum context length");
+    expect(e?.event === 'workflow_finished' && e.error).toContain('maximum context length');
   });
 
   it('parses workflow text_chunk and workflow_finished outputs (F7)', () => {
-    const envelope = { taskId: '66d22876-72fd-4202-aa96-fb1a14a0f9e7', workflowRunId: '7f1b103c-df15-42b0-aab4-77d26415479c' };
+    const envelope = {
+      taskId: '66d22876-72fd-4202-aa96-fb1a14a0f9e7',
+      workflowRunId: '7f1b103c-df15-42b0-aab4-77d26415479c',
+    };
     expect(parseAt('F7', 1)).toEqual({ event: 'text_chunk', text: 'Bonjour', ...envelope });
     expect(parseAt('F7', 3)).toEqual({
       event: 'workflow_finished',
@@ -151,7 +154,14 @@ describe('parseDifyEvent: variants', () => {
   });
 
   it('reads null, empty or wrongly typed envelope ids as absent', () => {
-    const e = ev({ event: 'message', answer: 'a', conversation_id: null, message_id: '', task_id: 42, workflow_run_id: 'w' });
+    const e = ev({
+      event: 'message',
+      answer: 'a',
+      conversation_id: null,
+      message_id: '',
+      task_id: 42,
+      workflow_run_id: 'w',
+    });
     expect(e).toEqual({ event: 'message', answer: 'a', workflowRunId: 'w' });
   });
 

@@ -22,7 +22,13 @@ describe('buildRunRequest', () => {
   it.each(CHAT_FAMILY)('posts a %s app to /chat-messages, streaming, as a new conversation', (mode) => {
     expect(buildRunRequest(agent, mode, input)).toEqual({
       path: '/chat-messages',
-      body: { inputs: { lang: 'zh' }, query: '报销流程是什么？', response_mode: 'streaming', user: 'wecom:aib:zhangsan', conversation_id: '' },
+      body: {
+        inputs: { lang: 'zh' },
+        query: '报销流程是什么？',
+        response_mode: 'streaming',
+        user: 'wecom:aib:zhangsan',
+        conversation_id: '',
+      },
     });
   });
 
@@ -38,14 +44,23 @@ describe('buildRunRequest', () => {
   it('puts the question of a workflow app into its query variable', () => {
     expect(buildRunRequest(agent, 'workflow', { ...input, conversationId: 'ignored' })).toEqual({
       path: '/workflows/run',
-      body: { inputs: { lang: 'zh', question: '报销流程是什么？' }, response_mode: 'streaming', user: 'wecom:aib:zhangsan' },
+      body: {
+        inputs: { lang: 'zh', question: '报销流程是什么？' },
+        response_mode: 'streaming',
+        user: 'wecom:aib:zhangsan',
+      },
     });
   });
 
   it('posts a completion app to /completion-messages with the question as input and query, without a conversation', () => {
     expect(buildRunRequest(agent, 'completion', { ...input, conversationId: 'ignored' })).toEqual({
       path: '/completion-messages',
-      body: { inputs: { lang: 'zh', question: '报销流程是什么？' }, query: '报销流程是什么？', response_mode: 'streaming', user: 'wecom:aib:zhangsan' },
+      body: {
+        inputs: { lang: 'zh', question: '报销流程是什么？' },
+        query: '报销流程是什么？',
+        response_mode: 'streaming',
+        user: 'wecom:aib:zhangsan',
+      },
     });
   });
 

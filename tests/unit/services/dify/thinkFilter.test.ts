@@ -21,7 +21,11 @@ const F5B_DELTAS = [LEGACY_OPEN, '用户在打招呼。', '\n</details>', '你�
 
 /** Inputs with their expected split; each is also checked at every split position below. */
 const CASES: Array<[string, string, Split]> = [
-  ['F5 inline think', F5_DELTAS.join(''), { thinking: '用户在打招呼，我应该友好地回应。', answer: '你好！很高兴见到你。' }],
+  [
+    'F5 inline think',
+    F5_DELTAS.join(''),
+    { thinking: '用户在打招呼，我应该友好地回应。', answer: '你好！很高兴见到你。' },
+  ],
   ['F5b legacy details', F5B_DELTAS.join(''), { thinking: '用户在打招呼。', answer: '你好！' }],
   ['orphan </think>', '用户在打招呼。\n</think>\n\n你好！', { thinking: '用户在打招呼。', answer: '你好！' }],
   [
@@ -45,11 +49,7 @@ const CASES: Array<[string, string, Split]> = [
     'a < b, <th>x</th> <thin <details',
     { thinking: '', answer: 'a < b, <th>x</th> <thin <details' },
   ],
-  [
-    '</think> after a real block is answer text',
-    '<think>r</think>a</think>b',
-    { thinking: 'r', answer: 'a</think>b' },
-  ],
+  ['</think> after a real block is answer text', '<think>r</think>a</think>b', { thinking: 'r', answer: 'a</think>b' }],
   ['whitespace before <think> is dropped', '\n\n<think>r</think>\n\n答', { thinking: 'r', answer: '答' }],
   [
     'thinking keeps inner blank lines, trims the outer ones',

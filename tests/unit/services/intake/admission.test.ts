@@ -2,7 +2,10 @@ import { type Config, loadConfig } from '../../../../app/config';
 import { Admission, allowedByRules } from '../../../../app/services/intake/admission';
 import type { ChatParty } from '../../../../app/services/turn/conversationScope';
 
-function agentWith(env: Record<string, string>): { config: Config; agent: NonNullable<ReturnType<Config['agents']['byId']['get']>> } {
+function agentWith(env: Record<string, string>): {
+  config: Config;
+  agent: NonNullable<ReturnType<Config['agents']['byId']['get']>>;
+} {
   const { config } = loadConfig({ DIFY_API_KEY: 'app-x', ...env });
   const agent = config.agents.byId.get('default');
   if (agent === undefined) throw new Error('no agent');
@@ -15,7 +18,11 @@ describe('allowedByRules', () => {
   it('lets everyone through without lists, and never a denied user or chat', () => {
     const open = agentWith({}).agent;
     expect(allowedByRules(open.access, single('anyone'))).toBe(true);
-    const denying = agentWith({ ACCESS_DENY_USERS: 'bad', ACCESS_DENY_CHATS: 'wrBAD', ACCESS_ALLOW_CHATS: 'wrBAD' }).agent;
+    const denying = agentWith({
+      ACCESS_DENY_USERS: 'bad',
+      ACCESS_DENY_CHATS: 'wrBAD',
+      ACCESS_ALLOW_CHATS: 'wrBAD',
+    }).agent;
     expect(allowedByRules(denying.access, single('bad'))).toBe(false);
     expect(allowedByRules(denying.access, group('good', 'wrBAD'))).toBe(false);
   });
@@ -34,7 +41,11 @@ describe('Admission', () => {
     let now = 0;
     const { config, agent } = agentWith({ USER_MESSAGES_PER_MINUTE: '2' });
     const admission = new Admission(config, () => now);
-    expect([admission.check(agent, single('u')).kind, admission.check(agent, single('u')).kind, admission.check(agent, single('u')).kind]).toEqual(['admit', 'admit', 'refuse']);
+    expect([
+      admission.check(agent, single('u')).kind,
+      admission.check(agent, single('u')).kind,
+      admission.check(agent, single('u')).kind,
+    ]).toEqual(['admit', 'admit', 'refuse']);
     expect(admission.check(agent, single('someone-else')).kind).toBe('admit');
     now = 60_001;
     expect(admission.check(agent, single('u')).kind).toBe('admit');

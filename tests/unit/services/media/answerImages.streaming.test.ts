@@ -14,7 +14,11 @@ describe('hideImagesWhileStreaming (wecom-aibot-protocol.md §6.2)', () => {
     ['a complete image then a partial one', '![a](/a.png) 和 ![b](/b', ' 和 '],
     ['a title being typed', '看 ![img](/a.png "ti', '看 '],
     ['an angle-bracket URL', '看 ![s](<a b.png>) 了', '看  了'],
-    ['the F4 image with a query string', '海报：\n\n![9be4.png](/files/tools/9be4.png?timestamp=1&nonce=2&sign=Zm==)', '海报：\n\n'],
+    [
+      'the F4 image with a query string',
+      '海报：\n\n![9be4.png](/files/tools/9be4.png?timestamp=1&nonce=2&sign=Zm==)',
+      '海报：\n\n',
+    ],
   ])('%s', (_label, text, expected) => {
     expect(hideImagesWhileStreaming(text)).toBe(expected);
   });

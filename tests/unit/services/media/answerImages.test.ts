@@ -33,7 +33,9 @@ describe('findMarkdownImages (dify-api.md §4.7)', () => {
     const [image, ...rest] = imagesOf(answer);
     expect(rest).toEqual([]);
     expect(image?.alt).toBe('9be4bcfc-49b6-4a08-b2e6-cc3ababced20.png');
-    expect(image?.url).toMatch(/^\/files\/tools\/9be4bcfc-49b6-4a08-b2e6-cc3ababced20\.png\?timestamp=1768003507&nonce=[0-9a-f]{32}&sign=/);
+    expect(image?.url).toMatch(
+      /^\/files\/tools\/9be4bcfc-49b6-4a08-b2e6-cc3ababced20\.png\?timestamp=1768003507&nonce=[0-9a-f]{32}&sign=/,
+    );
     expect(image?.markdown).toBe(answer.slice(answer.indexOf('![')));
   });
 
@@ -51,7 +53,15 @@ describe('findMarkdownImages (dify-api.md §4.7)', () => {
   });
 
   it('ignores images inside fenced code, indented code and code spans', () => {
-    const text = ['```md', '![fenced](/f.png)', '```', '', '    ![indented](/i.png)', '', 'Use `![span](/s.png)` like this.'].join('\n');
+    const text = [
+      '```md',
+      '![fenced](/f.png)',
+      '```',
+      '',
+      '    ![indented](/i.png)',
+      '',
+      'Use `![span](/s.png)` like this.',
+    ].join('\n');
     expect(findMarkdownImages(text)).toEqual([]);
   });
 
@@ -166,11 +176,21 @@ describe('replaceRanges and tidyAfterRemoval', () => {
 
   it('accepts no replacements and adjacent ranges', () => {
     expect(replaceRanges('abc', [])).toBe('abc');
-    expect(replaceRanges('abcd', [{ start: 2, end: 4, text: 'Y' }, { start: 0, end: 2, text: 'X' }])).toBe('XY');
+    expect(
+      replaceRanges('abcd', [
+        { start: 2, end: 4, text: 'Y' },
+        { start: 0, end: 2, text: 'X' },
+      ]),
+    ).toBe('XY');
   });
 
   it('rejects overlapping or out-of-bounds ranges', () => {
-    expect(() => replaceRanges('abcdef', [{ start: 0, end: 3, text: '' }, { start: 2, end: 4, text: '' }])).toThrow(ReplaceRangeError);
+    expect(() =>
+      replaceRanges('abcdef', [
+        { start: 0, end: 3, text: '' },
+        { start: 2, end: 4, text: '' },
+      ]),
+    ).toThrow(ReplaceRangeError);
     expect(() => replaceRanges('abc', [{ start: 1, end: 9, text: '' }])).toThrow(ReplaceRangeError);
     expect(() => replaceRanges('abc', [{ start: 2, end: 1, text: '' }])).toThrow(ReplaceRangeError);
   });
@@ -183,7 +203,10 @@ describe('replaceRanges and tidyAfterRemoval', () => {
 
   it('removes block and inline images and keeps the rest', () => {
     const text = '结果如下：\n\n![chart](/c.png)\n\n\n说明文字 ![inline](/i.png) 结束\n';
-    const removed = replaceRanges(text, findMarkdownImages(text).map((image) => ({ ...image, text: '' })));
+    const removed = replaceRanges(
+      text,
+      findMarkdownImages(text).map((image) => ({ ...image, text: '' })),
+    );
     expect(tidyAfterRemoval(removed)).toBe('结果如下：\n\n说明文字  结束');
   });
 });

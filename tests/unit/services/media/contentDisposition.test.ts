@@ -20,9 +20,9 @@ describe('fileNameFromContentDisposition (wecom-aibot-protocol.md §5.7)', () =>
   });
 
   it('prefers filename* over filename, whatever the order', () => {
-    const name = "attachment; filename*=UTF-8''%E4%B8%AD.pdf; filename=\"fallback.pdf\"";
+    const name = 'attachment; filename*=UTF-8\'\'%E4%B8%AD.pdf; filename="fallback.pdf"';
     expect(fileNameFromContentDisposition(name)).toBe('中.pdf');
-    const reversed = "attachment; filename=\"fallback.pdf\"; filename*=UTF-8''%E4%B8%AD.pdf";
+    const reversed = 'attachment; filename="fallback.pdf"; filename*=UTF-8\'\'%E4%B8%AD.pdf';
     expect(fileNameFromContentDisposition(reversed)).toBe('中.pdf');
   });
 
@@ -59,7 +59,9 @@ describe('fileNameFromContentDisposition (wecom-aibot-protocol.md §5.7)', () =>
     });
 
     it('does not split a surrogate pair when capping', () => {
-      const name = fileNameFromContentDisposition(`attachment; filename*=UTF-8''${encodeURIComponent('😀'.repeat(250))}`);
+      const name = fileNameFromContentDisposition(
+        `attachment; filename*=UTF-8''${encodeURIComponent('😀'.repeat(250))}`,
+      );
       expect(Array.from(name ?? '')).toHaveLength(200);
       expect(name).toBe('😀'.repeat(200));
     });

@@ -135,7 +135,11 @@ describe('detectFileType: magic bytes win', () => {
   });
 
   it('an empty buffer falls back to the name, or to bin', () => {
-    expect(detectFileType(Buffer.alloc(0))).toEqual({ mime: 'application/octet-stream', ext: 'bin', difyType: 'custom' });
+    expect(detectFileType(Buffer.alloc(0))).toEqual({
+      mime: 'application/octet-stream',
+      ext: 'bin',
+      difyType: 'custom',
+    });
     expect(detectFileType(Buffer.alloc(0), 'empty.txt').ext).toBe('txt');
   });
 

@@ -55,7 +55,9 @@ describe('prepareImageForWecom: JPG/PNG only (wecom-aibot-protocol.md §6.2, §1
   it('treats an alpha channel that is fully opaque as no transparency', async () => {
     const pixels = randomBytes(400 * 400 * 4);
     for (let i = 3; i < pixels.length; i += 4) pixels[i] = 255;
-    const png = await sharp(pixels, { raw: { width: 400, height: 400, channels: 4 } }).png().toBuffer();
+    const png = await sharp(pixels, { raw: { width: 400, height: 400, channels: 4 } })
+      .png()
+      .toBuffer();
     expect((await sharp(png).metadata()).hasAlpha).toBe(true);
     expect(png.length).toBeGreaterThan(LIMIT);
     const result = await prepareImageForWecom(png, LIMIT);
@@ -65,7 +67,9 @@ describe('prepareImageForWecom: JPG/PNG only (wecom-aibot-protocol.md §6.2, §1
 
   it('takes the first frame of an animated GIF', async () => {
     const frames = Buffer.concat([Buffer.alloc(8 * 8 * 3, 0), Buffer.alloc(8 * 8 * 3, 255)]);
-    const gif = await sharp(frames, { raw: { width: 8, height: 16, channels: 3, pageHeight: 8 } }).gif().toBuffer();
+    const gif = await sharp(frames, { raw: { width: 8, height: 16, channels: 3, pageHeight: 8 } })
+      .gif()
+      .toBuffer();
     expect((await sharp(gif).metadata()).pages).toBe(2);
     const result = await prepareImageForWecom(gif, LIMIT);
     expect(result).toMatchObject({ format: 'jpeg', width: 8, height: 8 });

@@ -3,13 +3,19 @@ import sharp from 'sharp';
 import { loadConfig } from '../../../../app/config';
 import { ImageCollector } from '../../../../app/services/media/outboundImages';
 
-const { config } = loadConfig({ DIFY_API_KEY: 'app-x', DIFY_API_BASE_URL: 'http://127.0.0.1:9/v1', WECOM_MAX_IMAGES: '3' });
+const { config } = loadConfig({
+  DIFY_API_KEY: 'app-x',
+  DIFY_API_BASE_URL: 'http://127.0.0.1:9/v1',
+  WECOM_MAX_IMAGES: '3',
+});
 const agent = config.agents.byId.get('default');
 if (agent === undefined) throw new Error('agent missing');
 const logger = pino({ level: 'silent' });
 
 async function dataUrl(width: number): Promise<string> {
-  const png = await sharp({ create: { width, height: 4, channels: 3, background: '#0a0' } }).png().toBuffer();
+  const png = await sharp({ create: { width, height: 4, channels: 3, background: '#0a0' } })
+    .png()
+    .toBuffer();
   return `data:image/png;base64,${png.toString('base64')}`;
 }
 
@@ -33,6 +39,10 @@ describe('ImageCollector', () => {
 
   it('leaves an answer without images untouched', async () => {
     const collector = new ImageCollector(agent, config.media, '[x]', logger);
-    expect(await collector.finish('纯文本\n\n```\n![a](b)\n```')).toEqual({ text: '纯文本\n\n```\n![a](b)\n```', images: [], failed: 0 });
+    expect(await collector.finish('纯文本\n\n```\n![a](b)\n```')).toEqual({
+      text: '纯文本\n\n```\n![a](b)\n```',
+      images: [],
+      failed: 0,
+    });
   });
 });

@@ -150,12 +150,15 @@ describe('safeFetch: allowed origins', () => {
     expect(body.finalUrl).toBe(`${b.origin}/image?${SECRET}`);
   });
 
-  it.each(['file:///etc/passwd', 'ftp://example.com/a.png', 'data:image/png;base64,iVBORw0K', 'javascript:alert(1)', 'not a url'])(
-    'rejects %s as BAD_URL',
-    async (url) => {
-      await failure(safeFetch(url, policy({ allowedOrigins: 'any' })), 'BAD_URL');
-    },
-  );
+  it.each([
+    'file:///etc/passwd',
+    'ftp://example.com/a.png',
+    'data:image/png;base64,iVBORw0K',
+    'javascript:alert(1)',
+    'not a url',
+  ])('rejects %s as BAD_URL', async (url) => {
+    await failure(safeFetch(url, policy({ allowedOrigins: 'any' })), 'BAD_URL');
+  });
 });
 
 describe('safeFetch: redirects', () => {
@@ -216,7 +219,10 @@ describe('safeFetch: connect-time address check', () => {
   });
 
   function lookupOnce(resolved: LookupAddress[], options: LookupOptions): Promise<unknown[]> {
-    const lookup = publicOnlyLookup(async () => resolved, () => new Error('refused'));
+    const lookup = publicOnlyLookup(
+      async () => resolved,
+      () => new Error('refused'),
+    );
     return new Promise((resolve) => lookup('host.example', options, (...args) => resolve(args)));
   }
 
@@ -231,7 +237,13 @@ describe('safeFetch: connect-time address check', () => {
   });
 
   it('refuses when any resolved address is not public, or none came back', async () => {
-    const [err] = await lookupOnce([{ address: '8.8.8.8', family: 4 }, { address: '::1', family: 6 }], { all: true });
+    const [err] = await lookupOnce(
+      [
+        { address: '8.8.8.8', family: 4 },
+        { address: '::1', family: 6 },
+      ],
+      { all: true },
+    );
     expect((err as Error).message).toBe('refused');
     const [none] = await lookupOnce([], {});
     expect((none as Error).message).toBe('refused');
@@ -279,7 +291,10 @@ describe('safeFetch: failures', () => {
   it('reports a refused connection as NETWORK', async () => {
     const closed = await startServer(() => undefined);
     await stopServer(closed);
-    const err = await failure(safeFetch(`${closed.origin}/image?${SECRET}`, policy({ allowedOrigins: 'any' })), 'NETWORK');
+    const err = await failure(
+      safeFetch(`${closed.origin}/image?${SECRET}`, policy({ allowedOrigins: 'any' })),
+      'NETWORK',
+    );
     expect(err.message).toContain(closed.origin);
   });
 });

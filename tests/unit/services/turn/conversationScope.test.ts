@@ -5,7 +5,11 @@ const group: ChatParty = { aibotid: 'aibA', userid: 'zhangsan', chattype: 'group
 
 describe('conversationScope', () => {
   it('gives a single chat its own Dify user per bot and person', () => {
-    expect(conversationScope(single, 'default', 'group')).toEqual({ difyUser: 'wecom:aibA:zhangsan', key: 'default|wecom:aibA:zhangsan', agentId: 'default' });
+    expect(conversationScope(single, 'default', 'group')).toEqual({
+      difyUser: 'wecom:aibA:zhangsan',
+      key: 'default|wecom:aibA:zhangsan',
+      agentId: 'default',
+    });
   });
 
   it('ignores the group scope setting in a single chat', () => {
@@ -13,19 +17,29 @@ describe('conversationScope', () => {
   });
 
   it('shares one conversation per group by default', () => {
-    expect(conversationScope(group, 'default', 'group')).toEqual({ difyUser: 'wecom:aibA:group:wrCHAT1', key: 'default|wecom:aibA:group:wrCHAT1', agentId: 'default' });
+    expect(conversationScope(group, 'default', 'group')).toEqual({
+      difyUser: 'wecom:aibA:group:wrCHAT1',
+      key: 'default|wecom:aibA:group:wrCHAT1',
+      agentId: 'default',
+    });
     const lisi = conversationScope({ ...group, userid: 'lisi' }, 'default', 'group');
     expect(lisi).toEqual(conversationScope(group, 'default', 'group'));
   });
 
   it('gives each group member their own conversation with scope "member"', () => {
     const mine = conversationScope(group, 'default', 'member');
-    expect(mine).toEqual({ difyUser: 'wecom:aibA:group:wrCHAT1:zhangsan', key: 'default|wecom:aibA:group:wrCHAT1:zhangsan', agentId: 'default' });
+    expect(mine).toEqual({
+      difyUser: 'wecom:aibA:group:wrCHAT1:zhangsan',
+      key: 'default|wecom:aibA:group:wrCHAT1:zhangsan',
+      agentId: 'default',
+    });
     expect(conversationScope({ ...group, userid: 'lisi' }, 'default', 'member').difyUser).not.toBe(mine.difyUser);
   });
 
   it('keeps a member of a group apart from the same person in a single chat', () => {
-    expect(conversationScope(group, 'default', 'member').difyUser).not.toBe(conversationScope(single, 'default', 'member').difyUser);
+    expect(conversationScope(group, 'default', 'member').difyUser).not.toBe(
+      conversationScope(single, 'default', 'member').difyUser,
+    );
   });
 
   it('keeps different groups apart', () => {

@@ -15,15 +15,28 @@ import { DEFAULT_TEXTS } from '../../../../app/config/texts';
 /** A bug inside one turn (here: the conversation store throws) must end that stream, not the process. */
 describe('a crash inside a turn', () => {
   it('finishes the stream with a notice, records the failure and lets the next turn run', async () => {
-    const { config } = loadConfig({ DIFY_API_KEY: 'app-x', DIFY_API_BASE_URL: 'http://127.0.0.1:9/v1', DIFY_APP_MODE: 'chat' });
+    const { config } = loadConfig({
+      DIFY_API_KEY: 'app-x',
+      DIFY_API_BASE_URL: 'http://127.0.0.1:9/v1',
+      DIFY_APP_MODE: 'chat',
+    });
     const agent = config.agents.byId.get('default');
     if (agent === undefined) throw new Error('no agent');
     const logger = pino({ level: 'silent' });
     const http = axios.create();
     const modes = new AppModes(http, logger);
     const finished: string[] = [];
-    const messages: MessageLog = { received: async () => undefined, finished: async (_id, f) => void finished.push(f.status), flush: async () => undefined, ratedAnswer: async () => undefined };
-    const conversations = { get: () => Promise.reject(new TypeError('boom')), set: async () => undefined, delete: async () => undefined };
+    const messages: MessageLog = {
+      received: async () => undefined,
+      finished: async (_id, f) => void finished.push(f.status),
+      flush: async () => undefined,
+      ratedAnswer: async () => undefined,
+    };
+    const conversations = {
+      get: () => Promise.reject(new TypeError('boom')),
+      set: async () => undefined,
+      delete: async () => undefined,
+    };
     const runner = new TurnRunner({
       config,
       dify: { http: new DifyHttp(config.dify), axios: http, modes, logger },
@@ -48,7 +61,10 @@ describe('a crash inside a turn', () => {
     });
     await expect(runner.run(task('s1'))).resolves.toBeUndefined();
     await expect(runner.run(task('s2'))).resolves.toBeUndefined();
-    expect(published.filter((s) => s.finish).map((s) => s.content)).toEqual([DEFAULT_TEXTS.ANSWER_FAILED, DEFAULT_TEXTS.ANSWER_FAILED]);
+    expect(published.filter((s) => s.finish).map((s) => s.content)).toEqual([
+      DEFAULT_TEXTS.ANSWER_FAILED,
+      DEFAULT_TEXTS.ANSWER_FAILED,
+    ]);
     expect(finished).toEqual(['failed', 'failed']);
   });
 });

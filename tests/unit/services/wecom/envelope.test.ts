@@ -2,7 +2,16 @@ import { decodeEncodingAesKey } from '../../../../app/crypto/aesKey';
 import { openMessage } from '../../../../app/crypto/messageCipher';
 import { verifySignature } from '../../../../app/crypto/signature';
 import { EnvelopeError, parseEnvelope, sealReply } from '../../../../app/services/wecom/envelope';
-import { TV2, TV4, TV4_BODY, TV6, TV6_BODY, TV7, TV7_REPLY_JSON, GENERATED_RANDOM } from '../../../fixtures/wecom/vectors';
+import {
+  TV2,
+  TV4,
+  TV4_BODY,
+  TV6,
+  TV6_BODY,
+  TV7,
+  TV7_REPLY_JSON,
+  GENERATED_RANDOM,
+} from '../../../fixtures/wecom/vectors';
 
 const KEY = decodeEncodingAesKey(TV7.encodingAesKey);
 const AI_BOT_CREDS = { token: TV7.token, aesKey: KEY, receiveId: '' };
@@ -89,8 +98,19 @@ describe('parseEnvelope — rejected bodies', () => {
 
 describe('sealReply (§4.2)', () => {
   it('reproduces the TV-7 reply exactly with TV-6 timestamp/nonce and the fixed random', () => {
-    const sealed = sealReply(AI_BOT_CREDS, TV7.plaintext, TV6.timestamp, TV6.nonce, Buffer.from(GENERATED_RANDOM, 'latin1'));
-    expect(sealed).toEqual({ encrypt: TV7.ciphertext, msgsignature: TV7.signature, timestamp: 1409659813, nonce: TV6.nonce });
+    const sealed = sealReply(
+      AI_BOT_CREDS,
+      TV7.plaintext,
+      TV6.timestamp,
+      TV6.nonce,
+      Buffer.from(GENERATED_RANDOM, 'latin1'),
+    );
+    expect(sealed).toEqual({
+      encrypt: TV7.ciphertext,
+      msgsignature: TV7.signature,
+      timestamp: 1409659813,
+      nonce: TV6.nonce,
+    });
     expect(JSON.stringify(sealed)).toBe(TV7_REPLY_JSON);
   });
 

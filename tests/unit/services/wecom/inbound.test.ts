@@ -75,8 +75,13 @@ describe('stream refresh (§5.9)', () => {
   it('parses the poll and is not a user message', () => {
     const m = variant(parse('stream-refresh'), 'stream');
     expect(m).toEqual({
-      msgid: 'MSGID-6', aibotid: 'AIBOTID', chatid: 'CHATID', chattype: 'group',
-      from: { userid: 'zhangsan' }, msgtype: 'stream', stream: { id: 'STREAMID' },
+      msgid: 'MSGID-6',
+      aibotid: 'AIBOTID',
+      chatid: 'CHATID',
+      chattype: 'group',
+      from: { userid: 'zhangsan' },
+      msgtype: 'stream',
+      stream: { id: 'STREAMID' },
     });
     expect(isUserMessage(m)).toBe(false);
   });
@@ -106,7 +111,9 @@ describe('events (§5.10)', () => {
     expect(m.event).toEqual({
       eventtype: 'template_card_event',
       template_card_event: {
-        card_type: 'vote_interaction', event_key: 'submit_key', task_id: 'TASK_20250101_001',
+        card_type: 'vote_interaction',
+        event_key: 'submit_key',
+        task_id: 'TASK_20250101_001',
         selected_items: {
           selected_item: [{ question_key: 'q1', option_ids: { option_id: ['opt_a', 'opt_b'] } }],
         },
@@ -117,7 +124,9 @@ describe('events (§5.10)', () => {
   it('parses template_card_event without selected_items (menu click)', () => {
     const { event } = variant(parse('event-template-card-menu'), 'event');
     expect(event.eventtype === 'template_card_event' && event.template_card_event).toEqual({
-      card_type: 'text_notice', event_key: 'menu_key', task_id: 'TASK_20250101_002',
+      card_type: 'text_notice',
+      event_key: 'menu_key',
+      task_id: 'TASK_20250101_002',
     });
   });
 
@@ -146,8 +155,13 @@ describe('events (§5.10)', () => {
 describe('leniency', () => {
   it('ignores and strips fields it does not know', () => {
     expect(parse('text-extra-fields')).toEqual({
-      msgid: 'MSGID-23', aibotid: 'AIBOTID', chattype: 'single', from: { userid: 'zhangsan' },
-      response_url: 'RESPONSE_URL', msgtype: 'text', text: { content: '你好' },
+      msgid: 'MSGID-23',
+      aibotid: 'AIBOTID',
+      chattype: 'single',
+      from: { userid: 'zhangsan' },
+      response_url: 'RESPONSE_URL',
+      msgtype: 'text',
+      text: { content: '你好' },
     });
   });
 

@@ -3,7 +3,12 @@ import { stripMentions } from '../../../../app/services/wecom/mentions';
 describe('stripMentions with configured bot names (wecom-aibot-protocol.md §5.2)', () => {
   it.each([
     ['a leading mention (docs example)', '@RobotA hello robot', ['RobotA'], 'hello robot'],
-    ['a trailing mention with a trailing space (observed live)', 'hello@项目开发管理助手 ', ['项目开发管理助手'], 'hello'],
+    [
+      'a trailing mention with a trailing space (observed live)',
+      'hello@项目开发管理助手 ',
+      ['项目开发管理助手'],
+      'hello',
+    ],
     ['a mention in the middle', '请 @RobotA 帮我总结', ['RobotA'], '请 帮我总结'],
     ['a name with a space', '@My Bot 今天天气如何', ['My Bot'], '今天天气如何'],
     ['a name with regex characters', '@Bot(测试)+ 你好', ['Bot(测试)+'], '你好'],

@@ -1,8 +1,18 @@
-import { renderFinal, renderMarkdown, renderStreaming, withoutThinking, type RenderOptions } from '../../../../app/services/wecom/streamContent';
+import {
+  renderFinal,
+  renderMarkdown,
+  renderStreaming,
+  withoutThinking,
+  type RenderOptions,
+} from '../../../../app/services/wecom/streamContent';
 import { WECOM_CONTENT_MAX_BYTES, utf8Length } from '../../../../app/services/wecom/utf8';
 import { DEFAULT_TEXTS } from '../../../../app/config/texts';
 
-const OPTS: RenderOptions = { showThinking: true, placeholder: DEFAULT_TEXTS.THINKING, truncatedNotice: DEFAULT_TEXTS.TRUNCATED };
+const OPTS: RenderOptions = {
+  showThinking: true,
+  placeholder: DEFAULT_TEXTS.THINKING,
+  truncatedNotice: DEFAULT_TEXTS.TRUNCATED,
+};
 const HIDE: RenderOptions = { ...OPTS, showThinking: false };
 const HUGE_CHINESE = '这是一个很长的回答。'.repeat(3500); // ≈ 100 KB
 const HUGE_EMOJI = '😀🎉'.repeat(12_000); // 96 KB of 4-byte characters
@@ -86,7 +96,9 @@ describe('renderFinal', () => {
   });
 
   it('appends a notice after a blank line', () => {
-    expect(renderFinal({ answer: '部分回答', thinking: '' }, DEFAULT_TEXTS.INTERRUPTED, OPTS)).toBe(`部分回答\n\n${DEFAULT_TEXTS.INTERRUPTED}`);
+    expect(renderFinal({ answer: '部分回答', thinking: '' }, DEFAULT_TEXTS.INTERRUPTED, OPTS)).toBe(
+      `部分回答\n\n${DEFAULT_TEXTS.INTERRUPTED}`,
+    );
   });
 
   it('shows the notice alone when there is no answer', () => {
@@ -149,7 +161,11 @@ describe('renderMarkdown (response_url)', () => {
 describe('withoutThinking (an answer pushed as markdown, §12)', () => {
   it('removes the thinking section renderFinal puts first, and nothing else', () => {
     const opts: RenderOptions = { showThinking: true, placeholder: '…', truncatedNotice: DEFAULT_TEXTS.TRUNCATED };
-    const rendered = renderFinal({ answer: '答案里提到 <think> 这个词', thinking: '先想一想，'.repeat(20) }, '注意', opts);
+    const rendered = renderFinal(
+      { answer: '答案里提到 <think> 这个词', thinking: '先想一想，'.repeat(20) },
+      '注意',
+      opts,
+    );
     expect(rendered.startsWith('<think>')).toBe(true);
     expect(withoutThinking(rendered)).toBe('答案里提到 <think> 这个词\n\n注意');
     expect(withoutThinking('只有答案')).toBe('只有答案');

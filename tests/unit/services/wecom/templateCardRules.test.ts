@@ -48,7 +48,13 @@ function onlyProblem(card: TemplateCard, pattern: RegExp): void {
 describe('templateCardRules', () => {
   it('is re-exported from templateCards and states the §7 limits', () => {
     expect(reExported).toBe(cardProblems);
-    expect(CARD_LIMITS).toMatchObject({ voteOptions: 20, selectors: 3, selectOptions: 10, optionIdBytes: 128, horizontal: 6 });
+    expect(CARD_LIMITS).toMatchObject({
+      voteOptions: 20,
+      selectors: 3,
+      selectOptions: 10,
+      optionIdBytes: 128,
+      horizontal: 6,
+    });
   });
 });
 
@@ -56,7 +62,12 @@ describe('cardProblems — news_notice (§7)', () => {
   it('accepts a valid card with card_image or with image_text_area', () => {
     expect(cardProblems(news)).toEqual([]);
     const { card_image: _image, ...rest } = news;
-    expect(cardProblems({ ...rest, image_text_area: { type: 1, url: 'https://x', title: 't', image_url: 'https://x/i.png' } })).toEqual([]);
+    expect(
+      cardProblems({
+        ...rest,
+        image_text_area: { type: 1, url: 'https://x', title: 't', image_url: 'https://x/i.png' },
+      }),
+    ).toEqual([]);
     expect(cardProblems({ ...news, card_image: { url: 'u', aspect_ratio: 2.25 } })).toEqual([]);
   });
 
@@ -77,9 +88,15 @@ describe('cardProblems — news_notice (§7)', () => {
   it('limits vertical, horizontal and jump lists', () => {
     const v = { title: 'v' };
     expect(cardProblems({ ...news, vertical_content_list: [v, v, v, v] })).toEqual([]);
-    onlyProblem({ ...news, vertical_content_list: [v, v, v, v, v] }, /vertical_content_list allows at most 4 entries, got 5/);
+    onlyProblem(
+      { ...news, vertical_content_list: [v, v, v, v, v] },
+      /vertical_content_list allows at most 4 entries, got 5/,
+    );
     const h = { keyname: 'k' };
-    onlyProblem({ ...news, horizontal_content_list: Array(7).fill(h) }, /horizontal_content_list allows at most 6 entries, got 7/);
+    onlyProblem(
+      { ...news, horizontal_content_list: Array(7).fill(h) },
+      /horizontal_content_list allows at most 6 entries, got 7/,
+    );
     const j = { type: 0 as const, title: 'j' };
     onlyProblem({ ...news, jump_list: [j, j, j, j] }, /jump_list allows at most 3 entries, got 4/);
   });
@@ -102,7 +119,10 @@ describe('cardProblems — vote_interaction (§7)', () => {
   });
 
   it('needs 1..20 options', () => {
-    onlyProblem({ ...vote, checkbox: { ...vote.checkbox, option_list: options(21) } }, /checkbox.option_list needs 1 to 20 entries, got 21/);
+    onlyProblem(
+      { ...vote, checkbox: { ...vote.checkbox, option_list: options(21) } },
+      /checkbox.option_list needs 1 to 20 entries, got 21/,
+    );
     onlyProblem({ ...vote, checkbox: { ...vote.checkbox, option_list: [] } }, /got 0/);
   });
 
@@ -116,11 +136,22 @@ describe('cardProblems — vote_interaction (§7)', () => {
   });
 
   it('checks option ids, keys and mode', () => {
-    expect(cardProblems({ ...vote, checkbox: { ...vote.checkbox, option_list: [{ id: 'i'.repeat(128), text: 't' }] } })).toEqual([]);
-    onlyProblem({ ...vote, checkbox: { ...vote.checkbox, option_list: [{ id: 'i'.repeat(129), text: 't' }] } }, /option_list\[0\].id is longer than 128 bytes/);
+    expect(
+      cardProblems({ ...vote, checkbox: { ...vote.checkbox, option_list: [{ id: 'i'.repeat(128), text: 't' }] } }),
+    ).toEqual([]);
+    onlyProblem(
+      { ...vote, checkbox: { ...vote.checkbox, option_list: [{ id: 'i'.repeat(129), text: 't' }] } },
+      /option_list\[0\].id is longer than 128 bytes/,
+    );
     onlyProblem({ ...vote, checkbox: { ...vote.checkbox, option_list: [option(1), option(1)] } }, /"o1" is repeated/);
-    onlyProblem({ ...vote, checkbox: { ...vote.checkbox, question_key: 'k'.repeat(1025) } }, /question_key is longer than 1024 bytes/);
-    onlyProblem({ ...vote, submit_button: { text: '提交', key: '中'.repeat(342) } }, /submit_button.key is longer than 1024 bytes/);
+    onlyProblem(
+      { ...vote, checkbox: { ...vote.checkbox, question_key: 'k'.repeat(1025) } },
+      /question_key is longer than 1024 bytes/,
+    );
+    onlyProblem(
+      { ...vote, submit_button: { text: '提交', key: '中'.repeat(342) } },
+      /submit_button.key is longer than 1024 bytes/,
+    );
     onlyProblem({ ...vote, checkbox: { ...vote.checkbox, mode: 2 as 0 } }, /mode must be 0 or 1/);
     onlyProblem({ ...vote, main_title: {} }, /main_title needs a title or a desc/);
   });
@@ -136,7 +167,10 @@ describe('cardProblems — multiple_interaction (§7)', () => {
   it('needs 1..3 selectors of 1..10 options', () => {
     onlyProblem({ ...multiple, select_list: [1, 2, 3, 4].map(selector) }, /select_list needs 1 to 3 entries, got 4/);
     onlyProblem({ ...multiple, select_list: [] }, /select_list needs 1 to 3 entries, got 0/);
-    onlyProblem({ ...multiple, select_list: [{ ...selector(1), option_list: options(11) }] }, /select_list\[0\].option_list needs 1 to 10 entries, got 11/);
+    onlyProblem(
+      { ...multiple, select_list: [{ ...selector(1), option_list: options(11) }] },
+      /select_list\[0\].option_list needs 1 to 10 entries, got 11/,
+    );
   });
 
   it('needs submit_button and task_id', () => {
@@ -147,10 +181,21 @@ describe('cardProblems — multiple_interaction (§7)', () => {
   });
 
   it('checks selector keys, option ids and selected_id', () => {
-    onlyProblem({ ...multiple, select_list: [{ ...selector(1), question_key: '' }] }, /select_list\[0\].question_key is empty/);
-    onlyProblem({ ...multiple, select_list: [{ ...selector(1), option_list: [option(1), { id: '长'.repeat(43), text: 't' }] }] },
-      /select_list\[0\].option_list\[1\].id is longer than 128 bytes/);
-    onlyProblem({ ...multiple, select_list: [{ ...selector(1), selected_id: 'nope' }] }, /selected_id "nope" is not one of its options/);
-    onlyProblem({ ...multiple, select_list: [{ ...selector(1), title: 't'.repeat(37) }] }, /select_list\[0\].title is 37 characters/);
+    onlyProblem(
+      { ...multiple, select_list: [{ ...selector(1), question_key: '' }] },
+      /select_list\[0\].question_key is empty/,
+    );
+    onlyProblem(
+      { ...multiple, select_list: [{ ...selector(1), option_list: [option(1), { id: '长'.repeat(43), text: 't' }] }] },
+      /select_list\[0\].option_list\[1\].id is longer than 128 bytes/,
+    );
+    onlyProblem(
+      { ...multiple, select_list: [{ ...selector(1), selected_id: 'nope' }] },
+      /selected_id "nope" is not one of its options/,
+    );
+    onlyProblem(
+      { ...multiple, select_list: [{ ...selector(1), title: 't'.repeat(37) }] },
+      /select_list\[0\].title is 37 characters/,
+    );
   });
 });

@@ -38,8 +38,14 @@ const button = (i: number) => ({ text: `b${i}`, key: `k${i}` });
 describe('cardProblems — button_interaction (§7)', () => {
   it('accepts a valid card, with and without optional parts', () => {
     expect(cardProblems(validButtons)).toEqual([]);
-    const full = { ...validButtons, main_title: { desc: 'only desc' }, sub_title_text: 's', feedback: { id: 'fb_1' },
-      button_list: [1, 2, 3, 4, 5, 6].map(button), task_id: 'A-z_0@9' };
+    const full = {
+      ...validButtons,
+      main_title: { desc: 'only desc' },
+      sub_title_text: 's',
+      feedback: { id: 'fb_1' },
+      button_list: [1, 2, 3, 4, 5, 6].map(button),
+      task_id: 'A-z_0@9',
+    };
     expect(cardProblems(full)).toEqual([]);
   });
 
@@ -55,7 +61,10 @@ describe('cardProblems — button_interaction (§7)', () => {
 
   it('checks button style, key size and blank fields', () => {
     onlyProblem({ ...validButtons, button_list: [{ text: 'a', key: 'k', style: 5 as 1 }] }, /style must be 1 to 4/);
-    onlyProblem({ ...validButtons, button_list: [{ text: 'a', key: 'k'.repeat(1025) }] }, /key is longer than 1024 bytes/);
+    onlyProblem(
+      { ...validButtons, button_list: [{ text: 'a', key: 'k'.repeat(1025) }] },
+      /key is longer than 1024 bytes/,
+    );
     expect(cardProblems({ ...validButtons, button_list: [{ text: 'a', key: '中'.repeat(341) }] })).toEqual([]);
     onlyProblem({ ...validButtons, button_list: [{ text: 'a', key: '中'.repeat(342) }] }, /1024 bytes/);
     onlyProblem({ ...validButtons, button_list: [{ text: 'a', key: '' }] }, /key is empty/);
@@ -81,7 +90,12 @@ describe('cardProblems — button_interaction (§7)', () => {
   });
 
   it('lists every problem at once', () => {
-    const bad = { ...validButtons, main_title: {}, button_list: [{ text: 'x'.repeat(13), key: 'k'.repeat(1025), style: 0 as 1 }], task_id: 'bad id' };
+    const bad = {
+      ...validButtons,
+      main_title: {},
+      button_list: [{ text: 'x'.repeat(13), key: 'k'.repeat(1025), style: 0 as 1 }],
+      task_id: 'bad id',
+    };
     const problems = cardProblems(bad);
     expect(problems).toHaveLength(5);
     for (const pattern of [/main_title/, /\.text is 13/, /1024 bytes/, /style/, /task_id may only/]) {
@@ -93,7 +107,12 @@ describe('cardProblems — button_interaction (§7)', () => {
 describe('cardProblems — text_notice (§7)', () => {
   it('accepts a valid card, including a mini-program action and sub_title_text alone', () => {
     expect(cardProblems(validNotice)).toEqual([]);
-    const alt: TextNoticeCard = { card_type: 'text_notice', sub_title_text: 's', card_action: { type: 2, appid: 'wx1' }, task_id: 't_1' };
+    const alt: TextNoticeCard = {
+      card_type: 'text_notice',
+      sub_title_text: 's',
+      card_action: { type: 2, appid: 'wx1' },
+      task_id: 't_1',
+    };
     expect(cardProblems(alt)).toEqual([]);
   });
 
@@ -113,13 +132,22 @@ describe('cardProblems — text_notice (§7)', () => {
     expect(cardProblems({ ...validNotice, jump_list: [jump, jump, jump] })).toEqual([]);
     onlyProblem({ ...validNotice, jump_list: [jump, jump, jump, jump] }, /at most 3 entries, got 4/);
     onlyProblem({ ...validNotice, jump_list: [{ type: 3, title: 'q' }] }, /type 3 needs a question/);
-    expect(cardProblems({ ...validNotice, jump_list: [{ type: 3, title: 'q', question: '问'.repeat(66) }] })).toEqual([]);
-    onlyProblem({ ...validNotice, jump_list: [{ type: 3, title: 'q', question: '问'.repeat(67) }] }, /longer than 200 bytes/);
+    expect(cardProblems({ ...validNotice, jump_list: [{ type: 3, title: 'q', question: '问'.repeat(66) }] })).toEqual(
+      [],
+    );
+    onlyProblem(
+      { ...validNotice, jump_list: [{ type: 3, title: 'q', question: '问'.repeat(67) }] },
+      /longer than 200 bytes/,
+    );
   });
 
   it('checks an optional task_id and lists several problems', () => {
     onlyProblem({ ...validNotice, task_id: 'no/slash' }, /task_id may only contain/);
-    const bad = { card_type: 'text_notice', card_action: { type: 2 }, jump_list: [{ type: 3, title: 'q' }] } as TextNoticeCard;
+    const bad = {
+      card_type: 'text_notice',
+      card_action: { type: 2 },
+      jump_list: [{ type: 3, title: 'q' }],
+    } as TextNoticeCard;
     expect(cardProblems(bad)).toEqual([
       'text_notice needs main_title.title or sub_title_text',
       'card_action of type 2 needs an appid',
@@ -144,12 +172,21 @@ describe('fitText', () => {
 
 describe('buttonCard', () => {
   it('builds the §6.4 example card', () => {
-    const card = buttonCard({ title: '操作', buttons: [{ text: '重新生成', style: 1, key: 'regen' }], taskId: 'task_8f3a2c1e' });
+    const card = buttonCard({
+      title: '操作',
+      buttons: [{ text: '重新生成', style: 1, key: 'regen' }],
+      taskId: 'task_8f3a2c1e',
+    });
     expect(card).toEqual(validButtons);
   });
 
   it('cuts long texts instead of failing, and never splits an emoji', () => {
-    const card = buttonCard({ title: '标'.repeat(50), desc: '😀'.repeat(50), buttons: [{ text: '按钮文字过长了需要截断一下', key: 'k' }], taskId: 't' });
+    const card = buttonCard({
+      title: '标'.repeat(50),
+      desc: '😀'.repeat(50),
+      buttons: [{ text: '按钮文字过长了需要截断一下', key: 'k' }],
+      taskId: 't',
+    });
     expect(card.main_title.title).toBe(`${'标'.repeat(35)}…`);
     expect(Array.from(card.main_title.desc ?? '')).toHaveLength(44);
     expect(Buffer.from(card.main_title.desc ?? '', 'utf8').toString('utf8')).toBe(card.main_title.desc);
@@ -167,7 +204,9 @@ describe('buttonCard', () => {
     const key = 'k'.repeat(1025);
     const build = () => buttonCard({ title: 't', buttons: [{ text: 'a', key }], taskId: 't' });
     expect(build).toThrow(CardError);
-    try { build(); } catch (error) {
+    try {
+      build();
+    } catch (error) {
       expect((error as CardError).code).toBe('CARD_INVALID');
       expect((error as CardError).issues).toEqual(['button_list[0].key is longer than 1024 bytes']);
       expect((error as CardError).name).toBe('CardError');
@@ -175,7 +214,9 @@ describe('buttonCard', () => {
   });
 
   it('throws CardError on 7 buttons, a missing title and a bad task_id', () => {
-    expect(() => buttonCard({ title: 't', buttons: [1, 2, 3, 4, 5, 6, 7].map(button), taskId: 't' })).toThrow(/1 to 6 buttons, got 7/);
+    expect(() => buttonCard({ title: 't', buttons: [1, 2, 3, 4, 5, 6, 7].map(button), taskId: 't' })).toThrow(
+      /1 to 6 buttons, got 7/,
+    );
     expect(() => buttonCard({ title: '', buttons: [button(1)], taskId: 't' })).toThrow(CardError);
     expect(() => buttonCard({ title: 't', buttons: [button(1)], taskId: 'a b' })).toThrow(/task_id/);
   });
@@ -199,12 +240,17 @@ describe('newTaskId', () => {
 
 describe('reply JSON', () => {
   it('wraps a card as a passive template_card reply (§6.1/§6.3)', () => {
-    expect(JSON.parse(templateCardReplyJson(validNotice))).toEqual({ msgtype: 'template_card', template_card: validNotice });
+    expect(JSON.parse(templateCardReplyJson(validNotice))).toEqual({
+      msgtype: 'template_card',
+      template_card: validNotice,
+    });
   });
 
   it('builds update_template_card with and without userids (§6.5)', () => {
     expect(JSON.parse(updateCardReplyJson(validButtons, ['zhangsan']))).toEqual({
-      response_type: 'update_template_card', userids: ['zhangsan'], template_card: validButtons,
+      response_type: 'update_template_card',
+      userids: ['zhangsan'],
+      template_card: validButtons,
     });
     const forAll = updateCardReplyJson(validButtons);
     expect(JSON.parse(forAll)).toEqual({ response_type: 'update_template_card', template_card: validButtons });

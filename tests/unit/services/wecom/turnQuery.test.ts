@@ -49,7 +49,9 @@ describe('buildTurnQuery + composeQuery: the question', () => {
 
   it('is empty when nothing but the mention was sent, even with a quote', () => {
     expect(buildTurnQuery(text('@RobotA', 'group'), NAMES)).toEqual({ kind: 'empty' });
-    expect(buildTurnQuery(text('@RobotA ', 'group', { msgtype: 'text', text: { content: '旧消息' } }), NAMES)).toEqual({ kind: 'empty' });
+    expect(buildTurnQuery(text('@RobotA ', 'group', { msgtype: 'text', text: { content: '旧消息' } }), NAMES)).toEqual({
+      kind: 'empty',
+    });
   });
 
   it('attaches a lone image and asks the agent to look at it', () => {
@@ -60,7 +62,9 @@ describe('buildTurnQuery + composeQuery: the question', () => {
 
   it('names a file by the name it arrived with', () => {
     const q = ask(buildTurnQuery(fixture('file-single'), NAMES));
-    expect(composeQuery(q, allOk(q, '周报.pdf'), DEFAULT_TEXTS)).toBe(`[文件：周报.pdf]\n${DEFAULT_TEXTS.QUERY_ATTACHMENTS_ONLY}`);
+    expect(composeQuery(q, allOk(q, '周报.pdf'), DEFAULT_TEXTS)).toBe(
+      `[文件：周报.pdf]\n${DEFAULT_TEXTS.QUERY_ATTACHMENTS_ONLY}`,
+    );
   });
 
   it('keeps the order of text and images of a mixed message, mention stripped', () => {
@@ -73,7 +77,9 @@ describe('buildTurnQuery + composeQuery: the question', () => {
 
   it('marks an attachment that could not be read', () => {
     const q = ask(buildTurnQuery(fixture('mixed-group'), NAMES));
-    expect(composeQuery(q, [{ ok: false, name: undefined }], DEFAULT_TEXTS)).toBe('这张图里是什么？\n[图片1（未能读取）]');
+    expect(composeQuery(q, [{ ok: false, name: undefined }], DEFAULT_TEXTS)).toBe(
+      '这张图里是什么？\n[图片1（未能读取）]',
+    );
   });
 });
 
@@ -92,7 +98,9 @@ describe('a quote becomes context before the question (§5.8)', () => {
 
   it('numbers the images of a message before those of its quote', () => {
     const q = ask(buildTurnQuery(fixture('mixed-quote-mixed'), NAMES));
-    expect(composeQuery(q, allOk(q), DEFAULT_TEXTS)).toBe(`${intro}\n旧版界面\n[图片2]\n\n[图片1]\n和上面那条比有什么区别？`);
+    expect(composeQuery(q, allOk(q), DEFAULT_TEXTS)).toBe(
+      `${intro}\n旧版界面\n[图片2]\n\n[图片1]\n和上面那条比有什么区别？`,
+    );
   });
 
   it('describes a quote of a type WeCom cannot show', () => {

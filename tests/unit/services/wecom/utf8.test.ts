@@ -17,7 +17,9 @@ function expectGoodCut(text: string, budget: number): void {
 
 describe('utf8Length', () => {
   it('counts bytes, not characters', () => {
-    expect([utf8Length(''), utf8Length('a'), utf8Length('é'), utf8Length('中'), utf8Length('😀')]).toEqual([0, 1, 2, 3, 4]);
+    expect([utf8Length(''), utf8Length('a'), utf8Length('é'), utf8Length('中'), utf8Length('😀')]).toEqual([
+      0, 1, 2, 3, 4,
+    ]);
   });
 
   it('pins the WeCom limit of §6.2', () => {
@@ -42,9 +44,39 @@ describe('truncateUtf8', () => {
   });
 
   it.each([
-    ['2-byte', 'éééé', [[1, ''], [2, 'é'], [3, 'é'], [4, 'éé'], [7, 'ééé']]],
-    ['3-byte Chinese', '中文字符', [[2, ''], [3, '中'], [5, '中'], [6, '中文'], [11, '中文字']]],
-    ['4-byte emoji', '😀👍🎉', [[3, ''], [4, '😀'], [7, '😀'], [8, '😀👍'], [11, '😀👍']]],
+    [
+      '2-byte',
+      'éééé',
+      [
+        [1, ''],
+        [2, 'é'],
+        [3, 'é'],
+        [4, 'éé'],
+        [7, 'ééé'],
+      ],
+    ],
+    [
+      '3-byte Chinese',
+      '中文字符',
+      [
+        [2, ''],
+        [3, '中'],
+        [5, '中'],
+        [6, '中文'],
+        [11, '中文字'],
+      ],
+    ],
+    [
+      '4-byte emoji',
+      '😀👍🎉',
+      [
+        [3, ''],
+        [4, '😀'],
+        [7, '😀'],
+        [8, '😀👍'],
+        [11, '😀👍'],
+      ],
+    ],
   ] as const)('keeps or drops a %s character whole', (_label, text, cases) => {
     for (const [budget, expected] of cases) expect(truncateUtf8(text, budget)).toBe(expected);
   });
