@@ -1,0 +1,123 @@
+// Lint rules of the house (ARCHITECTURE.md "Who imports whom"): typescript-eslint's recommended set,
+// no import cycles, and the import direction edges → services → crypto/store as restricted imports.
+import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+/** A relative import that climbs to one of these app rooms or files. */
+const up = (names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
+
+const restrict = (files, rules) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: rules.map(([names, message]) => ({ regex: up(names), message })) }],
+  },
+});
+
+const NOT_THE_EDGES = [
+  ['routes', 'websocket', 'compose', 'server', 'index'],
+  'only the composition root wires the edges; services, store, config and crypto never import them',
+];
+const NOT_THE_SERVICES = [['services'], 'the store and config are below the services: they never import them'];
+const NOT_OUTSIDE_APP = [['tests', 'bench', 'tools'], 'the product never imports its tests or tools'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', 'tests/helpers/globalSetup.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // Byte ranges such as [\x00-\x7f] are how the code tells ASCII, Latin-1 and control characters apart.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        module: 'writable',
+        require: 'readonly',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
+  },
+  restrict(
+    ['app/crypto/**'],
+    [
+      [
+        [
+          'config',
+          'services',
+          'store',
+          'routes',
+          'websocket',
+          'compose',
+          'server',
+          'index',
+          'logger',
+          'metrics',
+          'errors',
+        ],
+        'crypto is pure: it imports nothing of the app',
+      ],
+    ],
+  ),
+  restrict(
+    ['app/config/**'],
+    [NOT_THE_EDGES, NOT_THE_SERVICES, [['store'], 'config is read before the store opens'], NOT_OUTSIDE_APP],
+  ),
+  restrict(['app/store/**'], [NOT_THE_EDGES, NOT_THE_SERVICES, NOT_OUTSIDE_APP]),
+  restrict(
+    ['app/services/wecom/**', 'app/services/dify/**', 'app/services/media/**'],
+    [
+      NOT_THE_EDGES,
+      [['intake', 'turn', 'outbox'], 'vendor rooms (wecom, dify, media) are below the turn and the intake'],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
+  restrict(
+    ['app/services/turn/**'],
+    [
+      NOT_THE_EDGES,
+      [['intake', 'outbox'], 'the turn knows nothing of how a message came in or what else is sent'],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
+  restrict(['app/services/intake/**', 'app/services/outbox/**', 'app/services/*.ts'], [NOT_THE_EDGES, NOT_OUTSIDE_APP]),
+  restrict(
+    ['app/routes/**'],
+    [
+      [['websocket', 'compose', 'index'], 'an edge never imports the other edge or the composition root'],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
+  restrict(
+    ['app/websocket/**'],
+    [
+      [['routes', 'compose', 'server', 'index'], 'an edge never imports the other edge or the composition root'],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
+  {
+    files: ['tests/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);
