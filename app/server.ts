@@ -21,7 +21,7 @@ export interface AppDeps {
 }
 
 /**
- * Builds the HTTP surface as a request listener; no listen, no env (DESIGN.md "Rooms"). WeCom's
+ * Builds the HTTP surface as a request listener; no listen, no env (ARCHITECTURE.md "Rooms"). WeCom's
  * callbacks (the hot path) go straight to their node:http handler; everything else (health,
  * metrics, 404s) to an Express app.
  */

@@ -102,7 +102,7 @@ function collectWarnings(config: Config): string[] {
 }
 
 /**
- * Reads and validates the whole configuration once (DESIGN.md "Configuration contract").
+ * Reads and validates the whole configuration once (the variables are documented in .env.example).
  * Pure: takes the env object, so tests pass plain objects. Throws ConfigError listing every problem.
  */
 export function loadConfig(env: Env): LoadedConfig {

@@ -1,5 +1,5 @@
 /**
- * Every sentence a WeCom user can see from the gateway itself, in one place (DESIGN.md "User-facing texts").
+ * Every sentence a WeCom user can see from the gateway itself, in one place (Chinese by default, each overridable by env).
  * Chinese by default; each is overridable by an env variable named `TEXT_<KEY>` (e.g. `TEXT_THINKING`).
  */
 export const DEFAULT_TEXTS = {

@@ -1,5 +1,5 @@
 /**
- * Stream state: the turn writes snapshots, WeCom's polls read them (DESIGN.md steps 4-6). The
+ * Stream state: the turn writes snapshots, WeCom's polls read them (ARCHITECTURE.md "One message", steps 4-6). The
  * interface is asynchronous so that a shared store can implement it (several instances behind one
  * URL, wecom-aibot-protocol.md §15.13).
  */

@@ -47,6 +47,7 @@ class TestClaimant implements InboundClaimant {
 
   claimCardClick(_bot: BotProfile, _event: WecomEvent, click: CardClick): Promise<EventReply | undefined> {
     if (!click.event_key.startsWith('hil:')) return Promise.resolve(undefined);
+    if (click.event_key === 'hil:boom') return Promise.reject(new Error('claimant down'));
     return Promise.resolve({
       kind: 'reply',
       purpose: 'update_card',
@@ -104,6 +105,14 @@ describe('claimants before Dify (callback channel)', () => {
       ),
     );
     expect(hil.reply).toEqual({ response_type: 'update_template_card', template_card: { task_id: 'hil_1' } });
+    const boom = await client.post(
+      templateCardEventPayload(
+        { card_type: 'button_interaction', event_key: 'hil:boom', task_id: 'hil_2' },
+        { aibotid: client.aibotid },
+      ),
+    );
+    expect([boom.status, boom.text]).toEqual([200, '']);
+    expect(h.logs.some((l) => l['msg'] === 'claimant failed on a card click; passing it on')).toBe(true);
     const ask = await client.post(
       templateCardEventPayload(
         { card_type: 'button_interaction', event_key: 'ask:问一下', task_id: 'sug_1' },

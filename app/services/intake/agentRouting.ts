@@ -14,7 +14,7 @@ export interface AgentRoute {
   readonly agent: AgentConfig;
 }
 
-/** aibotid → agent (WECOM_AIBOT_AGENT_MAPPING); unmapped bots go to `default` (DESIGN.md step 3). */
+/** aibotid → agent (WECOM_AIBOT_AGENT_MAPPING); unmapped bots go to `default` (ARCHITECTURE.md "One message", step 3). */
 export function routeToAgent(agents: Config['agents'], aibotid: string): AgentLookup {
   const agentId = agents.mapping.get(aibotid) ?? DEFAULT_AGENT_ID;
   return { agentId, agent: agents.byId.get(agentId) };

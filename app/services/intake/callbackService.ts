@@ -56,7 +56,7 @@ function eventReplyOf(reply: EventReply): CallbackReply {
 
 /**
  * The callback channel: answers every decrypted callback at once and never waits for Dify
- * (DESIGN.md steps 2-6). Messages start a turn in the background; polls read the stream state.
+ * (ARCHITECTURE.md "One message", steps 2-6). Messages start a turn in the background; polls read the stream state.
  */
 export class CallbackService {
   private draining = false;

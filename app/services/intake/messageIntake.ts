@@ -12,7 +12,8 @@ import type { Claimants } from './claimants';
 import { type ChatParty, partyOf } from '../turn/conversationScope';
 import type { AgentRoute } from './agentRouting';
 import { type AskQuery, type MessagePlan, planMessage } from './messagePlan';
-import type { TurnRunner, TurnTask } from '../turn/turnRunner';
+import type { TurnRunner } from '../turn/turnRunner';
+import type { TurnTask } from '../turn/turnWork';
 import type { UserMessage } from '../wecom/inbound';
 
 export interface IntakeDeps {

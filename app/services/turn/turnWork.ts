@@ -1,0 +1,132 @@
+import type { Logger } from 'pino';
+import type { AgentConfig, Config } from '../../config';
+import { errorFields } from '../../logger';
+import type { GatewayMetrics } from '../../metrics';
+import type { ConversationStore } from '../../store/conversationStore';
+import type { MessageLog } from '../../store/messageLog';
+import type { TurnChannel } from '../channel';
+import { DifyError } from '../dify/difyErrors';
+import { type DifyRunDeps, type RunResult, runDify } from '../dify/difyRun';
+import { hideImagesWhileStreaming } from '../media/answerImages';
+import type { ImageCollector } from '../media/outboundImages';
+import type { TurnQuery } from '../wecom/turnQuery';
+import type { AnswerStream } from './answerStream';
+import { type ChatParty, type ConversationScope, conversationScope } from './conversationScope';
+import type { KeyedLock } from './keyedLock';
+import { composeQuery } from './queryText';
+import { NO_MEDIA, type PreparedMedia, type TurnMedia } from './turnMedia';
+
+/** One user turn to run in the background after the first reply went out (ARCHITECTURE.md "One message", step 5). */
+export interface TurnTask {
+  readonly streamId: string;
+  readonly msgid: string;
+  readonly party: ChatParty;
+  readonly query: Extract<TurnQuery, { kind: 'ask' }>;
+  /**
+   * The bot's AES key, which also encrypts its media (wecom-aibot-protocol.md §10); undefined on the
+   * long connection, where each medium carries its own `aeskey` (§12).
+   */
+  readonly mediaKey: Buffer | undefined;
+  readonly agentId: string;
+  readonly agent: AgentConfig;
+  /** When the message arrived; WeCom's 6-minute window counts from here. */
+  readonly receivedAt: number;
+  readonly channel: TurnChannel;
+  /** Asked from a card click: no stream, the answer goes to late delivery (see CardQuestions). */
+  readonly streamless?: boolean;
+}
+
+export interface TurnDeps {
+  readonly config: Config;
+  readonly dify: DifyRunDeps;
+  readonly media: TurnMedia;
+  readonly conversations: ConversationStore;
+  readonly messages: MessageLog;
+  readonly locks: KeyedLock;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly metrics?: GatewayMetrics;
+}
+
+/** Where a run's events go: the user's stream, the answer's images, and the first-token time. */
+export interface TurnSinks {
+  readonly stream: AnswerStream;
+  readonly images: ImageCollector;
+  readonly firstToken: { ms: number | undefined };
+}
+
+export interface TurnWork {
+  readonly result: RunResult;
+  readonly media: PreparedMedia;
+  readonly query: string;
+  readonly firstTokenMs: number | undefined;
+  readonly difyUser: string;
+}
+
+/** Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs. */
+export async function doTurnWork(
+  deps: TurnDeps,
+  task: TurnTask,
+  sinks: Omit<TurnSinks, 'firstToken'>,
+  shutdown: AbortSignal,
+): Promise<TurnWork> {
+  const { config, media } = deps;
+  const scope = conversationScope(task.party, task.agentId, config.conversation.groupScope);
+  const downloads = await media.download(
+    task.query.attachments,
+    task.mediaKey,
+    AbortSignal.timeout(config.media.downloadTimeoutMs * 2),
+  );
+  return deps.locks.run(scope.key, async () => {
+    const deadline = new AbortController();
+    const deadlineTimer = setTimeout(
+      () => deadline.abort(new DifyError({ kind: 'deadline' })),
+      config.dify.turnTimeoutMs,
+    );
+    const signal = AbortSignal.any([deadline.signal, shutdown]);
+    try {
+      const prepared =
+        downloads.length === 0
+          ? NO_MEDIA
+          : await media.upload(task.query.attachments, downloads, task.agent, scope.difyUser, signal);
+      const query = composeQuery(task.query, prepared.outcomes, config.texts);
+      const firstToken = { ms: undefined as number | undefined };
+      const result = await runTurnDify(deps, task, { scope, query, media: prepared }, { ...sinks, firstToken }, signal);
+      return { result, media: prepared, query, firstTokenMs: firstToken.ms, difyUser: scope.difyUser };
+    } finally {
+      clearTimeout(deadlineTimer);
+    }
+  });
+}
+
+async function runTurnDify(
+  deps: TurnDeps,
+  task: TurnTask,
+  ask: { scope: ConversationScope; query: string; media: PreparedMedia },
+  sinks: TurnSinks,
+  signal: AbortSignal,
+): Promise<RunResult> {
+  const { conversations, logger, now } = deps;
+  const { scope, query, media } = ask;
+  const { stream, images, firstToken } = sinks;
+  const conversationId = await conversations.get(scope.key);
+  const keep = (work: Promise<void>): void => {
+    work.catch((err: unknown) =>
+      logger.error({ err: errorFields(err), stream: task.streamId }, 'conversation store write failed'),
+    );
+  };
+  return runDify(deps.dify, task.agent, { query, files: media.files, user: scope.difyUser, conversationId }, signal, {
+    onChange: (builder) => {
+      firstToken.ms ??= now() - task.receivedAt;
+      images.scan(builder.answer);
+      stream.update({ answer: hideImagesWhileStreaming(builder.answer), thinking: builder.thinking });
+    },
+    onFile: (file) => {
+      if (file.fileType === 'image') images.add(file.url);
+    },
+    onConversation: (id) => {
+      if (id !== conversationId) keep(conversations.set(scope, id));
+    },
+    onConversationReset: () => keep(conversations.delete(scope.key)),
+  });
+}
