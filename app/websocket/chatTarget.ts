@@ -1,5 +1,5 @@
 import type { ChatAddress } from '../services/channel';
-import type { ChatParty } from '../services/turn/conversationScope';
+import { type ChatParty, chatAddressOf } from '../services/turn/conversationScope';
 
 /** Where a conversation's messages go on the long connection, and the key its send quota is counted by. */
 export interface ChatTarget {
@@ -10,8 +10,7 @@ export interface ChatTarget {
 
 /** The chat a message or event of `botKey` came from. */
 export function chatTargetOf(botKey: string, party: ChatParty): ChatTarget {
-  const chatid = party.chattype === 'group' && party.chatid !== undefined ? party.chatid : party.userid;
-  return { chatid, quotaKey: `${botKey}:${chatid}` };
+  return chatTargetAt(chatAddressOf(botKey, party));
 }
 
 /** A chat the outbox was asked to write to: counted against the same quota as the chat's answers. */

@@ -15,6 +15,12 @@ import { wsChat } from './wsChat';
 
 const POLL = { pollIntervalMs: 20, maxPolls: 500 };
 
+/** The turn's end (after its late post) is when a channel decides what to do with its response_url. */
+async function turnsDone(h: Harness): Promise<void> {
+  for (let i = 0; i < 200 && h.gateway.turns.activeTurns > 0; i += 1) await new Promise((r) => setTimeout(r, 25));
+  expect(h.gateway.turns.activeTurns).toBe(0);
+}
+
 async function waitForState(h: Harness, state: string): Promise<void> {
   for (let i = 0; i < 200; i += 1) {
     if ((await h.gateway.ready()).websocket?.[WS_BOT.key] === state) return;
@@ -181,6 +187,56 @@ describe('chat outbox of a callback bot: a fresh response_url, once', () => {
     expect(await h.gateway.outbox.send({ ...group, botKey: 'nobody' }, { kind: 'markdown', text: 'x' })).toEqual({
       kind: 'not_sent',
       reason: 'unknown_bot',
+    });
+  });
+});
+
+describe('chat outbox of a callback bot: never a URL something else needs', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ windowMs: 300 });
+  });
+  afterAll(() => h.close());
+
+  it('leaves alone the URL of an answer that went out late, and the URL a question click reserved', async () => {
+    const client = h.wecom();
+    h.dify.script('app-chat', {
+      kind: 'stream',
+      events: [{ event: 'message', answer: '慢答' }, { event: 'message_end' }],
+      headerDelayMs: 800,
+    });
+    await client.sendText('慢慢来', { userid: 'late-user', responseUrl: h.responseUrls.url('late') });
+    await h.responseUrls.waitForPosts(1, 5000);
+    expect(h.responseUrls.posts.find((p) => p.code === 'late')?.body).toMatchObject({ msgtype: 'markdown' });
+    await turnsDone(h);
+    const late = { botKey: '*', chattype: 'single' as const, chatid: 'late-user' };
+    expect(await h.gateway.outbox.send(late, { kind: 'markdown', text: 'x' })).toEqual({
+      kind: 'not_sent',
+      reason: 'no_response_url',
+    });
+
+    const click = { card_type: 'button_interaction', event_key: 'ask:问一下', task_id: 'sug_2' };
+    await client.post(
+      templateCardEventPayload(click, {
+        aibotid: client.aibotid,
+        userid: 'clicker',
+        responseUrl: h.responseUrls.url('ask'),
+      }),
+    );
+    const clicker = { botKey: '*', chattype: 'single' as const, chatid: 'clicker' };
+    expect(await h.gateway.outbox.send(clicker, { kind: 'markdown', text: 'x' })).toEqual({
+      kind: 'not_sent',
+      reason: 'no_response_url',
+    });
+    await h.responseUrls.waitForPosts(2, 5000);
+    await turnsDone(h);
+    expect(await h.gateway.outbox.send(clicker, { kind: 'markdown', text: 'x' })).toEqual({
+      kind: 'not_sent',
+      reason: 'no_response_url',
+    });
+    expect(h.responseUrls.posts.find((p) => p.code === 'ask')?.body).toEqual({
+      msgtype: 'markdown',
+      markdown: { content: '收到：问一下' },
     });
   });
 });

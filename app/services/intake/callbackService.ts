@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { StreamMeta, StreamRecord, StreamStore } from '../../store/streamStore';
 import { GatewayError } from '../../errors';
 import type { BotConfig, Config } from '../../config';
-import type { AnswerStreamEnd, ChatAddress, EventReply, EventSource, IntakeSource, TurnChannel } from '../channel';
+import type { AnswerStreamEnd, EventReply, EventSource, IntakeSource, TurnChannel } from '../channel';
 import type { ResponseUrlBook } from '../outbox/responseUrlBook';
-import { type ChatParty, partyOf } from '../turn/conversationScope';
+import { chatAddressOf, partyOf } from '../turn/conversationScope';
 import type { EventReplies } from './eventReplies';
 import type { MessageIntake } from './messageIntake';
 import {
@@ -164,14 +164,14 @@ export class CallbackService {
     };
     const receivedAt = this.deps.now();
     const reply = await this.deps.events.handle(bot, event, source);
-    if (url !== undefined && !reserved) this.deps.book.offer(addressOf(bot.key, partyOf(event)), url, receivedAt);
+    if (url !== undefined && !reserved) this.deps.book.offer(chatAddressOf(bot.key, partyOf(event)), url, receivedAt);
     return eventReplyOf(reply);
   }
 
   /** Answered within the stream: the message's response_url is still unused (§9), so the outbox may have it. */
   private leaveResponseUrl(meta: StreamMeta, end: AnswerStreamEnd): void {
     if (end === 'in-stream' && meta.responseUrl !== undefined)
-      this.deps.book.offer(addressOf(meta.botKey, meta), meta.responseUrl, meta.receivedAt);
+      this.deps.book.offer(chatAddressOf(meta.botKey, meta), meta.responseUrl, meta.receivedAt);
   }
 
   private channelFor(meta: StreamMeta): TurnChannel {
@@ -187,10 +187,4 @@ export class CallbackService {
       },
     };
   }
-}
-
-/** The chat a party writes in, as the outbox addresses it. */
-function addressOf(botKey: string, party: Pick<ChatParty, 'chattype' | 'chatid' | 'userid'>): ChatAddress {
-  const group = party.chattype === 'group' && party.chatid !== undefined;
-  return { botKey, chattype: group ? 'group' : 'single', chatid: group ? (party.chatid as string) : party.userid };
 }

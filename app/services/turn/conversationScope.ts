@@ -1,4 +1,5 @@
 import type { GroupScope } from '../../config';
+import type { ChatAddress } from '../channel';
 import type { UserMessage, WecomEvent } from '../wecom/inbound';
 
 /** Who a message belongs to, as far as Dify's `user` and conversation continuity are concerned. */
@@ -12,6 +13,15 @@ export interface ChatParty {
 /** Who wrote, in which chat: the same for a user message and for an event (§5.1). */
 export function partyOf(message: UserMessage | WecomEvent): ChatParty {
   return { aibotid: message.aibotid, userid: message.from.userid, chattype: message.chattype, chatid: message.chatid };
+}
+
+/**
+ * The chat a party writes in, as the outbox and the long connection address it: the group's chatid,
+ * or the user's userid in a single chat (aibot_send_msg's `chatid`, §12).
+ */
+export function chatAddressOf(botKey: string, party: Pick<ChatParty, 'chattype' | 'chatid' | 'userid'>): ChatAddress {
+  const group = party.chattype === 'group' && party.chatid !== undefined;
+  return { botKey, chattype: group ? 'group' : 'single', chatid: group ? (party.chatid as string) : party.userid };
 }
 
 export interface ConversationScope {
