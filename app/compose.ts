@@ -9,6 +9,7 @@ import type { ChatOutbox } from './services/channel';
 import { CardQuestions } from './services/intake/cardQuestions';
 import { Claimants } from './services/intake/claimants';
 import { BotOutbox } from './services/outbox/botOutbox';
+import { Reachability } from './services/outbox/reachability';
 import { ResponseUrlBook } from './services/outbox/responseUrlBook';
 import { ResponseUrlOutbox } from './services/outbox/responseUrlOutbox';
 import { EventReplies } from './services/intake/eventReplies';
@@ -34,6 +35,7 @@ import type { WsLinkState } from './websocket/botConnection';
 import { WsConnections } from './websocket/wsConnections';
 import { WsInbound } from './websocket/wsInbound';
 import { WsOutbox } from './websocket/wsOutbox';
+import { type HilHub, composeHil } from './hil/hilHub';
 
 /** /readyz: the store answers and (on an instance without callback bots) every websocket bot is connected. */
 export interface Readiness {
@@ -49,6 +51,8 @@ export interface Gateway {
   readonly outbox: ChatOutbox;
   /** Where such a product registers to take messages and card clicks before Dify does. */
   readonly claimants: Claimants;
+  /** People in the loop: its routes (GoHumanLoop API, admin API) and its start (first operator, expiry sweep). */
+  readonly hil: HilHub;
   readonly metrics: GatewayMetrics;
   readonly turns: TurnRunner;
   /** Readiness: the store answers a query within 2 s, and every websocket bot is connected (see readiness()). */
@@ -170,7 +174,8 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   });
   claimants.add(new CardQuestions({ config, admission, intake }));
   const events = new EventReplies({ config, messages, http, parameters, claimants, logger });
-  const book = new ResponseUrlBook(now);
+  const reachability = new Reachability(logger);
+  const book = new ResponseUrlBook(now, reachability);
   const callbacks = new CallbackService({ config, streams, intake, events, responseUrl, book, logger, now });
   const quota = new ConversationQuota(config.websocket.messagesPerMinute, config.websocket.messagesPerHour);
   const wsInbound = new WsInbound({
@@ -183,6 +188,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     quota,
     frameIntervalMs: config.websocket.frameIntervalMs,
     sendWaitMs: config.websocket.sendWaitMs,
+    reachability,
   });
   const leases = createLeases(db);
   const websocket = new WsConnections(config, wsInbound, logger, leases, metrics);
@@ -190,6 +196,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     push: new WsOutbox((key) => websocket.connectionOf(key), quota, logger),
     responseUrl: new ResponseUrlOutbox(book, responseUrl),
   });
+  const hil = composeHil({ config, logger, db, outbox, reachability, claimants, now });
   websocket.start();
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);
@@ -197,6 +204,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     callbacks,
     outbox,
     claimants,
+    hil,
     metrics,
     turns,
     accessRules,
@@ -208,6 +216,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
       await turns.drain(config.store.shutdownGraceMs);
       clearInterval(retention);
       clearInterval(rulesTimer);
+      hil.stop();
       await streams.flushAll();
       await messages.flush();
       websocket.stop();

@@ -25,12 +25,14 @@ async function main(): Promise<void> {
   for (const warning of warnings) logger.warn(warning);
   const db = await openStore(config, logger);
   const gateway = composeGateway(config, logger, db);
+  await gateway.hil.start();
   const app = createApp({
     config,
     callbacks: gateway.callbacks,
     logger,
     metrics: gateway.metrics,
     ready: () => gateway.ready(),
+    routes: gateway.hil.router,
   });
   const server = createServer(app).listen(config.server.port, config.server.host, () => {
     logger.info(

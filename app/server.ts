@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorHandler } from './routes/errorHandler';
@@ -18,6 +18,8 @@ export interface AppDeps {
   readonly metrics?: GatewayMetrics;
   /** Backs GET /readyz (the store answers, websocket bots are connected); without it /readyz reports ready. */
   readonly ready?: () => Promise<ReadinessReport>;
+  /** More HTTP routes (people in the loop: the GoHumanLoop and admin APIs), before the 404. */
+  readonly routes?: RequestHandler;
 }
 
 /**
@@ -31,6 +33,7 @@ export function createApp(deps: AppDeps): RequestListener {
   app.disable('etag');
   app.use(healthRouter(deps.ready));
   if (deps.metrics !== undefined) app.use(metricsRouter(deps.metrics.registry));
+  if (deps.routes !== undefined) app.use(deps.routes);
   app.use((_req, _res, next) => next(new GatewayError('NOT_FOUND', 'no such route')));
   app.use(errorHandler(deps.logger));
   return (req: IncomingMessage, res: ServerResponse) => {

@@ -2,6 +2,7 @@ import { type AgentsConfig, DEFAULT_AGENT_ID, readAgents } from './agents';
 import { type BotsConfig, readBots } from './bots';
 import { type Env, Problems, readBool, readEnum, readInt, readString } from './readers';
 import { type ConversationControls, readControls } from './access';
+import { type HilConfig, readHil } from './hil';
 import { type MediaConfig, readMedia } from './media';
 import { type StoreConfig, readStore } from './store';
 import { type WebsocketConfig, readWebsocket } from './wsBots';
@@ -11,6 +12,7 @@ export type { AgentConfig, DifyAppMode } from './agents';
 export type { BotProfile } from './botProfile';
 export type { BotConfig } from './callbackBots';
 export type { WebsocketConfig, WsBotConfig } from './wsBots';
+export type { HilConfig } from './hil';
 export type { MediaConfig } from './media';
 export type { StoreConfig } from './store';
 
@@ -43,6 +45,7 @@ export interface Config {
   readonly media: MediaConfig;
   readonly websocket: WebsocketConfig;
   readonly store: StoreConfig;
+  readonly hil: HilConfig;
   readonly conversation: { readonly groupScope: GroupScope };
   readonly controls: ConversationControls;
   readonly texts: Texts;
@@ -118,6 +121,7 @@ export function loadConfig(env: Env): LoadedConfig {
     media: readMedia(env, problems),
     websocket: readWebsocket(env, problems),
     store: readStore(env, problems),
+    hil: readHil(env, problems),
     conversation: {
       groupScope: readEnum(env, 'WECOM_GROUP_CONVERSATION_SCOPE', ['group', 'member'] as const, 'group', problems),
     },

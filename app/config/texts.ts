@@ -65,6 +65,54 @@ export const DEFAULT_TEXTS = {
   QUERY_ATTACHMENTS_ONLY: '请查看以上内容。',
   /** Sent to the agent before a quoted message. */
   QUERY_QUOTE_INTRO: '以下是我引用的消息：',
+  /** People in the loop (issue #13): the approval card's source line, title and buttons. */
+  HIL_CARD_SOURCE: '审批请求',
+  HIL_CARD_TITLE: '需要你的审批',
+  HIL_BUTTON_APPROVE: '批准',
+  HIL_BUTTON_REJECT: '拒绝',
+  HIL_BUTTON_COMMENT: '填写意见',
+  /** The single button of a card that was answered, expired or cancelled. */
+  HIL_BUTTON_DONE: '已处理',
+  /** Titles of a card after its request ended; {userid} answered. */
+  HIL_APPROVED_BY: '已批准 ✅ 由 {userid}',
+  HIL_REJECTED_BY: '已拒绝 ❌ 由 {userid}',
+  HIL_EXPIRED: '已过期',
+  HIL_CANCELLED: '已取消',
+  HIL_CLOSED: '已处理',
+  /** Shown only to a clicker who is not an approver of the request. */
+  HIL_NO_PERMISSION: '无权限：你不是这条请求的审批人',
+  /** Ends an information or conversation request's message (hil-mcp's convention). */
+  HIL_QUOTE_HINT: '> 请引用回复此消息',
+  /** Ends an approval sent as markdown, where a card cannot go; {id} is the short id. */
+  HIL_APPROVAL_HINT: '> 请引用回复“同意 理由”或“拒绝 理由”，或发送 /approve {id}、/reject {id}',
+  /** Ends a conversation turn's message. */
+  HIL_CONVERSATION_HINT: '> 请引用回复此消息；回复“结束对话”结束',
+  /** The word (and card button) that ends a conversation. */
+  HIL_END_CONVERSATION: '结束对话',
+  /** After 填写意见: what the person's next message is taken for. */
+  HIL_COMMENT_PROMPT: '请在 10 分钟内直接发送你的意见，再点击 批准 或 拒绝；也可以发送“同意 理由”或“拒绝 理由”。',
+  /** Title of the card (for the clicker only) after 填写意见. */
+  HIL_COMMENT_TITLE: '请直接发送你的意见（10 分钟内）',
+  HIL_COMMENT_SAVED: '已记录你的意见，请点击卡片上的 批准 或 拒绝。',
+  /** Answers to a person's reply; {id} is the short id, {task} the task. */
+  HIL_APPROVED: '已批准 [#{id}] ✅',
+  HIL_REJECTED: '已拒绝 [#{id}] ❌',
+  HIL_ANSWER_RECORDED: '已收到你的回复 [#{id}] ✅',
+  HIL_CONVERSATION_ENDED: '对话已结束 [#{id}] ✅',
+  HIL_NEEDS_DECISION: '[#{id}] 是审批请求，请以“同意”或“拒绝”开头回复，例如：同意 没问题',
+  HIL_NOT_OPEN: '[#{id}] {state}，无需再回复。',
+  HIL_UNKNOWN_ID: '没有找到编号为 {id} 的请求。',
+  /** A click on the card of a request this gateway does not know (any more). */
+  HIL_CARD_UNKNOWN: '该请求不存在或已失效',
+  HIL_NOT_YOURS: '[#{id}] 不需要你来回复。',
+  /** Several requests wait in the chat and the reply names none of them (hil-mcp's hint); {list} one per line. */
+  HIL_WHICH_ONE: '当前有多个等待回复的请求，请引用回复对应的消息，或以 #编号 开头回复：\n{list}',
+  /** The /pending (待办) command. */
+  HIL_PENDING_LIST: '待处理的请求：\n{list}\n\n回复方式：引用回复对应消息，或发送 /approve 编号 [理由]、/reject 编号 [理由]、#编号 内容',
+  HIL_NOTHING_PENDING: '当前没有待处理的请求。',
+  /** Posted to the chat when an operator answered in the admin API; {result} e.g. 已批准. */
+  HIL_OPERATOR_ANSWERED: '[#{id} {task}] 已由 {by} 处理：{result}',
+  HIL_RESULT_COMPLETED: '已回复',
 } as const;
 
 export type TextKey = keyof typeof DEFAULT_TEXTS;

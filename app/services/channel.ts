@@ -86,3 +86,11 @@ export type OutboxResult = { readonly kind: 'sent' } | { readonly kind: 'not_sen
 export interface ChatOutbox {
   send(to: ChatAddress, message: OutboundMessage): Promise<OutboxResult>;
 }
+
+/**
+ * When a chat that could not be written to may be writable now (a fresh response_url, a chat that
+ * wrote on the long connection): what was queued for it can go out then. The listener must not block.
+ */
+export interface ChatReachability {
+  onReachable(listener: (to: ChatAddress) => void): void;
+}

@@ -104,4 +104,100 @@ CREATE TABLE access_rules (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'people in the loop: requests, replies, comment waits, task syncs, API keys, operators, settings',
+    sql: `
+-- What an agent asked a person (hil.md §2, issue #13). id is ours; the client's ids are unique per API
+-- key (owner) and platform. Every status change is an UPDATE ... WHERE status IN ('pending','inprogress').
+CREATE TABLE hil_requests (
+  id uuid PRIMARY KEY,
+  owner text NOT NULL,
+  platform text NOT NULL,
+  conversation_id text NOT NULL,
+  request_id text NOT NULL,
+  task_id text NOT NULL,
+  loop_type text NOT NULL CHECK (loop_type IN ('approval', 'information', 'conversation')),
+  status text NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'expired', 'error', 'completed', 'inprogress', 'cancelled')),
+  context jsonb NOT NULL,
+  metadata jsonb NOT NULL,
+  response jsonb,
+  feedback jsonb,
+  responded_by text,
+  responded_at timestamptz,
+  bot_key text NOT NULL,
+  chattype text NOT NULL CHECK (chattype IN ('single', 'group')),
+  chatid text NOT NULL,
+  approvers jsonb NOT NULL,
+  delivery text NOT NULL CHECK (delivery IN ('queued', 'delivered')),
+  card_task_id text,
+  short_id text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  UNIQUE (owner, platform, conversation_id, request_id)
+);
+-- [#short_id] names one open request; a closed one gives its id back.
+CREATE UNIQUE INDEX hil_requests_open_short_id ON hil_requests (short_id) WHERE status IN ('pending', 'inprogress');
+CREATE UNIQUE INDEX hil_requests_card_task ON hil_requests (bot_key, card_task_id) WHERE card_task_id IS NOT NULL;
+CREATE INDEX hil_requests_open_chat ON hil_requests (bot_key, chatid) WHERE status IN ('pending', 'inprogress');
+CREATE INDEX hil_requests_open_expiry ON hil_requests (expires_at) WHERE status IN ('pending', 'inprogress');
+CREATE INDEX hil_requests_conversation ON hil_requests (owner, platform, conversation_id);
+CREATE INDEX hil_requests_created_at ON hil_requests (created_at);
+-- Every reply a person gave, once per WeCom msgid (a conversation has several).
+CREATE TABLE hil_replies (
+  request_id uuid NOT NULL REFERENCES hil_requests (id) ON DELETE CASCADE,
+  msgid text NOT NULL,
+  userid text NOT NULL,
+  text text NOT NULL,
+  at timestamptz NOT NULL,
+  PRIMARY KEY (request_id, msgid)
+);
+-- After 填写意见 the person's next message in that chat is the comment, until wait_until.
+CREATE TABLE hil_comment_waits (
+  bot_key text NOT NULL,
+  chatid text NOT NULL,
+  userid text NOT NULL,
+  request_id uuid NOT NULL REFERENCES hil_requests (id) ON DELETE CASCADE,
+  draft text,
+  wait_until timestamptz NOT NULL,
+  PRIMARY KEY (bot_key, chatid, userid)
+);
+-- GoHumanLoopManager's tasks/sync documents (hil.md §2.7), replaced whole like the hub does.
+CREATE TABLE hil_task_syncs (
+  owner text NOT NULL,
+  task_id text NOT NULL,
+  document jsonb NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (owner, task_id)
+);
+-- API keys made through the admin API; only a SHA-256 of the key is kept.
+CREATE TABLE hil_api_keys (
+  id uuid PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  key_hash text NOT NULL UNIQUE,
+  key_prefix text NOT NULL,
+  active boolean NOT NULL DEFAULT true,
+  created_by text,
+  created_at timestamptz NOT NULL,
+  revoked_at timestamptz
+);
+-- Operators of the admin API; passwords as scrypt hashes.
+CREATE TABLE operators (
+  id uuid PRIMARY KEY,
+  email text NOT NULL UNIQUE,
+  full_name text,
+  password_hash text NOT NULL,
+  is_active boolean NOT NULL DEFAULT true,
+  is_superuser boolean NOT NULL DEFAULT true,
+  created_at timestamptz NOT NULL
+);
+-- Values the process generates once and every instance shares (SECRET_KEY when unset).
+CREATE TABLE settings (
+  name text PRIMARY KEY,
+  value text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];

@@ -4,8 +4,9 @@ import type { Config } from '../config';
 import { errorFields } from '../logger';
 import type { EventSource } from '../services/channel';
 import type { EventReplies } from '../services/intake/eventReplies';
+import type { Reachability } from '../services/outbox/reachability';
 import { type MessageIntake, newStreamId } from '../services/intake/messageIntake';
-import { partyOf } from '../services/turn/conversationScope';
+import { chatAddressOf, partyOf } from '../services/turn/conversationScope';
 import {
   InboundParseError,
   type UserMessage,
@@ -24,6 +25,8 @@ export type WsInboundDeps = Omit<PusherDeps, 'conn' | 'logger'> & {
   readonly intake: MessageIntake;
   readonly events: EventReplies;
   readonly logger: Logger;
+  /** Told when a chat's message was answered: WeCom takes pushes where the user wrote (§12). */
+  readonly reachability?: Reachability;
 };
 
 /** Event replies of the long connection have commands of their own (§12). */
@@ -84,6 +87,7 @@ export class WsInbound {
         mediaKey: undefined,
         responseUrl: undefined,
         channel: (meta) => pusherFor(meta.id),
+        settled: () => this.deps.reachability?.reached(chatAddressOf(conn.bot.key, partyOf(message))),
       });
       if (intake.kind === 'duplicate') {
         log.info(

@@ -209,8 +209,16 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logger = createLogger(config.logLevel, sink);
   const store = await openStore(opts.database ?? 'embedded');
   const gateway = composeGateway(config, logger, store.db);
+  await gateway.hil.start();
   const server = createServer(
-    createApp({ config, callbacks: gateway.callbacks, logger, metrics: gateway.metrics, ready: () => gateway.ready() }),
+    createApp({
+      config,
+      callbacks: gateway.callbacks,
+      logger,
+      metrics: gateway.metrics,
+      ready: () => gateway.ready(),
+      routes: gateway.hil.router,
+    }),
   ).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -22,6 +22,8 @@ export interface InboundClaimant {
   /** Named in logs. */
   readonly name: string;
   claimMessage?(bot: BotProfile, message: UserMessage): Promise<MessageClaim>;
+  /** The welcome to a user opening the single chat (§6.1: text or a card, within 5 s), or undefined to pass. */
+  claimEnterChat?(bot: BotProfile, event: WecomEvent): Promise<EventReply | undefined>;
   /** The reply to the click (due within 5 s, §6.5), or undefined to pass. */
   claimCardClick?(
     bot: BotProfile,
@@ -69,6 +71,22 @@ export class Claimants {
         this.logger.error(
           { err: errorFields(err), claimant: claimant.name, msgid: message.msgid },
           'claimant failed on a message; passing it on',
+        );
+      }
+    }
+    return undefined;
+  }
+
+  async enterChat(bot: BotProfile, event: WecomEvent): Promise<EventReply | undefined> {
+    for (const claimant of this.list) {
+      if (claimant.claimEnterChat === undefined) continue;
+      try {
+        const reply = await claimant.claimEnterChat(bot, event);
+        if (reply !== undefined) return reply;
+      } catch (err) {
+        this.logger.error(
+          { err: errorFields(err), claimant: claimant.name, msgid: event.msgid },
+          'claimant failed on enter_chat; passing it on',
         );
       }
     }

@@ -54,7 +54,7 @@ export class EventReplies {
     const body = event.event;
     switch (body.eventtype) {
       case 'enter_chat':
-        return this.welcome(bot, event.aibotid);
+        return (await this.deps.claimants.enterChat(bot, event)) ?? this.welcome(bot, event.aibotid);
       case 'feedback_event':
         void this.forward(body.feedback_event);
         return EMPTY;

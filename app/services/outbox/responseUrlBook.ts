@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { ChatAddress } from '../channel';
+import type { Reachability } from './reachability';
 
 /** A response_url works for an hour (§9); ours are handed out only while well inside it. */
 const FRESH_MS = 55 * 60 * 1000;
@@ -18,7 +19,10 @@ function keyOf(address: ChatAddress): string {
 export class ResponseUrlBook {
   private readonly fresh = new LRUCache<string, { url: string; expiresAt: number }>({ max: MAX_CHATS });
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly reachability?: Reachability,
+  ) {}
 
   /** `receivedAt`: when the callback carrying the URL arrived; its hour counts from there. */
   offer(address: ChatAddress, url: string, receivedAt: number): void {
@@ -26,6 +30,7 @@ export class ResponseUrlBook {
     const known = this.fresh.get(keyOf(address));
     if (expiresAt <= this.now() || (known !== undefined && known.expiresAt > expiresAt)) return;
     this.fresh.set(keyOf(address), { url, expiresAt });
+    this.reachability?.reached(address);
   }
 
   take(address: ChatAddress): string | undefined {

@@ -52,6 +52,7 @@ function buttonCardProblems(card: ButtonInteractionCard): string[] {
   return [
     ...mainTitleProblems(card.main_title),
     ...buttonProblems(card.button_list),
+    ...horizontalProblems(card.horizontal_content_list),
     ...taskIdProblems(card.task_id, true),
   ];
 }

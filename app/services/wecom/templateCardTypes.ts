@@ -93,6 +93,7 @@ export interface ButtonInteractionCard {
   readonly card_type: 'button_interaction';
   readonly main_title: { readonly title?: string; readonly desc?: string };
   readonly sub_title_text?: string;
+  readonly horizontal_content_list?: readonly CardHorizontalItem[];
   readonly button_list: readonly CardButton[];
   readonly task_id: string;
   readonly feedback?: { readonly id: string };

@@ -1,0 +1,81 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../config';
+import type { ChatAddress, ChatOutbox, OutboxResult } from '../../services/channel';
+import { newTaskId } from '../../services/wecom/templateCards';
+import type { HilRequest, HilRequests } from '../store/hilRequests';
+import { outboundOf } from './hilRendering';
+
+/**
+ * Shows a request in its chat through the gateway's ChatOutbox (hil.md §7.2): pushed at once for a
+ * long-connection bot, through a fresh response_url for a callback bot — or queued until the chat can
+ * be reached (the person's next message, enter_chat, /pending), with `delivery = queued` meanwhile.
+ */
+export class HilDelivery {
+  /** Chats being flushed on this instance: two announcements at once must not show a request twice. */
+  private readonly flushing = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      readonly config: Config;
+      readonly requests: HilRequests;
+      readonly outbox: ChatOutbox;
+      readonly logger: Logger;
+      readonly now: () => number;
+    },
+  ) {}
+
+  /** Sends the request; its card task_id is fixed on first use (unique per bot, §7). */
+  async deliver(request: HilRequest): Promise<HilRequest> {
+    const withCard = this.withCardTaskId(request);
+    const result = await this.send(withCard);
+    const delivery = result.kind === 'sent' ? 'delivered' : 'queued';
+    if (delivery !== withCard.delivery || withCard.cardTaskId !== request.cardTaskId)
+      await this.deps.requests.setDelivery(withCard.id, delivery, withCard.cardTaskId, this.deps.now());
+    this.deps.logger.info(
+      {
+        hil: request.id,
+        bot: request.target.botKey,
+        loopType: request.loopType,
+        delivery,
+        ...(result.kind === 'not_sent' ? { reason: result.reason } : {}),
+      },
+      'people-in-the-loop request delivered',
+    );
+    return { ...withCard, delivery };
+  }
+
+  /** The chat can be reached again: the oldest request queued for it goes out (one response_url, one message). */
+  async flush(to: ChatAddress): Promise<void> {
+    const key = `${to.botKey}|${to.chattype}|${to.chatid}`;
+    if (this.flushing.has(key)) return;
+    this.flushing.add(key);
+    try {
+      const open = await this.deps.requests.openInChat(to);
+      const queued = open.find((r) => r.delivery === 'queued');
+      if (queued !== undefined) await this.deliver(queued);
+    } finally {
+      this.flushing.delete(key);
+    }
+  }
+
+  /** A short notice to the request's chat (an operator answered); best effort, never throws. */
+  async notify(request: HilRequest, text: string): Promise<boolean> {
+    const result = await this.deps.outbox.send(request.target, { kind: 'markdown', text });
+    return result.kind === 'sent';
+  }
+
+  /** An approval's card task_id, made once (unique per bot: the time and 64 random bits, §7). */
+  withCardTaskId(request: HilRequest): HilRequest {
+    if (request.loopType !== 'approval' || request.cardTaskId !== null) return request;
+    return { ...request, cardTaskId: newTaskId(`hil_${request.shortId}`) };
+  }
+
+  /** A card first; where the channel takes no card (a callback group), the same request as markdown. */
+  private async send(request: HilRequest): Promise<OutboxResult> {
+    const { outbox, config } = this.deps;
+    const first = await outbox.send(request.target, outboundOf(request, config.texts, true));
+    if (first.kind === 'not_sent' && first.reason === 'card_needs_single_chat')
+      return outbox.send(request.target, outboundOf(request, config.texts, false));
+    return first;
+  }
+}
