@@ -108,7 +108,8 @@ export const DEFAULT_TEXTS = {
   /** Several requests wait in the chat and the reply names none of them (hil-mcp's hint); {list} one per line. */
   HIL_WHICH_ONE: '当前有多个等待回复的请求，请引用回复对应的消息，或以 #编号 开头回复：\n{list}',
   /** The /pending (待办) command. */
-  HIL_PENDING_LIST: '待处理的请求：\n{list}\n\n回复方式：引用回复对应消息，或发送 /approve 编号 [理由]、/reject 编号 [理由]、#编号 内容',
+  HIL_PENDING_LIST:
+    '待处理的请求：\n{list}\n\n回复方式：引用回复对应消息，或发送 /approve 编号 [理由]、/reject 编号 [理由]、#编号 内容',
   HIL_NOTHING_PENDING: '当前没有待处理的请求。',
   /** Posted to the chat when an operator answered in the admin API; {result} e.g. 已批准. */
   HIL_OPERATOR_ANSWERED: '[#{id} {task}] 已由 {by} 处理：{result}',

@@ -20,7 +20,7 @@ const HASH_ID = /^#([0-9a-f]{8})(?:[\s,，:：]+|$)([\s\S]*)$/;
 const COMMAND = /^\/(approve|reject)\s+#?([0-9a-f]{8})(?:\s+([\s\S]*))?$/i;
 const PENDING = /^(\/pending|待办)$/i;
 /** `「quoted」` then an optional separator line of dashes, then the reply. */
-const PREFIX_QUOTE = /^「([\s\S]*?)」\s*(?:\n[-—－\s]+(?=\n))?\s*([\s\S]*)$/;
+const PREFIX_QUOTE = /^「([\s\S]*?)」[ \t]*(?:\n[-—－ \t]+(?=\n))?\s*([\s\S]*)$/;
 
 /** After a quote or an id anything may decide; without one only words nobody types by chance (§7.4 item 2). */
 const LOOSE_DECISION = /^(同意|批准|approve|yes|拒绝|驳回|reject|no)(?=$|[\s，,。.！!：:、;；])/i;

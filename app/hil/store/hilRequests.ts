@@ -131,7 +131,12 @@ export interface HilRequests {
    */
   create(input: NewHilRequest, now: number): Promise<{ readonly request: HilRequest; readonly created: boolean }>;
   byId(id: string): Promise<HilRequest | undefined>;
-  byClientIds(owner: string, platform: string, conversationId: string, requestId: string): Promise<HilRequest | undefined>;
+  byClientIds(
+    owner: string,
+    platform: string,
+    conversationId: string,
+    requestId: string,
+  ): Promise<HilRequest | undefined>;
   /** The open request with this short id, else the newest closed one (so a late click hears "已过期"). */
   byShortId(shortId: string): Promise<HilRequest | undefined>;
   byCardTaskId(botKey: string, cardTaskId: string): Promise<HilRequest | undefined>;

@@ -1,0 +1,86 @@
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { errorFields } from '../logger';
+import type { ChatOutbox, ChatReachability } from '../services/channel';
+import type { Claimants } from '../services/intake/claimants';
+import type { Database } from '../store/database';
+import { humanloopRoutes } from './routes/humanloopRoutes';
+import { CardCapture } from './services/cardCapture';
+import { HilAnswers } from './services/hilAnswers';
+import { HilClaimant } from './services/hilClaimant';
+import { HilDelivery } from './services/hilDelivery';
+import { HilOperatorDesk } from './services/hilOperatorDesk';
+import { HumanloopService } from './services/humanloopService';
+import { MessageCapture } from './services/messageCapture';
+import { OpenGate } from './services/openGate';
+import { SqlHilRequests } from './store/sqlHilRequests';
+import type { HilRequests } from './store/hilRequests';
+import { adminSide } from './hilAdminSide';
+
+/** The people-in-the-loop hub of one process: its HTTP routes, and the timer that expires requests. */
+export interface HilHub {
+  readonly router: Router;
+  readonly requests: HilRequests;
+  /** Makes the first operator (FIRST_SUPERUSER) and starts the expiry sweep. */
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export interface HilHubDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly outbox: ChatOutbox;
+  readonly reachability: ChatReachability;
+  readonly claimants: Claimants;
+  readonly now: () => number;
+}
+
+/**
+ * Wires the hub over the gateway's slots (ARCHITECTURE.md "Where the next product goes"): a claimant
+ * for answers, the chat outbox for delivery, reachability for queued requests.
+ */
+export function composeHil(deps: HilHubDeps): HilHub {
+  const { config, logger, db, now } = deps;
+  const requests = new SqlHilRequests(db);
+  const gate = new OpenGate(requests, now);
+  const delivery = new HilDelivery({ config, requests, outbox: deps.outbox, logger, now });
+  const answers = new HilAnswers(requests, config.texts, now);
+  const messages = new MessageCapture({ config, requests, answers, gate, now });
+  const cards = new CardCapture({ config, requests, answers, now });
+  deps.claimants.add(new HilClaimant({ config, requests, messages, cards, delivery, gate, now }));
+  deps.reachability.onReachable((to) => {
+    if (!gate.mayBeOpen()) return;
+    delivery
+      .flush(to)
+      .catch((err: unknown) => logger.error({ err: errorFields(err) }, 'queued request could not be delivered'));
+  });
+  const desk = new HilOperatorDesk({ config, requests, delivery, logger, now });
+  const admin = adminSide({ config, logger, db, requests, desk, now });
+  const service = new HumanloopService({ config, requests, delivery, gate, now });
+  const router = Router();
+  router.use(humanloopRoutes({ logger, callers: admin.callers, service }));
+  router.use(admin.router);
+  let sweep: NodeJS.Timeout | undefined;
+  return {
+    router,
+    requests,
+    async start() {
+      await admin.start();
+      await gate.refresh();
+      sweep = setInterval(() => {
+        requests
+          .expireDue(now())
+          .then((expired) => {
+            if (expired.length > 0) logger.info({ expired: expired.length }, 'people-in-the-loop requests expired');
+          })
+          .catch((err: unknown) => logger.error({ err: errorFields(err) }, 'expiry sweep failed'));
+      }, config.hil.expirySweepMs);
+      sweep.unref();
+    },
+    stop() {
+      if (sweep !== undefined) clearInterval(sweep);
+    },
+  };
+}
