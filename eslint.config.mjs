@@ -114,6 +114,34 @@ export default tseslint.config(
       NOT_OUTSIDE_APP,
     ],
   ),
+  // People in the loop is a wing with the same rooms (ARCHITECTURE.md "Where the next product goes").
+  restrict(
+    ['app/hil/store/**'],
+    [
+      [
+        ['services', 'routes', 'websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'],
+        'the hub\'s store is below its services: it imports only the store and config',
+      ],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
+  restrict(
+    ['app/hil/services/**'],
+    [
+      [
+        ['routes', 'websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'],
+        'the hub\'s services never import an edge (its routes, the gateway\'s routes or websocket) or its wiring',
+      ],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
+  restrict(
+    ['app/hil/routes/**'],
+    [
+      [['websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'], 'the hub\'s routes are an edge'],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
   {
     files: ['tests/**/*.ts'],
     rules: {

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
         websocketBots: [...config.bots.websocket.keys()],
         defaultBot: config.bots.fallback !== undefined,
         agents: [...config.agents.byId.keys()],
+        hilApiKeys: [...config.hil.apiKeys.keys()],
       },
       'gateway listening',
     );

@@ -101,6 +101,11 @@ function collectWarnings(config: Config): string[] {
       'No default agent (DIFY_API_KEY): bots missing from WECOM_AIBOT_AGENT_MAPPING get a "not configured" notice',
     );
   }
+  if (config.hil.apiKeys.size === 0 && config.hil.firstSuperuser === undefined) {
+    warnings.push(
+      'People in the loop has no API key: set HIL_API_KEYS (or FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD, then create keys in the admin API); GoHumanLoop clients get 401 until then',
+    );
+  }
   return warnings;
 }
 

@@ -12,6 +12,8 @@ export interface RetentionResult {
   readonly claims: number;
   readonly messages: number;
   readonly conversations: number;
+  /** Ended people-in-the-loop requests (with their replies), by the message period. */
+  readonly hilRequests: number;
 }
 
 const DELETE_OLDER = {
@@ -20,6 +22,10 @@ const DELETE_OLDER = {
   messages: 'DELETE FROM messages WHERE received_at < now() - make_interval(secs => $1::double precision / 1000)',
   conversations:
     'DELETE FROM conversations WHERE updated_at < now() - make_interval(secs => $1::double precision / 1000)',
+  // An open request is kept whatever its age: it ends by its own expiry first.
+  hilRequests: `DELETE FROM hil_requests WHERE status NOT IN ('pending', 'inprogress')
+    AND updated_at < now() - make_interval(secs => $1::double precision / 1000)`,
+  commentWaits: 'DELETE FROM hil_comment_waits WHERE wait_until < now()',
 } as const;
 
 /** Deletes rows past their retention period (issue #4 scope 5); safe to run on every instance. */
@@ -28,10 +34,13 @@ export async function applyRetention(db: Queryable, periods: RetentionPeriods): 
   const claims = await db.query(DELETE_OLDER.claims, [periods.streamMs]);
   const messages = await db.query(DELETE_OLDER.messages, [periods.messageMs]);
   const conversations = await db.query(DELETE_OLDER.conversations, [periods.conversationMs]);
+  const hilRequests = await db.query(DELETE_OLDER.hilRequests, [periods.messageMs]);
+  await db.query(DELETE_OLDER.commentWaits);
   return {
     streams: streams.rowCount,
     claims: claims.rowCount,
     messages: messages.rowCount,
     conversations: conversations.rowCount,
+    hilRequests: hilRequests.rowCount,
   };
 }

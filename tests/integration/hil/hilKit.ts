@@ -59,7 +59,7 @@ export function cardOf(frame: ClientFrame): PushedCard {
 }
 
 export function markdownOf(frame: ClientFrame): string {
-  return (frame.body?.['markdown'] as { content: string }).content;
+  return (frame.body?.['markdown'] as { content?: string } | undefined)?.content ?? '';
 }
 
 /** The gateway's answer to an event frame (aibot_respond_update_msg or _welcome_msg) of `reqId`. */

@@ -15,6 +15,7 @@ import {
   markdownOf,
   pushTo,
   shortIdOf,
+  OPERATOR,
   startHilHarness,
   updatedCard,
   waitConnected,
@@ -298,5 +299,64 @@ describe('people in the loop over the long connection', () => {
     const noTarget = await client.request('approval', approvalContext('x'), { ...BOT });
     expect(noTarget.answer.json).toMatchObject({ success: false, error: expect.stringContaining('no recipient') });
     expect(h.logText()).not.toContain('ghl-test-key-0123456789abcdef');
+  });
+
+  it('an operator answers through the admin API: GoHumanLoop sees it, the chat hears a notice', async () => {
+    const client = ghl(h);
+    const login = await fetch(`${h.url}/api/v1/login/access-token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: OPERATOR.email, password: OPERATOR.password }).toString(),
+    });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    const admin = (path: string, body?: unknown) =>
+      fetch(`${h.url}/api/v1/admin/humanloop${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
+    const seq = lastSeq(h);
+    const one = await client.request(
+      'approval',
+      approvalContext('运维批？'),
+      { ...BOT, userid: 'opsuser' },
+      { taskId: 'ops-1' },
+    );
+    const two = await client.request(
+      'information',
+      { question: '版本号？' },
+      { ...BOT, userid: 'opsuser' },
+      { taskId: 'ops-2' },
+    );
+    await h.ws!.waitUntil(() => h.ws!.frames.filter((f) => f.cmd === 'aibot_send_msg' && f.seq > seq).length >= 2);
+    const listed = await admin('/requests?loop_type=approval&status=pending&platform=wecom');
+    const rows = listed.json['data'] as Array<{ id: string; task_id: string; metadata: Record<string, unknown> }>;
+    const row = rows.find((r) => r.task_id === 'ops-1');
+    expect(row?.metadata).toMatchObject({ delivery: 'delivered' });
+    expect(rows.every((r) => (r as unknown as { loop_type: string }).loop_type === 'approval')).toBe(true);
+    const approved = await admin('/approval', { request_id: row!.id, action: 'approved', feedback: 'ok' });
+    expect(approved).toMatchObject({ status: 200, json: { success: true } });
+    expect(await client.waitForResult(one.sent)).toMatchObject({
+      status: 'approved',
+      response: { decision: 'approved' },
+      responded_by: expect.stringContaining('ops'),
+    });
+    const notice = await h.ws!.waitForFrame(
+      (f) => f.cmd === 'aibot_send_msg' && f.seq > seq && markdownOf(f).includes('已由'),
+    );
+    expect(markdownOf(notice)).toContain('ops-1');
+    const again = await admin('/approval', { request_id: row!.id, action: 'rejected' });
+    expect(again).toMatchObject({ status: 200, json: { success: false } });
+    const info = (two.answer.json as { id: string }).id;
+    expect(await admin('/information', { request_id: info, response: 'v2.1' })).toMatchObject({
+      json: { success: true },
+    });
+    expect(await client.waitForResult(two.sent)).toMatchObject({
+      status: 'completed',
+      response: { information: 'v2.1' },
+    });
+    const stats = await admin('/stats');
+    expect(stats.status).toBe(200);
+    expect(JSON.stringify(stats.json)).toContain('"approved"');
   });
 });

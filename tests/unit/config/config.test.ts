@@ -21,15 +21,17 @@ describe('loadConfig: defaults with an empty env', () => {
     expect(c.agents.mapping.size).toBe(0);
   });
 
-  it('warns about the missing bot and agent, naming the variables to set', () => {
-    expect(warnings).toHaveLength(2);
+  it('warns about the missing bot, agent and people-in-the-loop key, naming the variables to set', () => {
+    expect(warnings).toHaveLength(3);
+    expect(warnings.find((w) => w.includes('HIL_API_KEYS'))).toEqual(expect.stringContaining('FIRST_SUPERUSER'));
     expect(warnings.find((w) => w.includes('WECOM_TOKEN'))).toEqual(expect.stringContaining('WECOM_ENCODING_AES_KEY'));
     expect(warnings.find((w) => w.includes('DIFY_API_KEY'))).toEqual(expect.stringContaining('DIFY_API_BASE_URL'));
   });
 });
 
 describe('loadConfig: warnings', () => {
-  const bot = { WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: AES_KEY_A };
+  const hil = { HIL_API_KEYS: JSON.stringify({ agents: 'k'.repeat(16) }) };
+  const bot = { WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: AES_KEY_A, ...hil };
 
   it('gives no warning when a bot and the default agent are configured', () => {
     expect(loadConfig({ ...bot, DIFY_API_KEY: 'app-x' }).warnings).toEqual([]);
@@ -37,6 +39,7 @@ describe('loadConfig: warnings', () => {
 
   it('counts a WECOM_BOTS entry as a configured bot', () => {
     const env = {
+      ...hil,
       DIFY_API_KEY: 'app-x',
       WECOM_BOTS: JSON.stringify({ b1: { token: 't', encodingAesKey: AES_KEY_A } }),
     };

@@ -6,6 +6,7 @@ import { MIGRATIONS } from '../../../app/store/schema';
 import { SqlConversationStore } from '../../../app/store/sqlConversationStore';
 import { StreamRows } from '../../../app/store/streamRows';
 import { forEachDatabase } from '../../helpers/databases';
+import { SqlHilRequests } from '../../../app/hil/store/sqlHilRequests';
 import { image, receivedMessage, streamMeta } from './storeTestKit';
 
 const arrivedNow = (streamId: string): ReceivedMessage =>
@@ -22,7 +23,7 @@ forEachDatabase('applyRetention', (getDb) => {
 
   beforeEach(async () => {
     // stream_images goes with its streams.
-    for (const table of ['streams', 'msgid_claims', 'messages', 'conversations'])
+    for (const table of ['streams', 'msgid_claims', 'messages', 'conversations', 'hil_requests'])
       await getDb().query(`DELETE FROM ${table}`);
   });
 
@@ -64,7 +65,13 @@ forEachDatabase('applyRetention', (getDb) => {
     await backdate('msgid_claims', 'created_at', 'key', 'c-old', '2 hours');
     await backdate('msgid_claims', 'created_at', 'key', 'c-recent', '50 minutes');
 
-    expect(await applyRetention(getDb(), PERIODS)).toEqual({ streams: 1, claims: 1, messages: 0, conversations: 0 });
+    expect(await applyRetention(getDb(), PERIODS)).toEqual({
+      streams: 1,
+      claims: 1,
+      messages: 0,
+      conversations: 0,
+      hilRequests: 0,
+    });
     expect(await ids('SELECT id FROM streams')).toEqual(['s-new', 's-recent']);
     expect(await ids('SELECT key AS id FROM msgid_claims')).toEqual(['c-new', 'c-recent']);
     // A retry of the deleted msgid may claim it anew.
@@ -99,7 +106,13 @@ forEachDatabase('applyRetention', (getDb) => {
     await backdate('conversations', 'updated_at', 'key', 'k-old', '10 days');
     await backdate('conversations', 'updated_at', 'key', 'k-recent', '3 days');
 
-    expect(await applyRetention(getDb(), PERIODS)).toEqual({ streams: 0, claims: 0, messages: 2, conversations: 1 });
+    expect(await applyRetention(getDb(), PERIODS)).toEqual({
+      streams: 0,
+      claims: 0,
+      messages: 2,
+      conversations: 1,
+      hilRequests: 0,
+    });
     expect(await ids('SELECT stream_id AS id FROM messages')).toEqual(['m-new', 'm-recent']);
     expect(await ids('SELECT key AS id FROM conversations')).toEqual(['k-new', 'k-recent']);
     expect(await conversations.get('k-old')).toBeUndefined();
@@ -114,12 +127,44 @@ forEachDatabase('applyRetention', (getDb) => {
     await log.received(arrivedNow('m-fresh'));
     await log.flush();
     await new SqlConversationStore(getDb()).set({ key: 'k-fresh', agentId: 'agent-1', difyUser: 'u' }, 'conv');
-    const nothing = { streams: 0, claims: 0, messages: 0, conversations: 0 };
+    const nothing = { streams: 0, claims: 0, messages: 0, conversations: 0, hilRequests: 0 };
 
     expect(await applyRetention(getDb(), PERIODS)).toEqual(nothing);
     await backdate('streams', 'updated_at', 'id', 's-fresh', '2 hours');
     expect(await applyRetention(getDb(), PERIODS)).toEqual({ ...nothing, streams: 1 });
     expect(await applyRetention(getDb(), PERIODS)).toEqual(nothing);
+  });
+
+  it('deletes ended people-in-the-loop requests past the message period, never an open one', async () => {
+    const requests = new SqlHilRequests(getDb());
+    const make = async (requestId: string, status: 'pending' | 'approved'): Promise<string> => {
+      const { request } = await requests.create(
+        {
+          owner: 'agents',
+          platform: 'wecom',
+          conversationId: 'c',
+          requestId,
+          taskId: 't',
+          loopType: 'approval',
+          context: {},
+          metadata: {},
+          target: { botKey: '*', chattype: 'single', chatid: 'u' },
+          approvers: [],
+          delivery: 'queued',
+          cardTaskId: null,
+          expiresAt: Date.now() + DAY_MS,
+        },
+        Date.now(),
+      );
+      if (status !== 'pending') await requests.forceStatus(request.id, status, Date.now());
+      await backdate('hil_requests', 'updated_at', 'id', request.id, '3 days');
+      return request.id;
+    };
+    const open = await make('r-open', 'pending');
+    await make('r-ended', 'approved');
+
+    expect((await applyRetention(getDb(), PERIODS)).hilRequests).toBe(1);
+    expect(await ids('SELECT id::text AS id FROM hil_requests')).toEqual([open]);
   });
 
   it('takes the periods in milliseconds', async () => {

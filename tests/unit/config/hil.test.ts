@@ -1,0 +1,60 @@
+import { loadConfig } from '../../../app/config';
+import { ConfigError } from '../../../app/config';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+}
+
+describe('loadConfig: people in the loop', () => {
+  it('has defaults: a day to answer, no keys, no operator, a generated secret', () => {
+    const { hil } = loadConfig({}).config;
+    expect(hil.requestTtlMs).toBe(86_400_000);
+    expect(hil.apiKeys.size).toBe(0);
+    expect(hil.firstSuperuser).toBeUndefined();
+    expect(hil.secretKey).toBeUndefined();
+    expect(hil.defaultBot).toBeUndefined();
+  });
+
+  it('reads keys by name and the first operator, and keeps every secret out of JSON and logs', () => {
+    const env = {
+      HIL_API_KEYS: JSON.stringify({ agents: 'agents-key-0123456789' }),
+      FIRST_SUPERUSER: 'ops@example.com',
+      FIRST_SUPERUSER_PASSWORD: 'pass-word-1',
+      SECRET_KEY: 's'.repeat(40),
+      HIL_REQUEST_TTL_SECONDS: '600',
+      HIL_DEFAULT_BOT: 'sales',
+    };
+    const { hil } = loadConfig(env).config;
+    expect(hil.apiKeys.get('agents')).toBe('agents-key-0123456789');
+    expect(hil.firstSuperuser).toMatchObject({ email: 'ops@example.com', password: 'pass-word-1' });
+    expect(hil.requestTtlMs).toBe(600_000);
+    expect(hil.defaultBot).toBe('sales');
+    const shown = JSON.stringify(hil);
+    for (const secret of ['agents-key-0123456789', 'pass-word-1', 's'.repeat(40)]) expect(shown).not.toContain(secret);
+  });
+
+  it('names each problem without quoting a value', () => {
+    const problems = problemsOf({
+      HIL_API_KEYS: JSON.stringify({ short: 'abc', wrong: 5 }),
+      FIRST_SUPERUSER: 'ops@example.com',
+      SECRET_KEY: 'too-short-secret',
+      HIL_REQUEST_TTL_SECONDS: '1',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'HIL_API_KEYS.short must be a string of at least 16 characters',
+        'HIL_API_KEYS.wrong must be a string of at least 16 characters',
+        'FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD are set together',
+        'SECRET_KEY must have at least 32 characters',
+      ]),
+    );
+    expect(problems.some((p) => p.startsWith('HIL_REQUEST_TTL_SECONDS'))).toBe(true);
+    expect(problems.join(' ')).not.toContain('too-short-secret');
+  });
+});
