@@ -85,6 +85,15 @@ function readStreamAndDify(env: Env, problems: Problems): Pick<Config, 'stream' 
   };
 }
 
+/** HIL_DEFAULT_BOT names a WECOM_BOTS key (or `*`, the default callback bot). */
+function checkHilBot(config: Config, problems: Problems): void {
+  const bot = config.hil.defaultBot;
+  if (bot === undefined) return;
+  const known =
+    config.bots.byKey.has(bot) || config.bots.websocket.has(bot) || (bot === '*' && config.bots.fallback !== undefined);
+  if (!known) problems.add('HIL_DEFAULT_BOT must be a key of WECOM_BOTS, or * for the default bot');
+}
+
 function collectWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (config.bots.fallback === undefined && config.bots.byKey.size === 0 && config.bots.websocket.size === 0) {
@@ -134,6 +143,7 @@ export function loadConfig(env: Env): LoadedConfig {
     texts: loadTexts(env),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
   };
+  checkHilBot(config, problems);
   if (problems.list.length > 0) throw new ConfigError(problems.list);
   return { config: deepFreeze(config), warnings: collectWarnings(config) };
 }

@@ -49,7 +49,7 @@ export function composeHil(deps: HilHubDeps): HilHub {
   const answers = new HilAnswers(requests, config.texts, now);
   const messages = new MessageCapture({ config, requests, answers, gate, now });
   const cards = new CardCapture({ config, requests, answers, now });
-  deps.claimants.add(new HilClaimant({ config, requests, messages, cards, delivery, gate, now }));
+  deps.claimants.add(new HilClaimant({ config, requests, messages, cards, delivery, now }));
   deps.reachability.onReachable((to) => {
     if (!gate.mayBeOpen()) return;
     delivery
@@ -70,12 +70,7 @@ export function composeHil(deps: HilHubDeps): HilHub {
       await admin.start();
       await gate.refresh();
       sweep = setInterval(() => {
-        requests
-          .expireDue(now())
-          .then((expired) => {
-            if (expired.length > 0) logger.info({ expired: expired.length }, 'people-in-the-loop requests expired');
-          })
-          .catch((err: unknown) => logger.error({ err: errorFields(err) }, 'expiry sweep failed'));
+        if (gate.mayBeOpen()) void sweepOnce(requests, delivery, logger, now);
       }, config.hil.expirySweepMs);
       sweep.unref();
     },
@@ -83,4 +78,21 @@ export function composeHil(deps: HilHubDeps): HilHub {
       if (sweep !== undefined) clearInterval(sweep);
     },
   };
+}
+
+/** Expires overdue requests, then pushes again what waits for a long-connection bot. */
+async function sweepOnce(
+  requests: HilRequests,
+  delivery: HilDelivery,
+  logger: Logger,
+  now: () => number,
+): Promise<void> {
+  try {
+    const expired = await requests.expireDue(now());
+    if (expired.length > 0) logger.info({ expired: expired.length }, 'people-in-the-loop requests expired');
+    const pushed = await delivery.retryPushes();
+    if (pushed > 0) logger.info({ pushed }, 'queued people-in-the-loop requests pushed');
+  } catch (err) {
+    logger.error({ err: errorFields(err) }, 'people-in-the-loop sweep failed');
+  }
 }

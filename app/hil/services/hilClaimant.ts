@@ -10,7 +10,6 @@ import type { HilDelivery } from './hilDelivery';
 import { approvalCard, requestMarkdown } from './hilRendering';
 import { mayAnswer } from './hilTargets';
 import type { MessageCapture } from './messageCapture';
-import type { OpenGate } from './openGate';
 
 /**
  * The hub's one claimant (ARCHITECTURE.md "Claimants"): messages that answer a request, clicks on its
@@ -26,7 +25,6 @@ export class HilClaimant implements InboundClaimant {
       readonly messages: MessageCapture;
       readonly cards: CardCapture;
       readonly delivery: HilDelivery;
-      readonly gate: OpenGate;
       readonly now: () => number;
     },
   ) {}
@@ -44,9 +42,12 @@ export class HilClaimant implements InboundClaimant {
     return this.deps.cards.claim(bot, event, click);
   }
 
-  /** enter_chat comes from a single chat (§5.10): its oldest queued request, as a card when it is an approval. */
+  /**
+   * enter_chat comes from a single chat at most once a day (§5.10): its oldest queued request, as a card
+   * when it is an approval. Rare enough to ask the store every time, so a request made on another
+   * instance a moment ago is not missed behind the open gate's refresh.
+   */
   async claimEnterChat(bot: BotProfile, event: WecomEvent): Promise<EventReply | undefined> {
-    if (!this.deps.gate.mayBeOpen()) return undefined;
     const userid = event.from.userid;
     const open = await this.deps.requests.openInChat({ botKey: bot.key, chattype: 'single', chatid: userid });
     const queued = open.find((r) => r.delivery === 'queued' && mayAnswer(r, userid, true));

@@ -5,6 +5,9 @@ import { newTaskId } from '../../services/wecom/templateCards';
 import type { HilRequest, HilRequests } from '../store/hilRequests';
 import { outboundOf } from './hilRendering';
 
+/** Pending requests looked at per sweep for a push retry (newest first). */
+const RETRY_BATCH = 200;
+
 /**
  * Shows a request in its chat through the gateway's ChatOutbox (hil.md §7.2): pushed at once for a
  * long-connection bot, through a fresh response_url for a callback bot — or queued until the chat can
@@ -56,6 +59,19 @@ export class HilDelivery {
     } finally {
       this.flushing.delete(key);
     }
+  }
+
+  /**
+   * Pushes again what is queued for long-connection bots (the link was down, or WeCom refused a chat the
+   * user had not written in yet): a callback bot waits for its chat instead, it cannot push.
+   */
+  async retryPushes(): Promise<number> {
+    const { requests, config } = this.deps;
+    const { rows } = await requests.list({ status: 'pending', skip: 0, limit: RETRY_BATCH });
+    const queued = rows.filter((r) => r.delivery === 'queued' && config.bots.websocket.has(r.target.botKey));
+    let delivered = 0;
+    for (const request of queued) if ((await this.deliver(request)).delivery === 'delivered') delivered += 1;
+    return delivered;
   }
 
   /** A short notice to the request's chat (an operator answered); best effort, never throws. */

@@ -26,7 +26,7 @@ const BOT = { bot: WS_BOT.key };
 describe('people in the loop over the long connection', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHilHarness();
+    h = await startHilHarness({ HIL_EXPIRY_SWEEP_SECONDS: '1' });
     await waitConnected(h);
   });
   afterAll(() => h.close());
@@ -358,5 +358,57 @@ describe('people in the loop over the long connection', () => {
     const stats = await admin('/stats');
     expect(stats.status).toBe(200);
     expect(JSON.stringify(stats.json)).toContain('"approved"');
+  });
+
+  it('a push WeCom refused stays queued and is pushed again by the sweep', async () => {
+    const client = ghl(h);
+    h.ws!.setAck((f) => (f.cmd === 'aibot_send_msg' ? { errcode: 846609, errmsg: 'user never wrote' } : undefined));
+    const seq = lastSeq(h);
+    const { answer } = await client.request('information', { question: '稍后送达？' }, { ...BOT, userid: 'later' });
+    h.ws!.setAck(undefined);
+    expect(answer.json).toMatchObject({ success: true, delivery: 'queued' });
+    const frames = () =>
+      h.ws!.frames.filter((f) => f.cmd === 'aibot_send_msg' && f.body?.['chatid'] === 'later' && f.seq > seq);
+    await h.ws!.waitUntil(() => frames().length >= 2, 5000, 'a second push');
+    expect(markdownOf(frames()[1]!)).toContain('稍后送达？');
+    const id = (answer.json as { id: string }).id;
+    for (let i = 0; i < 40 && (await h.gateway.hil.requests.byId(id))?.delivery !== 'delivered'; i += 1)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await h.gateway.hil.requests.byId(id))?.delivery).toBe('delivered');
+  });
+
+  it("tasks/sync takes the manager's document as GoHumanLoop sends it; an oversized body is 413 JSON", async () => {
+    const client = ghl(h);
+    const document = {
+      task_id: 'ts',
+      conversations: [
+        {
+          conversation_id: 'cs',
+          provider_id: 'GoHumanLoop',
+          requests: [
+            {
+              request_id: 'cd5c878d-0000-4000-8000-000000000000',
+              status: 'approved',
+              loop_type: 'approval',
+              response: { decision: 'approved', reason: 'looks fine' },
+              feedback: { note: 'ok' },
+              responded_by: 'tester@example.com',
+              responded_at: '2025-01-01T00:00:00',
+              error: null,
+            },
+          ],
+        },
+      ],
+      timestamp: '2026-11-21T05:28:52.169932',
+      metadata: { source: 'gohumanloop-0.0.15', client_ip: '127.0.0.1', user_agent: 'Linux 6.1' },
+    };
+    const synced = await client.call('POST', 'tasks/sync', document);
+    expect([synced.status, synced.json]).toEqual([200, expect.objectContaining({ success: true })]);
+    const { rows } = await h.db.query<{ document: unknown }>(
+      "SELECT document FROM hil_task_syncs WHERE owner = 'agents' AND task_id = 'ts'",
+    );
+    expect(rows[0]?.document).toEqual(document);
+    const huge = await client.call('POST', 'tasks/sync', { task_id: 'big', blob: 'x'.repeat(1_100_000) });
+    expect([huge.status, huge.json]).toEqual([413, { success: false, error: 'request body too large' }]);
   });
 });

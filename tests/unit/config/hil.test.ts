@@ -28,13 +28,15 @@ describe('loadConfig: people in the loop', () => {
       FIRST_SUPERUSER_PASSWORD: 'pass-word-1',
       SECRET_KEY: 's'.repeat(40),
       HIL_REQUEST_TTL_SECONDS: '600',
-      HIL_DEFAULT_BOT: 'sales',
+      HIL_DEFAULT_BOT: '*',
+      WECOM_TOKEN: 'tok',
+      WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
     };
     const { hil } = loadConfig(env).config;
     expect(hil.apiKeys.get('agents')).toBe('agents-key-0123456789');
     expect(hil.firstSuperuser).toMatchObject({ email: 'ops@example.com', password: 'pass-word-1' });
     expect(hil.requestTtlMs).toBe(600_000);
-    expect(hil.defaultBot).toBe('sales');
+    expect(hil.defaultBot).toBe('*');
     const shown = JSON.stringify(hil);
     for (const secret of ['agents-key-0123456789', 'pass-word-1', 's'.repeat(40)]) expect(shown).not.toContain(secret);
   });
@@ -45,6 +47,7 @@ describe('loadConfig: people in the loop', () => {
       FIRST_SUPERUSER: 'ops@example.com',
       SECRET_KEY: 'too-short-secret',
       HIL_REQUEST_TTL_SECONDS: '1',
+      HIL_DEFAULT_BOT: 'nobody',
     });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -52,6 +55,7 @@ describe('loadConfig: people in the loop', () => {
         'HIL_API_KEYS.wrong must be a string of at least 16 characters',
         'FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD are set together',
         'SECRET_KEY must have at least 32 characters',
+        'HIL_DEFAULT_BOT must be a key of WECOM_BOTS, or * for the default bot',
       ]),
     );
     expect(problems.some((p) => p.startsWith('HIL_REQUEST_TTL_SECONDS'))).toBe(true);
