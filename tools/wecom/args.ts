@@ -17,15 +17,18 @@ export interface Credentials {
   aesKey: Buffer;
 }
 
-const VALUE_FLAGS = new Set(['token', 'key', 'bot', 'user', 'group', 'interval', 'serve-host']);
+const VALUE_FLAGS = new Set(['token', 'key', 'bot', 'user', 'group', 'interval', 'serve-host', 'quote', 'card-type']);
 
 export const USAGE = [
   'usage: npm run wecom -- <command> [flags]',
   '  verify <url>                                     URL verification (GET)',
-  '  chat <url> "text" [--user U] [--group CHATID] [--interval 1000]',
+  '  chat <url> "text" [--user U] [--group CHATID] [--interval 1000] [--quote "quoted text"]',
+  '                                                   --quote: a quote-reply, e.g. --quote "[#3f2a9c1b t1] 需要你的审批"',
   '  image <url> <file> [--user U] [--serve-host HOST]  serves the file encrypted like WeCom media',
-  '  event <url> enter_chat',
+  '  event <url> enter_chat [--user U]                the welcome; a card is shown with its task_id and button keys',
   '  event <url> feedback <feedbackId> like|dislike|cancel',
+  '  click <url> <task_id> <event_key> [--user U] [--group CHATID] [--card-type button_interaction]',
+  '                                                   clicks a card button (template_card_event), shows the updated card',
   'credentials: WECOM_TOKEN / WECOM_ENCODING_AES_KEY (env or .env), or --token T --key K, or --bot <key in WECOM_BOTS>',
 ].join('\n');
 

@@ -1,6 +1,7 @@
 /**
  * WeCom's polling loop (wecom-aibot-protocol.md §5.9, §6.2): send a message, then refresh the
- * stream about once a second until a reply has finish:true, at most 6 minutes after sending.
+ * stream about once a second until a reply has finish:true, at most 6 minutes after sending. A template
+ * card that comes along (stream_with_template_card §6.4, or a plain template_card reply §6.3) is kept.
  */
 import type { Credentials } from './args';
 import { postCallback } from './callbacks';
@@ -12,6 +13,8 @@ export interface StreamReply {
   finish: boolean;
   content: string;
   msgItems: unknown[];
+  /** The template_card of a stream_with_template_card reply (§6.4). */
+  card: Record<string, unknown> | undefined;
 }
 
 export interface ChatResult {
@@ -21,6 +24,8 @@ export interface ChatResult {
   /** ms from sending to the first poll whose content differs from the first reply. */
   firstTokenMs: number | undefined;
   finishMs: number;
+  /** The card sent with the answer (at most once per message, §6.4), or as the whole reply (§6.3). */
+  card: Record<string, unknown> | undefined;
 }
 
 export interface ChatOptions {
@@ -40,7 +45,15 @@ function asStream(reply: Record<string, unknown> | undefined, what: string): Str
     throw new CliError(`${what}: the reply is not a stream: ${JSON.stringify(reply).slice(0, 300)}`);
   }
   const msgItems = Array.isArray(stream['msg_item']) ? (stream['msg_item'] as unknown[]) : [];
-  return { id: stream['id'], finish: stream['finish'], content: String(stream['content'] ?? ''), msgItems };
+  const card = reply['msgtype'] === 'stream_with_template_card' ? cardOf(reply, what) : undefined;
+  return { id: stream['id'], finish: stream['finish'], content: String(stream['content'] ?? ''), msgItems, card };
+}
+
+function cardOf(reply: Record<string, unknown>, what: string): Record<string, unknown> {
+  const card = reply['template_card'];
+  if (typeof card !== 'object' || card === null || Array.isArray(card))
+    throw new CliError(`${what}: ${String(reply['msgtype'])} without a template_card object`);
+  return card as Record<string, unknown>;
 }
 
 export async function runChat(
@@ -52,7 +65,14 @@ export async function runChat(
 ): Promise<ChatResult> {
   const started = Date.now();
   const first = await postCallback(url, creds, message);
+  if (first.reply?.['msgtype'] === 'template_card') {
+    // §6.3: a card instead of a stream is a complete answer; WeCom does not poll it.
+    const final: StreamReply = { id: '', finish: true, content: '', msgItems: [], card: undefined };
+    const card = cardOf(first.reply, 'first reply');
+    return { final, polls: 0, firstReplyMs: first.ms, firstTokenMs: undefined, finishMs: Date.now() - started, card };
+  }
   let latest = asStream(first.reply, 'first reply');
+  let card = latest.card;
   const firstContent = latest.content;
   opts.onSnapshot(latest);
   let polls = 0;
@@ -68,8 +88,11 @@ export async function runChat(
     if (firstTokenMs === undefined && next.content !== firstContent) {
       firstTokenMs = Date.now() - started;
     }
+    if (next.card !== undefined && card !== undefined)
+      throw new CliError(`poll #${polls}: a second template card for the same message (§6.4: only once)`);
+    card ??= next.card;
     latest = next;
     opts.onSnapshot(latest);
   }
-  return { final: latest, polls, firstReplyMs: first.ms, firstTokenMs, finishMs: Date.now() - started };
+  return { final: latest, polls, firstReplyMs: first.ms, firstTokenMs, finishMs: Date.now() - started, card };
 }

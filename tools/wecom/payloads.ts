@@ -1,6 +1,7 @@
 /**
- * The decrypted callback payloads the simulator sends (wecom-aibot-protocol.md §5.1, §5.3, §5.9,
- * §5.10): a text message, the stream refresh poll, enter_chat and feedback_event.
+ * The decrypted callback payloads the simulator sends (wecom-aibot-protocol.md §5.1, §5.3, §5.8, §5.9,
+ * §5.10): a text message (optionally quoting one), the stream refresh poll, enter_chat, feedback_event
+ * and template_card_event.
  */
 import { randomBytes } from 'node:crypto';
 import { CliError } from './errors';
@@ -25,20 +26,24 @@ function common(sender: Sender): Payload {
 }
 
 /**
- * §5.3. The response_url points at a closed loopback port: the simulator does not receive
- * active replies (§9), and a gateway that uses it fails fast instead of reaching WeCom.
+ * The response_url points at a closed loopback port: the simulator does not receive active replies
+ * (§9), and a gateway that uses it fails fast instead of reaching WeCom.
  */
-export function textPayload(text: string, sender: Sender): Payload {
-  const responseUrl = `http://127.0.0.1:9/cgi-bin/aibot/response?response_code=${randomBytes(8).toString('hex')}`;
-  return { ...common(sender), response_url: responseUrl, msgtype: 'text', text: { content: text } };
+const deadResponseUrl = (): string =>
+  `http://127.0.0.1:9/cgi-bin/aibot/response?response_code=${randomBytes(8).toString('hex')}`;
+
+/** §5.3, with §5.8's quote of a text message when `quote` is given (a quote-reply). */
+export function textPayload(text: string, sender: Sender, quote?: string): Payload {
+  const out: Payload = { ...common(sender), response_url: deadResponseUrl(), msgtype: 'text', text: { content: text } };
+  if (quote !== undefined) out['quote'] = { msgtype: 'text', text: { content: quote } };
+  return out;
 }
 
 /** §5.4: an image (single chat), its URL serving the encrypted bytes like WeCom's media URLs (§10). */
 export function imagePayload(mediaUrl: string, sender: Sender): Payload {
-  const responseUrl = `http://127.0.0.1:9/cgi-bin/aibot/response?response_code=${randomBytes(8).toString('hex')}`;
   return {
     ...common({ userid: sender.userid, chatid: undefined }),
-    response_url: responseUrl,
+    response_url: deadResponseUrl(),
     msgtype: 'image',
     image: { url: mediaUrl },
   };
@@ -66,4 +71,23 @@ export function feedbackPayload(sender: Sender, feedbackId: string, kind: string
   const type = FEEDBACK_TYPES[kind];
   if (type === undefined) throw new CliError(`feedback must be like, dislike or cancel (got ${kind})`);
   return eventPayload(sender, { eventtype: 'feedback_event', feedback_event: { id: feedbackId, type } });
+}
+
+export interface CardClick {
+  taskId: string;
+  eventKey: string;
+  /** The clicked card's card_type (button_interaction unless told). */
+  cardType: string;
+}
+
+/**
+ * §5.10 template_card_event: a click on a card's button (or a top-right menu item), with a response_url
+ * like WeCom's. No selected_items: vote/multiple cards' choices are not simulated.
+ */
+export function cardEventPayload(sender: Sender, click: CardClick): Payload {
+  const event = {
+    eventtype: 'template_card_event',
+    template_card_event: { card_type: click.cardType, event_key: click.eventKey, task_id: click.taskId },
+  };
+  return { ...eventPayload(sender, event), response_url: deadResponseUrl() };
 }

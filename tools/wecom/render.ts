@@ -1,6 +1,7 @@
 /**
  * Output of the simulator: the answer growing in place on a TTY (only the final text otherwise),
- * the images of the final reply (§6.2 msg_item) and the timings.
+ * the images of the final reply (§6.2 msg_item), the timings, and the passive replies to events:
+ * template cards (§6.1, §6.3–§6.5, §7) with their task_id and every clickable key, for `click`.
  */
 import { createHash } from 'node:crypto';
 import type { ChatResult, StreamReply } from './chat';
@@ -91,4 +92,91 @@ export function timingLines(result: ChatResult): string[] {
     `first token: ${result.firstTokenMs !== undefined ? `${result.firstTokenMs} ms` : 'none (the answer came with the first reply or never changed)'}`,
     `finish: ${result.finishMs} ms (${result.polls} polls)`,
   ];
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** How to click one of a card's keys with `click`: the callback URL and the sender flags to repeat. */
+export interface ClickHint {
+  url: string;
+  /** e.g. ['--user', 'zhangsan']; the clicker must be someone the card is for. */
+  flags: string[];
+}
+
+/** Quotes a shell word only when it needs it, so the hint can be pasted as is. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `label "text": key` for each entry of a list of {text, key} (buttons, menu items). */
+function keyed(label: string, list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter(isObject)
+    .map((item) => `  ${label} ${JSON.stringify(textOf(item['text']) ?? '')}: ${String(item['key'])}`);
+}
+
+/**
+ * A template card (§7) as ops need it to click it: card_type, task_id, main_title (title + desc), the
+ * sub title, then the buttons, the submit button and the top-right menu, each with the key that
+ * template_card_event echoes back; then the `click` command line when a hint is given.
+ */
+export function cardLines(card: Json, hint?: ClickHint): string[] {
+  const lines = [`  card_type: ${String(card['card_type'])}`];
+  const taskId = textOf(card['task_id']);
+  if (taskId !== undefined) lines.push(`  task_id: ${taskId}`);
+  const main = isObject(card['main_title']) ? card['main_title'] : {};
+  for (const field of ['title', 'desc'] as const) {
+    const value = textOf(main[field]);
+    if (value !== undefined) lines.push(`  ${field}: ${value}`);
+  }
+  const sub = textOf(card['sub_title_text']);
+  if (sub !== undefined) lines.push(`  sub_title_text: ${sub}`);
+  const keys = [
+    ...keyed('button', card['button_list']),
+    ...(isObject(card['submit_button']) ? keyed('submit', [card['submit_button']]) : []),
+    ...(isObject(card['action_menu']) ? keyed('menu', card['action_menu']['action_list']) : []),
+  ];
+  lines.push(...keys);
+  if (hint !== undefined && taskId !== undefined && keys.length > 0) {
+    const type = textOf(card['card_type']);
+    const flags = [
+      ...hint.flags,
+      ...(type !== undefined && type !== 'button_interaction' ? ['--card-type', type] : []),
+    ];
+    const words = ['npm', 'run', 'wecom', '--', 'click', hint.url, taskId].map(shellWord);
+    lines.push(`  to click: ${[...words, '<key>', ...flags.map(shellWord)].join(' ')}`);
+  }
+  return lines;
+}
+
+/** The update_template_card answer to a click (§6.5): for whom, then the new card. */
+export function updateCardLines(reply: Json, ms: number, hint?: ClickHint): string[] {
+  const userids = reply['userids'];
+  const whom = Array.isArray(userids) ? `for userids ${userids.map(String).join(', ')}` : 'for everyone';
+  const card = isObject(reply['template_card']) ? reply['template_card'] : {};
+  return [`reply (${ms} ms): update_template_card ${whom}`, ...cardLines(card, hint)];
+}
+
+/**
+ * A passive reply to an event (§6.1, §6.3, §6.5): empty, a text welcome, a template card, an update of
+ * the clicked card; anything else as its JSON.
+ */
+export function eventReplyLines(reply: Json | undefined, ms: number, hint?: ClickHint): string[] {
+  if (reply === undefined) return [`empty reply (${ms} ms)`];
+  if (reply['response_type'] === 'update_template_card') return updateCardLines(reply, ms, hint);
+  if (reply['msgtype'] === 'template_card' && isObject(reply['template_card']))
+    return [`reply (${ms} ms): template_card`, ...cardLines(reply['template_card'], hint)];
+  if (reply['msgtype'] === 'text' && isObject(reply['text']) && typeof reply['text']['content'] === 'string')
+    return [`reply (${ms} ms): text`, ...reply['text']['content'].split('\n').map((line) => `  ${line}`)];
+  return [`reply (${ms} ms):`, JSON.stringify(reply, null, 2)];
+}
+
+/** The card that came with a chat answer (§6.4) or was the whole answer (§6.3). */
+export function chatCardLines(card: Json | undefined, hint?: ClickHint): string[] {
+  return card === undefined ? [] : ['template card:', ...cardLines(card, hint)];
 }
