@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/database';
 import {
   HIL_STATUSES,
-  LOOP_TYPES,
   OPEN_STATUSES,
   type CommentWait,
   type DeliveryState,
@@ -15,20 +14,11 @@ import {
   type HilStatus,
   type HilTarget,
   type JsonObject,
-  type LoopType,
   type NewHilRequest,
 } from './hilRequests';
-import {
-  COMMENT_WAIT_COLUMNS,
-  REPLY_COLUMNS,
-  REQUEST_COLUMNS,
-  commentWaitFromRow,
-  replyFromRow,
-  requestFromRow,
-  type CommentWaitRow,
-  type ReplyRow,
-  type RequestRow,
-} from './hilRows';
+import { REQUEST_COLUMNS, requestFromRow, type RequestRow } from './hilRows';
+import { SqlHilChatState } from './sqlHilChatState';
+import { listRequests, requestStats } from './sqlHilReports';
 
 /** The partial unique index that keeps a short id to one open request (schema v4). */
 const SHORT_ID_INDEX = 'hil_requests_open_short_id';
@@ -54,7 +44,11 @@ export class SqlHilRequests implements HilRequests {
   constructor(
     private readonly db: Queryable,
     private readonly drawShortId: () => string = randomShortId,
-  ) {}
+  ) {
+    this.side = new SqlHilChatState(db);
+  }
+
+  private readonly side: SqlHilChatState;
 
   async create(
     input: NewHilRequest,
@@ -165,90 +159,37 @@ export class SqlHilRequests implements HilRequests {
     return expired.sort((a, b) => a.expiresAt - b.expiresAt || a.createdAt - b.createdAt);
   }
 
-  async addReply(reply: HilReply): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `INSERT INTO hil_replies (request_id, msgid, userid, text, at) VALUES ($1, $2, $3, $4, ${at(5)})
-       ON CONFLICT (request_id, msgid) DO NOTHING`,
-      [reply.requestId, reply.msgid, reply.userid, reply.text, reply.at],
-    );
-    return rowCount === 1;
+  addReply(reply: HilReply): Promise<boolean> {
+    return this.side.addReply(reply);
   }
 
-  async replies(requestId: string): Promise<HilReply[]> {
-    if (!UUID.test(requestId)) return [];
-    const { rows } = await this.db.query<ReplyRow>(
-      `SELECT ${REPLY_COLUMNS} FROM hil_replies WHERE request_id = $1 ORDER BY at, msgid`,
-      [requestId],
-    );
-    return rows.map(replyFromRow);
+  replies(requestId: string): Promise<HilReply[]> {
+    return UUID.test(requestId) ? this.side.replies(requestId) : Promise.resolve([]);
   }
 
   async list(filter: HilListFilter): Promise<{ readonly rows: HilRequest[]; readonly count: number }> {
-    const where = listWhere(filter);
-    const n = where.params.length;
-    const [rows, counted] = await Promise.all([
-      this.many(
-        `SELECT ${REQUEST_COLUMNS} FROM hil_requests ${where.sql}
-          ORDER BY created_at DESC, id DESC OFFSET $${n + 1} LIMIT $${n + 2}`,
-        [...where.params, filter.skip, filter.limit],
-      ),
-      this.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM hil_requests ${where.sql}`, where.params),
-    ]);
-    return { rows, count: counted.rows[0]?.count ?? 0 };
+    const { rows, count } = await listRequests(this.db, filter);
+    return { rows: rows.map(requestFromRow), count };
   }
 
-  async stats(owner?: string): Promise<HilStats> {
-    const { rows } = await this.db.query<{ status: HilStatus; loop_type: LoopType; platform: string; n: number }>(
-      `SELECT status, loop_type, platform, count(*)::int AS n FROM hil_requests
-        WHERE $1::text IS NULL OR owner = $1 GROUP BY status, loop_type, platform`,
-      [owner ?? null],
-    );
-    const byStatus = Object.fromEntries(HIL_STATUSES.map((s) => [s, 0])) as Record<HilStatus, number>;
-    const byType = Object.fromEntries(LOOP_TYPES.map((t) => [t, 0])) as Record<LoopType, number>;
-    const byPlatform: Record<string, number> = {};
-    let total = 0;
-    for (const row of rows) {
-      byStatus[row.status] += row.n;
-      byType[row.loop_type] += row.n;
-      byPlatform[row.platform] = (byPlatform[row.platform] ?? 0) + row.n;
-      total += row.n;
-    }
-    return { byStatus, byType, byPlatform, total };
+  stats(owner?: string): Promise<HilStats> {
+    return requestStats(this.db, owner);
   }
 
-  async saveTaskSync(owner: string, taskId: string, document: JsonObject, now: number): Promise<void> {
-    await this.db.query(
-      `INSERT INTO hil_task_syncs (owner, task_id, document, updated_at) VALUES ($1, $2, $3::jsonb, ${at(4)})
-       ON CONFLICT (owner, task_id) DO UPDATE SET document = EXCLUDED.document, updated_at = EXCLUDED.updated_at`,
-      [owner, taskId, JSON.stringify(document), now],
-    );
+  saveTaskSync(owner: string, taskId: string, document: JsonObject, now: number): Promise<void> {
+    return this.side.saveTaskSync(owner, taskId, document, now);
   }
 
-  async setCommentWait(wait: CommentWait): Promise<void> {
-    await this.db.query(
-      `INSERT INTO hil_comment_waits (bot_key, chatid, userid, request_id, draft, wait_until)
-       VALUES ($1, $2, $3, $4, $5, ${at(6)})
-       ON CONFLICT (bot_key, chatid, userid) DO UPDATE
-         SET request_id = EXCLUDED.request_id, draft = EXCLUDED.draft, wait_until = EXCLUDED.wait_until`,
-      [wait.botKey, wait.chatid, wait.userid, wait.requestId, wait.draft, wait.until],
-    );
+  setCommentWait(wait: CommentWait): Promise<void> {
+    return this.side.setCommentWait(wait);
   }
 
-  async commentWait(botKey: string, chatid: string, userid: string, now: number): Promise<CommentWait | undefined> {
-    const { rows } = await this.db.query<CommentWaitRow>(
-      `SELECT ${COMMENT_WAIT_COLUMNS} FROM hil_comment_waits
-        WHERE bot_key = $1 AND chatid = $2 AND userid = $3 AND wait_until > ${at(4)}`,
-      [botKey, chatid, userid, now],
-    );
-    return rows[0] === undefined ? undefined : commentWaitFromRow(rows[0]);
+  commentWait(botKey: string, chatid: string, userid: string, now: number): Promise<CommentWait | undefined> {
+    return this.side.commentWait(botKey, chatid, userid, now);
   }
 
-  async clearCommentWait(botKey: string, chatid: string, userid: string): Promise<void> {
-    await this.db.query('DELETE FROM hil_comment_waits WHERE bot_key = $1 AND chatid = $2 AND userid = $3', [
-      botKey,
-      chatid,
-      userid,
-    ]);
+  clearCommentWait(botKey: string, chatid: string, userid: string): Promise<void> {
+    return this.side.clearCommentWait(botKey, chatid, userid);
   }
 
   /** Undefined when the client ids are taken: ON CONFLICT only swallows that constraint, not the short id's. */
@@ -339,25 +280,4 @@ function isShortIdConflict(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { code, constraint } = err as { code?: unknown; constraint?: unknown };
   return code === '23505' && constraint === SHORT_ID_INDEX;
-}
-
-/** The WHERE of list(): only the filters given, each as one numbered parameter. */
-function listWhere(filter: HilListFilter): { readonly sql: string; readonly params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  const add = (value: unknown, clause: (param: string) => string): void => {
-    params.push(value);
-    clauses.push(clause(`$${params.length}`));
-  };
-  if (filter.owner !== undefined) add(filter.owner, (p) => `owner = ${p}`);
-  if (filter.loopType !== undefined) add(filter.loopType, (p) => `loop_type = ${p}`);
-  if (filter.status !== undefined) add(filter.status, (p) => `status = ${p}`);
-  if (filter.platform !== undefined) add(filter.platform, (p) => `platform = ${p}`);
-  if (filter.createdFrom !== undefined) {
-    add(filter.createdFrom, (p) => `created_at >= to_timestamp(${p}::double precision / 1000)`);
-  }
-  if (filter.createdBefore !== undefined) {
-    add(filter.createdBefore, (p) => `created_at < to_timestamp(${p}::double precision / 1000)`);
-  }
-  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
 }
