@@ -120,7 +120,7 @@ export default tseslint.config(
     [
       [
         ['services', 'routes', 'websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'],
-        'the hub\'s store is below its services: it imports only the store and config',
+        "the hub's store is below its services: it imports only the store and config",
       ],
       NOT_OUTSIDE_APP,
     ],
@@ -130,7 +130,7 @@ export default tseslint.config(
     [
       [
         ['routes', 'websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'],
-        'the hub\'s services never import an edge (its routes, the gateway\'s routes or websocket) or its wiring',
+        "the hub's services never import an edge (its routes, the gateway's routes or websocket) or its wiring",
       ],
       NOT_OUTSIDE_APP,
     ],
@@ -138,7 +138,7 @@ export default tseslint.config(
   restrict(
     ['app/hil/routes/**'],
     [
-      [['websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'], 'the hub\'s routes are an edge'],
+      [['websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'], "the hub's routes are an edge"],
       NOT_OUTSIDE_APP,
     ],
   ),

@@ -8,7 +8,6 @@ import type { HilRequests } from '../store/hilRequests';
 import type { CardCapture } from './cardCapture';
 import type { HilDelivery } from './hilDelivery';
 import { approvalCard, requestMarkdown } from './hilRendering';
-import { mayAnswer } from './hilTargets';
 import type { MessageCapture } from './messageCapture';
 
 /**
@@ -50,7 +49,8 @@ export class HilClaimant implements InboundClaimant {
   async claimEnterChat(bot: BotProfile, event: WecomEvent): Promise<EventReply | undefined> {
     const userid = event.from.userid;
     const open = await this.deps.requests.openInChat({ botKey: bot.key, chattype: 'single', chatid: userid });
-    const queued = open.find((r) => r.delivery === 'queued' && mayAnswer(r, userid, true));
+    // Addressed to this very chat: shown even where only named approvers may answer it.
+    const queued = open.find((r) => r.delivery === 'queued');
     if (queued === undefined) return undefined;
     const request = this.deps.delivery.withCardTaskId(queued);
     await this.deps.requests.setDelivery(request.id, 'delivered', request.cardTaskId, this.deps.now());

@@ -104,7 +104,10 @@ export class MessageCapture {
   /** `/pending` (待办): what waits for this person in this chat; the list counts as showing them. */
   private async pending(from: From): Promise<MessageClaim> {
     const { texts } = this.deps.config;
-    const mine = (await this.deps.requests.openInChat(from.chat)).filter((r) => mayAnswer(r, from.userid, true));
+    // A single chat sees all it was sent; a group member only what they may answer.
+    const mine = (await this.deps.requests.openInChat(from.chat)).filter(
+      (r) => from.chat.chattype === 'single' || mayAnswer(r, from.userid, true),
+    );
     if (mine.length === 0) return answered(texts.HIL_NOTHING_PENDING, 'hil_pending');
     const now = this.deps.now();
     for (const r of mine.filter((r) => r.delivery === 'queued'))
