@@ -34,7 +34,10 @@ const card = buttonCard({
   taskId: 'hil_1',
 });
 
-/** Takes messages that start with `#` and clicks on `hil:` buttons; counts what it saw. */
+/**
+ * Takes messages that start with `!` and clicks on `hil:` buttons nobody else claims; counts what it saw.
+ * The gateway's own people-in-the-loop claimant comes first and owns `#<8 hex>` and `hil:<action>:<8 hex>`.
+ */
 class TestClaimant implements InboundClaimant {
   readonly name = 'test';
   readonly messages: string[] = [];
@@ -46,7 +49,7 @@ class TestClaimant implements InboundClaimant {
       return Promise.reject(new Error('claimant down'));
     }
     const text = message.msgtype === 'text' ? message.text.content : '';
-    if (!text.startsWith('#')) return Promise.resolve({ kind: 'pass' });
+    if (!text.startsWith('!')) return Promise.resolve({ kind: 'pass' });
     this.messages.push(message.msgid);
     return Promise.resolve({ kind: 'answered', text: `已记录 ${text}`, cause: 'test_claimed' });
   }
@@ -74,11 +77,11 @@ describe('claimants before Dify (callback channel)', () => {
   it('a claimed message is answered at once with the claimant text; a retry of it gets the same stream', async () => {
     const client = h.wecom();
     const runsBefore = h.dify.runRequests('app-chat').length;
-    const payload = textPayload('#3f2a9c1b 同意', { userid: 'approver' });
+    const payload = textPayload('!3f2a9c1b 同意', { userid: 'approver' });
     const first = await client.post(payload);
     expect(first.reply).toMatchObject({
       msgtype: 'stream',
-      stream: { finish: true, content: '已记录 #3f2a9c1b 同意' },
+      stream: { finish: true, content: '已记录 !3f2a9c1b 同意' },
     });
     const retry = await client.post(payload);
     expect((retry.reply as { stream: { id: string } }).stream.id).toBe(
@@ -92,9 +95,9 @@ describe('claimants before Dify (callback channel)', () => {
     const client = h.wecom();
     expect((await client.chat('你好', POLL)).final?.content).toBeTruthy();
     claimant.failNext = true;
-    const t = await client.chat('#还是要回答', POLL);
+    const t = await client.chat('!还是要回答', POLL);
     expect(t.final?.finish).toBe(true);
-    expect(h.dify.runRequests('app-chat').some((r) => (r.body as { query: string }).query === '#还是要回答')).toBe(
+    expect(h.dify.runRequests('app-chat').some((r) => (r.body as { query: string }).query === '!还是要回答')).toBe(
       true,
     );
     expect(
