@@ -42,7 +42,7 @@ export class HilDelivery {
         delivery,
         ...(result.kind === 'not_sent' ? { reason: result.reason } : {}),
       },
-      'people-in-the-loop request delivered',
+      delivery === 'delivered' ? 'people-in-the-loop request delivered' : 'people-in-the-loop request queued',
     );
     return { ...withCard, delivery };
   }

@@ -6,22 +6,13 @@
 import { enterChatPayload, templateCardEventPayload } from '../../fakes/fakeWecom';
 import { approvalContext } from '../../fakes/goHumanLoop';
 import type { Harness } from '../harness';
-import { ghl, shortIdOf, startHilHarness, waitConnected } from './hilKit';
+import { ghl, postTo, shortIdOf, startHilHarness, waitConnected } from './hilKit';
 
 const POLL = { pollIntervalMs: 20, maxPolls: 500 };
 const CB = { bot: '*' };
 
 async function turnsDone(h: Harness): Promise<void> {
   for (let i = 0; i < 200 && h.gateway.turns.activeTurns > 0; i += 1) await new Promise((r) => setTimeout(r, 25));
-}
-
-async function postTo(h: Harness, code: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 200; i += 1) {
-    const post = h.responseUrls.posts.find((p) => p.code === code);
-    if (post !== undefined) return post.body as Record<string, unknown>;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`nothing was posted to response_url ${code}`);
 }
 
 function idOf(answer: { json: unknown }): string {

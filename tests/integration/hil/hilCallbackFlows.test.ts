@@ -6,7 +6,7 @@
 import { enterChatPayload, templateCardEventPayload } from '../../fakes/fakeWecom';
 import { approvalContext } from '../../fakes/goHumanLoop';
 import type { Harness } from '../harness';
-import { ghl, shortIdOf, startHilHarness } from './hilKit';
+import { ghl, postTo, shortIdOf, startHilHarness } from './hilKit';
 
 const POLL = { pollIntervalMs: 20, maxPolls: 500 };
 const CB = { bot: '*' };
@@ -14,15 +14,6 @@ const CB = { bot: '*' };
 interface Card {
   readonly task_id: string;
   readonly button_list: Array<{ key: string }>;
-}
-
-async function postTo(h: Harness, code: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 200; i += 1) {
-    const post = h.responseUrls.posts.find((p) => p.code === code);
-    if (post !== undefined) return post.body as Record<string, unknown>;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`nothing was posted to response_url ${code}`);
 }
 
 describe('people in the loop with a callback bot: the remaining flows', () => {

@@ -77,3 +77,13 @@ export function shortIdOf(text: string): string {
   if (match === null) throw new Error('no [#id] in the text');
   return match[1] as string;
 }
+
+/** What the gateway posted to the response_url `code` (waits up to 5 s for it). */
+export async function postTo(h: Harness, code: string): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 200; i += 1) {
+    const post = h.responseUrls.posts.find((p) => p.code === code);
+    if (post !== undefined) return post.body as Record<string, unknown>;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`nothing was posted to response_url ${code}`);
+}
