@@ -2,36 +2,17 @@
  * Byte-level SSE framing exactly like Dify's `convert_to_event_stream` (dify-api.md §4.1):
  * `data: <json>\n\n` per event, `event: ping\n\n` for keep-alives, nothing else.
  */
+import { pythonJson } from '../shared/pythonJson';
+
+/** Python json.dumps' bytes, as older Dify builds write them (§4.1). */
+export const legacyJson = pythonJson;
 import type { JsonStyle, ScriptedEvent } from './types';
 
 const PING_FRAME = 'event: ping\n\n';
 
-/**
- * Python `json.dumps` with default separators and ensure_ascii=True, as sent by older builds
- * (§4.1): `{"k": "v", "n": [1, 2]}` with every non-ASCII UTF-16 unit written as `\uXXXX`.
- */
-export function legacyJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(legacyJson).join(', ')}]`;
-  if (value !== null && typeof value === 'object') {
-    const parts = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${asciiString(k)}: ${legacyJson(v)}`);
-    return `{${parts.join(', ')}}`;
-  }
-  if (typeof value === 'string') return asciiString(value);
-  return JSON.stringify(value) ?? 'null';
-}
-
-function asciiString(text: string): string {
-  return JSON.stringify(text).replace(
-    /[\u007f-\uffff]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
 /** Compact JSON with raw UTF-8, as orjson produces it in current builds (§4.1). */
 export function encodeJson(value: unknown, style: JsonStyle): string {
-  return style === 'legacy' ? legacyJson(value) : JSON.stringify(value);
+  return style === 'legacy' ? pythonJson(value) : JSON.stringify(value);
 }
 
 /** One SSE frame for one event (or a ping). */

@@ -6,22 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { pythonJson } from '../shared/pythonJson';
 
-/** Python's json.dumps with its defaults (ensure_ascii=True, separators (', ', ': ')). */
-export function pythonJson(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string')
-    return JSON.stringify(value).replace(
-      /[\u007f-\uffff]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
-  if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).map(
-    ([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`,
-  );
-  return `{${entries.join(', ')}}`;
-}
+export { pythonJson };
 
 /** APIResponse: `success` defaults to False, extra keys ignored (pydantic v2). */
 const ApiResponse = z.looseObject({ success: z.boolean().default(false), error: z.string().nullish() });
