@@ -131,3 +131,19 @@ export function forEachDatabase(name: string, body: SuiteBody): void {
   embeddedSuite(name, body);
   forPostgres(name, body);
 }
+
+/**
+ * A suite of whole processes or harnesses on one PostgreSQL (several instances): defined when
+ * TEST_DATABASE_URL is set or in CI, where `requirePostgresUrl` then fails loudly instead of skipping.
+ * Outside CI without PostgreSQL it is not defined; tests/helpers/globalSetup.js says so once.
+ */
+export const describeWithPostgres: (name: string, body: () => void) => void =
+  postgresTestUrl() !== undefined || process.env['CI'] === 'true' ? describe : (): void => undefined;
+
+/** TEST_DATABASE_URL, or the error that stops a PostgreSQL suite from passing without one in CI. */
+export function requirePostgresUrl(): string {
+  const url = postgresTestUrl();
+  if (url === undefined)
+    throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
+  return url;
+}

@@ -4,20 +4,14 @@
  */
 import { type FakeDify, startFakeDify } from '../fakes/fakeDify';
 import { FakeWecomClient, asStreamReply, randomMsgid, textPayload } from '../fakes/fakeWecom';
-import { createScratchPostgres, postgresTestUrl } from '../helpers/databases';
+import { createScratchPostgres, describeWithPostgres, requirePostgresUrl } from '../helpers/databases';
 import { DEFAULT_TEXTS } from '../../app/config/texts';
 import { type GatewayProcess, startGatewayProcess } from './gatewayProcess';
 import { BOT } from './harness';
 
-const url = postgresTestUrl();
-const required = url !== undefined || process.env['CI'] === 'true';
-
 function answerEvents(parts: string[]): Array<Record<string, unknown>> {
   return [...parts.map((answer) => ({ event: 'message', answer })), { event: 'message_end' }];
 }
-
-// Outside CI without PostgreSQL this suite is not defined (tests/helpers/globalSetup.js says so).
-const describeWithPostgres = required ? describe : (): void => undefined;
 
 describeWithPostgres('two instances on one PostgreSQL', () => {
   let dify: FakeDify;
@@ -28,8 +22,7 @@ describeWithPostgres('two instances on one PostgreSQL', () => {
     new FakeWecomClient({ baseUrl: gw.url, path: '/wecom/callback/bot1', ...BOT });
 
   beforeAll(async () => {
-    if (url === undefined)
-      throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
+    const url = requirePostgresUrl();
     dify = await startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] });
     scratch = await createScratchPostgres(url);
     const env = {

@@ -5,14 +5,9 @@
  */
 import { type FakeWecomWs, WS_BOT_ID, startFakeWecomWs, wsText } from '../fakes/fakeWecomWs';
 import { loopbackRequest } from '../fakes/shared/loopbackRequest';
-import { createScratchPostgres, postgresTestUrl } from '../helpers/databases';
+import { createScratchPostgres, describeWithPostgres, requirePostgresUrl } from '../helpers/databases';
 import { type Harness, WS_BOT, startHarness } from './harness';
 import { wsChat } from './wsChat';
-
-const url = postgresTestUrl();
-const required = url !== undefined || process.env['CI'] === 'true';
-// Outside CI without PostgreSQL this suite is not defined (tests/helpers/globalSetup.js says so).
-const describeWithPostgres = required ? describe : (): void => undefined;
 
 async function stateOf(h: Harness): Promise<{ status: number; state: unknown }> {
   const res = await loopbackRequest(`${h.url}/readyz`, { method: 'GET' });
@@ -28,8 +23,7 @@ describeWithPostgres('a websocket bot shared by instances on one PostgreSQL', ()
   let instances: Harness[] = [];
 
   beforeAll(async () => {
-    if (url === undefined)
-      throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
+    const url = requirePostgresUrl();
     scratch = await createScratchPostgres(url);
     ws = await startFakeWecomWs({ bots: { [WS_BOT.botId]: WS_BOT.secret } });
   });

@@ -1,3 +1,4 @@
+import { isoOf } from '../services/humanloopFormat';
 import type { HilRequest, JsonObject } from '../store/hilRequests';
 
 /** The hub's HumanLoopRequestPublic (hil.md §2.9, [HUB `models/models.py`]), as the admin API shows a request. */
@@ -19,8 +20,6 @@ export interface PublicRequest {
   readonly updated_at: string;
   readonly owner_id: string;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * A request as the admin API shows it. The hub has no columns for how we reach WeCom, so the chat, the
@@ -45,9 +44,9 @@ export function publicRequest(r: HilRequest): PublicRequest {
     response: r.response,
     feedback: r.feedback ?? null,
     responded_by: r.respondedBy,
-    responded_at: r.respondedAt === null ? null : iso(r.respondedAt),
-    created_at: iso(r.createdAt),
-    updated_at: iso(r.updatedAt),
+    responded_at: isoOf(r.respondedAt),
+    created_at: isoOf(r.createdAt),
+    updated_at: isoOf(r.updatedAt),
     owner_id: r.owner,
   };
 }

@@ -6,11 +6,12 @@ import type { WecomEvent } from '../../services/wecom/inbound';
 import { type TemplateCard, buttonCard, updateCardReplyBody } from '../../services/wecom/templateCards';
 import { type HilRequest, type HilRequests, OPEN_STATUSES } from '../store/hilRequests';
 import type { HilAnswers } from './hilAnswers';
-import { approvalCard, closedCard } from './hilRendering';
+import { CARD_ACTIONS, type CardAction, approvalCard, closedCard } from './hilRendering';
 import { mayAnswer } from './hilTargets';
 import { COMMENT_WAIT_MS } from './messageCapture';
 
-const KEY = /^hil:(approve|reject|comment|done):([0-9a-f]{8})$/;
+/** `hil:<action>:<short_id>`, as hilRendering writes the button keys. */
+const KEY = new RegExp(`^hil:(${CARD_ACTIONS.join('|')}):([0-9a-f]{8})$`);
 
 /**
  * Clicks on an approval card (hil.md §7.4 item 1): answered within WeCom's 5 s with an
@@ -31,7 +32,7 @@ export class CardCapture {
   async claim(bot: BotProfile, event: WecomEvent, click: CardClick): Promise<EventReply | undefined> {
     const key = KEY.exec(click.event_key);
     if (key === null) return undefined;
-    const [, action, shortId] = key as unknown as [string, 'approve' | 'reject' | 'comment' | 'done', string];
+    const [, action, shortId] = key as unknown as [string, CardAction, string];
     const { requests, config } = this.deps;
     const request = (await requests.byCardTaskId(bot.key, click.task_id)) ?? (await requests.byShortId(shortId));
     if (request === undefined || request.cardTaskId === null) return this.unknown(click.task_id);

@@ -10,8 +10,8 @@ import type { HilRequest } from '../store/hilRequests';
  */
 
 /** The button actions, echoed back as `hil:<action>:<short_id>` in template_card_event (§5.10). */
-export const CARD_ACTIONS = ['approve', 'reject', 'comment'] as const;
-export type CardAction = (typeof CARD_ACTIONS)[number] | 'done';
+export const CARD_ACTIONS = ['approve', 'reject', 'comment', 'done'] as const;
+export type CardAction = (typeof CARD_ACTIONS)[number];
 
 export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);

@@ -43,6 +43,9 @@ export function fieldsOf(error: z.ZodError): string {
   return [...new Set(paths)].join(', ');
 }
 
+/** ms since epoch as ISO-8601 with `Z` (GoHumanLoop accepts it, hil-clients.md); null stays null. */
+export function isoOf(ms: number): string;
+export function isoOf(ms: number | null): string | null;
 export function isoOf(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }

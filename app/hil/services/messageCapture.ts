@@ -73,11 +73,12 @@ export class MessageCapture {
       return answered(fill(texts.HIL_NOT_OPEN, { id: shortId, state: stateLine(request, texts) }), 'hil_closed');
     if (!mayAnswer(request, from.userid, sameChat(request, from)))
       return answered(fill(texts.HIL_NOT_YOURS, { id: shortId }), 'hil_not_yours');
-    return this.apply(request, answer ?? this.answerOf(request, text, false), from);
+    return this.apply(request, answer ?? this.answerOf(request, text), from);
   }
 
-  private answerOf(request: HilRequest, text: string, strict: boolean): PersonAnswer {
-    const decision = request.loopType === 'approval' ? readDecision(text, strict) : undefined;
+  /** Text addressed to a request by its id: any approval word decides (§7.4 item 2). */
+  private answerOf(request: HilRequest, text: string): PersonAnswer {
+    const decision = request.loopType === 'approval' ? readDecision(text, false) : undefined;
     return decision !== undefined ? { kind: 'decide', ...decision } : { kind: 'reply', text };
   }
 

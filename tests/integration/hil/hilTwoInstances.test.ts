@@ -6,15 +6,10 @@
 import { FakeWecomClient, enterChatPayload, templateCardEventPayload } from '../../fakes/fakeWecom';
 import { type FakeDify, startFakeDify } from '../../fakes/fakeDify';
 import { GoHumanLoopClient, approvalContext } from '../../fakes/goHumanLoop';
-import { createScratchPostgres, postgresTestUrl } from '../../helpers/databases';
+import { createScratchPostgres, describeWithPostgres, requirePostgresUrl } from '../../helpers/databases';
 import { type GatewayProcess, startGatewayProcess } from '../gatewayProcess';
 import { BOT } from '../harness';
 import { API_KEY, OPERATOR } from './hilKit';
-
-const url = postgresTestUrl();
-const required = url !== undefined || process.env['CI'] === 'true';
-// Outside CI without PostgreSQL this suite is not defined (tests/helpers/globalSetup.js says so).
-const describeWithPostgres = required ? describe : (): void => undefined;
 
 describeWithPostgres('people in the loop on two instances', () => {
   let dify: FakeDify;
@@ -25,8 +20,7 @@ describeWithPostgres('people in the loop on two instances', () => {
     new FakeWecomClient({ baseUrl: gw.url, path: '/wecom/callback/bot1', ...BOT });
 
   beforeAll(async () => {
-    if (url === undefined)
-      throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must not be skipped in CI');
+    const url = requirePostgresUrl();
     dify = await startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] });
     scratch = await createScratchPostgres(url);
     const env = {
