@@ -64,6 +64,7 @@ async function openStore(config: Config, logger: Logger): Promise<Database> {
     const db = await openDatabase({
       ...target,
       onError: (err) => logger.error({ err: errorFields(err) }, 'database connection error'),
+      onNotice: (fields, message) => logger.info(fields, message),
     });
     logger.info({ database: describeDatabase(target) }, 'store ready, migrations applied');
     return db;

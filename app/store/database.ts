@@ -1,6 +1,6 @@
 /**
- * The one way the app talks SQL: PostgreSQL through `pg`, or the embedded PGlite (real PostgreSQL in
- * WASM) with the same SQL and migrations. All SQL lives in app/store.
+ * The one way the app talks SQL: PostgreSQL through `pg`, either a server of the operator's
+ * (DATABASE_URL) or the embedded one the gateway starts itself (store/embedded). All SQL lives in app/store.
  */
 export interface QueryResult<Row> {
   readonly rows: Row[];
@@ -18,11 +18,9 @@ export interface Session extends Queryable {
 }
 
 export interface Database extends Queryable {
+  /** 'embedded': the server the gateway started (or found running) in DATA_DIR; 'postgres': DATABASE_URL or PG*. */
   readonly kind: 'postgres' | 'embedded';
-  /**
-   * A dedicated session, for locks that must stay held (PostgreSQL only; the embedded store is one
-   * process, where there is nobody to lock against). `onLost` when the connection breaks.
-   */
+  /** A dedicated session, for locks that must stay held. `onLost` when the connection breaks. */
   openSession?(onLost: (err: Error) => void): Promise<Session>;
   /** Runs `work` in one transaction on one connection; rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;

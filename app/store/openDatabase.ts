@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { Database } from './database';
 import { migrate } from './migrations';
+import { openEmbeddedServer } from './embedded/embeddedServer';
+import { importPgliteData } from './embedded/pgliteImport';
 import { createPgDatabase } from './pgDatabase';
-import { createEmbeddedDatabase } from './pgliteDatabase';
 import { MIGRATIONS } from './schema';
 
 export interface DatabaseTarget {
@@ -17,6 +18,8 @@ export interface DatabaseTarget {
 export interface OpenDatabaseOptions extends DatabaseTarget {
   /** Errors of idle PostgreSQL connections; logging them is enough, the pool reconnects. */
   readonly onError: (err: Error) => void;
+  /** What starting the embedded store did, worth a log line (never secrets). */
+  readonly onNotice?: (notice: Record<string, unknown>, message: string) => void;
 }
 
 /** What may be logged about the database: never the user name or the password. */
@@ -29,15 +32,36 @@ function urlOf(target: DatabaseTarget): string | undefined {
   return url === undefined || url === '' ? undefined : url;
 }
 
-/** PostgreSQL when configured (DATABASE_URL or PG*), else the embedded database; migrated to the newest schema. */
+async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
+  const server = await openEmbeddedServer(opts.dataDir);
+  const notice = opts.onNotice ?? (() => undefined);
+  if (server.layout.relocated !== undefined)
+    notice({ clusterDir: server.layout.clusterDir, why: server.layout.relocated }, 'embedded PostgreSQL relocated');
+  notice(
+    { origin: server.origin, clusterDir: server.layout.clusterDir, user: server.layout.runAs?.name },
+    'embedded PostgreSQL ready',
+  );
+  return createPgDatabase({
+    connection: server.connection,
+    kind: 'embedded',
+    onError: opts.onError,
+    afterClose: () => server.stop(),
+  });
+}
+
+/** PostgreSQL when configured (DATABASE_URL or PG*), else the embedded server; migrated to the newest schema. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   const url = urlOf(opts);
   const db =
     url !== undefined || opts.usePgEnv
       ? createPgDatabase({ connectionString: url, onError: opts.onError })
-      : await createEmbeddedDatabase({ dataDir: opts.dataDir });
+      : await openEmbedded(opts);
   try {
     await migrate(db, MIGRATIONS);
+    if (db.kind === 'embedded') {
+      const imported = await importPgliteData(opts.dataDir, db);
+      if (imported !== undefined) opts.onNotice?.(imported, 'imported the data of the earlier embedded store (PGlite)');
+    }
   } catch (err) {
     // The caller gets the migration's error; a failing close must not replace it, nor leave a pool open.
     await db.close().catch(() => undefined);

@@ -9,6 +9,12 @@ export interface PgDatabaseOptions {
    * (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, ...). pg redacts the string from its own parse errors.
    */
   connectionString?: string;
+  /** Instead of a URL: the embedded server's Unix socket directory, port, user and database. */
+  connection?: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
+  /** 'embedded' for the server the gateway runs itself (store/embedded); default 'postgres'. */
+  kind?: Database['kind'];
+  /** Runs after the pool has ended (the embedded server stops here). */
+  afterClose?: () => Promise<void>;
   /** Errors of idle pooled connections (server restart, network loss); the pool replaces them. */
   onError: (err: Error) => void;
   /** Pool size; pg's default is 10. */
@@ -81,11 +87,14 @@ async function rollback(client: PoolClient): Promise<Error | undefined> {
 }
 
 class PgDatabase implements Database {
-  readonly kind = 'postgres' as const;
   private readonly guard = new TransactionGuard();
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    readonly kind: Database['kind'],
+    private readonly afterClose: () => Promise<void>,
+  ) {}
 
   async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
     this.guard.assertOutside('query');
@@ -141,7 +150,7 @@ class PgDatabase implements Database {
 
   close(): Promise<void> {
     // pg's end() throws when called twice; shutdown paths may well close twice.
-    this.closing ??= this.pool.end();
+    this.closing ??= this.pool.end().then(this.afterClose);
     return this.closing;
   }
 }
@@ -149,9 +158,10 @@ class PgDatabase implements Database {
 export function createPgDatabase(opts: PgDatabaseOptions): Database {
   const pool = new Pool({
     ...(opts.connectionString !== undefined ? { connectionString: opts.connectionString } : {}),
+    ...opts.connection,
     max: opts.max ?? 10,
   });
   // Idle clients that lose their connection emit here; without a listener the process would crash.
   pool.on('error', (err) => opts.onError(err));
-  return new PgDatabase(pool);
+  return new PgDatabase(pool, opts.kind ?? 'postgres', opts.afterClose ?? (() => Promise.resolve()));
 }

