@@ -7,6 +7,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
   testTimeout: 20000,
-  // Starts a local PostgreSQL for the store suites when one is installed and none is configured.
-  globalSetup: '<rootDir>/tests/helpers/globalSetup.js',
+  // Starts the embedded PostgreSQL every embedded suite uses, and a local PostgreSQL when one is installed and none is configured.
+  globalSetup: '<rootDir>/tests/helpers/globalSetup.ts',
+  globalTeardown: '<rootDir>/tests/helpers/globalTeardown.ts',
 };

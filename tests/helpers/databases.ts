@@ -3,13 +3,12 @@ import vm from 'node:vm';
 import { Client } from 'pg';
 import type { Database } from '../../app/store/database';
 import { createPgDatabase } from '../../app/store/pgDatabase';
-import { createEmbeddedDatabase } from '../../app/store/pgliteDatabase';
 
 export type DatabaseKind = Database['kind'];
 
 export interface SuiteTarget {
   readonly kind: DatabaseKind;
-  /** PostgreSQL only: the suite's own database, e.g. to open a second pool as another instance would. */
+  /** The suite's own database, e.g. to open a second pool as another instance would. */
   connectionString(): string;
 }
 
@@ -37,16 +36,25 @@ async function admin<T>(url: string, work: (client: Client) => Promise<T>): Prom
 }
 
 /**
- * PGlite loads its parts with import(), which code running inside jest's module sandbox may only do
- * when node runs with --experimental-vm-modules. Say so instead of failing deep inside PGlite.
+ * PGlite (read once, to import an earlier embedded store) loads its parts with import(), which code
+ * running inside jest's module sandbox may only do when node runs with --experimental-vm-modules.
+ * Say so instead of failing deep inside PGlite.
  */
 export function assertDynamicImport(): void {
   if (typeof (vm as { SyntheticModule?: unknown }).SyntheticModule !== 'function') {
-    throw new Error('The embedded database (PGlite) needs NODE_OPTIONS=--experimental-vm-modules under jest');
+    throw new Error('Importing a PGlite store needs NODE_OPTIONS=--experimental-vm-modules under jest');
   }
 }
 
-/** A new, empty database on TEST_DATABASE_URL's server (the role needs CREATEDB), and how to drop it. */
+/** The embedded server of this test run (tests/helpers/globalSetup.ts starts it). */
+export function embeddedTestUrl(): string {
+  const url = process.env['TEST_EMBEDDED_URL'];
+  if (url === undefined || url === '')
+    throw new Error('TEST_EMBEDDED_URL is not set: run the tests through jest.config.js');
+  return url;
+}
+
+/** A new, empty database on a test server's URL (the role needs CREATEDB), and how to drop it. */
 export async function createScratchPostgres(url: string): Promise<{ readonly url: string; drop(): Promise<void> }> {
   const dbName = `gateway_t_${randomBytes(6).toString('hex')}`;
   await admin(url, (client) => client.query(`CREATE DATABASE ${dbName}`));
@@ -57,43 +65,22 @@ export async function createScratchPostgres(url: string): Promise<{ readonly url
   };
 }
 
-function embeddedSuite(name: string, body: SuiteBody): void {
-  describe(`${name} [embedded]`, () => {
+function serverSuite(name: string, kind: DatabaseKind, url: () => string, body: SuiteBody): void {
+  describe(`${name} [${kind}]`, () => {
+    // Random, and only [a-z0-9_]: safe to interpolate as an identifier.
+    const dbName = `gateway_t_${randomBytes(6).toString('hex')}`;
     let db: Database | undefined;
     beforeAll(async () => {
-      assertDynamicImport();
-      db = await createEmbeddedDatabase({});
+      await admin(url(), (client) => client.query(`CREATE DATABASE ${dbName}`));
+      db = createPgDatabase({ connectionString: withDatabase(url(), dbName), kind, onError: () => undefined });
     });
-    body(() => required(db), {
-      kind: 'embedded',
-      connectionString: () => {
-        throw new Error('the embedded database has no connection string');
-      },
-    });
+    body(() => required(db), { kind, connectionString: () => withDatabase(url(), dbName) });
     // After the body: jest runs afterAll hooks in the order they were declared, so the suite's own
     // teardown runs while the database still exists.
     afterAll(async () => {
       await db?.close();
-    });
-  });
-}
-
-function postgresSuite(name: string, url: string, body: SuiteBody): void {
-  describe(`${name} [postgres]`, () => {
-    // Random, and only [a-z0-9_]: safe to interpolate as an identifier.
-    const dbName = `gateway_t_${randomBytes(6).toString('hex')}`;
-    const suiteUrl = withDatabase(url, dbName);
-    let db: Database | undefined;
-    beforeAll(async () => {
-      await admin(url, (client) => client.query(`CREATE DATABASE ${dbName}`));
-      db = createPgDatabase({ connectionString: suiteUrl, onError: () => undefined });
-    });
-    body(() => required(db), { kind: 'postgres', connectionString: () => suiteUrl });
-    // After the body, as above.
-    afterAll(async () => {
-      await db?.close();
       // FORCE: a test that left a connection open must not leave the database behind.
-      await admin(url, (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+      await admin(url(), (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
     });
   });
 }
@@ -107,7 +94,7 @@ function required(db: Database | undefined): Database {
 export function forPostgres(name: string, body: SuiteBody): void {
   const url = postgresTestUrl();
   if (url !== undefined) {
-    postgresSuite(name, url, body);
+    serverSuite(name, 'postgres', () => url, body);
   } else if (process.env['CI'] === 'true') {
     describe(`${name} [postgres]`, () => {
       it('needs TEST_DATABASE_URL', () => {
@@ -117,25 +104,24 @@ export function forPostgres(name: string, body: SuiteBody): void {
       });
     });
   }
-  // Outside CI without a PostgreSQL the suite is not defined; tests/helpers/globalSetup.js says so once.
+  // Outside CI without a PostgreSQL the suite is not defined; tests/helpers/globalSetup.ts says so once.
 }
 
 /**
- * Runs one suite against every backend: the embedded database (in-memory PGlite) always, and
- * PostgreSQL when TEST_DATABASE_URL is set (`.ci/postgres.sh` prints one). Each suite gets a fresh
- * database: a new PGlite, or a database created on TEST_DATABASE_URL's server and dropped afterwards
- * (the role needs CREATEDB). In CI (CI=true) a missing TEST_DATABASE_URL fails instead of skipping,
+ * Runs one suite against every backend: the embedded server (the one this test run started, see
+ * globalSetup.ts) always, and PostgreSQL when TEST_DATABASE_URL is set (`.ci/postgres.sh` prints
+ * one). Each suite gets a fresh database on that server, dropped afterwards (the role needs CREATEDB). In CI (CI=true) a missing TEST_DATABASE_URL fails instead of skipping,
  * so the PostgreSQL half can never go silently untested.
  */
 export function forEachDatabase(name: string, body: SuiteBody): void {
-  embeddedSuite(name, body);
+  serverSuite(name, 'embedded', embeddedTestUrl, body);
   forPostgres(name, body);
 }
 
 /**
  * A suite of whole processes or harnesses on one PostgreSQL (several instances): defined when
  * TEST_DATABASE_URL is set or in CI, where `requirePostgresUrl` then fails loudly instead of skipping.
- * Outside CI without PostgreSQL it is not defined; tests/helpers/globalSetup.js says so once.
+ * Outside CI without PostgreSQL it is not defined; tests/helpers/globalSetup.ts says so once.
  */
 export const describeWithPostgres: (name: string, body: () => void) => void =
   postgresTestUrl() !== undefined || process.env['CI'] === 'true' ? describe : (): void => undefined;

@@ -13,9 +13,9 @@ import { createApp } from '../../app/server';
 import type { Database } from '../../app/store/database';
 import { migrate } from '../../app/store/migrations';
 import { createPgDatabase } from '../../app/store/pgDatabase';
-import { createEmbeddedDatabase } from '../../app/store/pgliteDatabase';
+import { openDatabase } from '../../app/store/openDatabase';
 import { MIGRATIONS } from '../../app/store/schema';
-import { assertDynamicImport, createScratchPostgres, postgresTestUrl } from '../helpers/databases';
+import { createScratchPostgres, embeddedTestUrl, postgresTestUrl } from '../helpers/databases';
 import { type FakeDify, type FakeDifyApp, startFakeDify } from '../fakes/fakeDify';
 import { FakeWecomClient, type ResponseUrlServer, startResponseUrlServer } from '../fakes/fakeWecom';
 import { type FakeWecomWs, WS_BOT_ID, startFakeWecomWs } from '../fakes/fakeWecomWs';
@@ -47,7 +47,7 @@ export interface HarnessOptions {
   /** The websocket heartbeat (the env's floor is 5 s; tests of a dead link need less). */
   heartbeatMs?: number;
   /**
-   * The store: a fresh in-memory PGlite (default), a fresh database on TEST_DATABASE_URL's server, or
+   * The store: a fresh database on the embedded test server (default) or on TEST_DATABASE_URL's server, or
    * an existing one that outlives the harness (to test restarts).
    */
   database?: 'embedded' | 'postgres' | { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string };
@@ -65,24 +65,24 @@ interface OpenedStore {
 
 async function openStore(target: NonNullable<HarnessOptions['database']>): Promise<OpenedStore> {
   if (typeof target === 'object') {
-    if (target.kind === 'embedded') assertDynamicImport();
+    // The product's own way in: an embedded DATA_DIR starts (or reuses) its server, a URL its pool.
     const db =
       target.kind === 'embedded'
-        ? await createEmbeddedDatabase({ dataDir: target.dataDir })
+        ? await openDatabase({
+            databaseUrl: undefined,
+            usePgEnv: false,
+            dataDir: target.dataDir,
+            onError: () => undefined,
+          })
         : createPgDatabase({ connectionString: target.url, onError: () => undefined });
     await migrate(db, MIGRATIONS);
     return { db, close: () => db.close() };
   }
-  if (target === 'embedded') {
-    assertDynamicImport();
-    const db = await createEmbeddedDatabase({});
-    await migrate(db, MIGRATIONS);
-    return { db, close: () => db.close() };
-  }
-  const url = postgresTestUrl();
+  const kind = target;
+  const url = kind === 'embedded' ? embeddedTestUrl() : postgresTestUrl();
   if (url === undefined) throw new Error('this test needs TEST_DATABASE_URL (run .ci/postgres.sh)');
   const scratch = await createScratchPostgres(url);
-  const db = createPgDatabase({ connectionString: scratch.url, onError: () => undefined });
+  const db = createPgDatabase({ connectionString: scratch.url, kind, onError: () => undefined });
   await migrate(db, MIGRATIONS);
   return {
     db,

@@ -84,7 +84,8 @@ export function clusterLayout(dataDirOption: string): ClusterLayout {
   const dataDir = path.resolve(dataDirOption);
   let clusterDir = path.join(dataDir, 'postgres');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) return { dataDir, clusterDir, socketDir: socketDirFor(clusterDir), runAs: undefined, relocated: undefined };
+  if (!isRoot)
+    return { dataDir, clusterDir, socketDir: socketDirFor(clusterDir), runAs: undefined, relocated: undefined };
   let user = serverUser(clusterDir);
   let relocated: string | undefined;
   if (!reachableByOthers(clusterDir, user)) {

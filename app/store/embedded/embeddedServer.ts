@@ -13,7 +13,12 @@ import { SERVER_SETTINGS, initCluster, serverBinary } from './serverProcess';
  * advisory locks, several connections and several local processes work as on any PostgreSQL.
  */
 export interface EmbeddedServer {
-  readonly connection: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
+  readonly connection: {
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly database: string;
+  };
   /** How this process came to use it. */
   readonly origin: 'created' | 'started' | 'attached' | 'adopted';
   readonly layout: ClusterLayout;
@@ -128,7 +133,9 @@ async function attachOrStart(
     const other = runningServer(layout.clusterDir);
     if (other !== undefined && other.pid !== child.pid) return { server: other, origin: 'attached' };
     const tail = logTail(logFile);
-    throw new Error(`${(err as Error).message}${tail === '' ? '' : `; its log (${logFile}) ends: ${tail}`}`);
+    throw new Error(`${(err as Error).message}${tail === '' ? '' : `; its log (${logFile}) ends: ${tail}`}`, {
+      cause: err,
+    });
   }
 }
 

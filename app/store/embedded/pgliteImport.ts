@@ -39,6 +39,14 @@ class PgliteMigrationTarget implements Database, ScriptRunner {
   }
 }
 
+/** The earlier store's files, opened with PGlite and brought to the newest schema (the import's source; tests fill one). */
+export async function openPglite(dir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const lite = new PgliteMigrationTarget((await PGlite.create(dir)) as unknown as PgliteLike);
+  await migrate(lite, MIGRATIONS);
+  return lite;
+}
+
 async function tablesOf(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables
@@ -103,10 +111,8 @@ export async function importPgliteData(dataDir: string, to: Database): Promise<R
   const dir = path.resolve(dataDir);
   const marker = path.join(dir, IMPORT_MARKER);
   if (!fs.existsSync(path.join(dir, 'PG_VERSION')) || fs.existsSync(marker)) return undefined;
-  const { PGlite } = await import('@electric-sql/pglite');
-  const lite = new PgliteMigrationTarget((await PGlite.create(dir)) as unknown as PgliteLike);
+  const lite = await openPglite(dir);
   try {
-    await migrate(lite, MIGRATIONS);
     const counts = await copyAll(lite, to);
     fs.writeFileSync(marker, `${JSON.stringify({ importedAt: new Date().toISOString(), rows: counts })}\n`);
     return counts;

@@ -1,8 +1,8 @@
 import { createLeases } from '../../../app/store/advisoryLeases';
 import { forEachDatabase } from '../../helpers/databases';
 
-/** One holder per name across instances: session advisory locks on PostgreSQL, always granted embedded. */
-forEachDatabase('leases', (getDb, target) => {
+/** One holder per name across instances: session advisory locks, on the embedded server as on PostgreSQL. */
+forEachDatabase('leases', (getDb) => {
   it('grants a name to one holder until it lets go', async () => {
     const a = createLeases(getDb());
     const b = createLeases(getDb());
@@ -10,11 +10,6 @@ forEachDatabase('leases', (getDb, target) => {
       expect(await a.tryHold('wecom-ws:bot-1')).toBe(true);
       expect(await a.tryHold('wecom-ws:bot-1')).toBe(true);
       expect(a.holds('wecom-ws:bot-1')).toBe(true);
-      if (target.kind === 'embedded') {
-        // One process owns the embedded store: there is nobody to lock against.
-        expect(await b.tryHold('wecom-ws:bot-1')).toBe(true);
-        return;
-      }
       expect(await b.tryHold('wecom-ws:bot-1')).toBe(false);
       expect(await b.tryHold('wecom-ws:bot-2')).toBe(true);
       a.close();

@@ -3,14 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeDatabase, openDatabase } from '../../../app/store/openDatabase';
-import { assertDynamicImport, forPostgres } from '../../helpers/databases';
+import { forPostgres } from '../../helpers/databases';
 
 const noError = (): void => undefined;
 
 describe('openDatabase, embedded', () => {
   let tmp: string;
   beforeAll(() => {
-    assertDynamicImport();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-store-'));
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

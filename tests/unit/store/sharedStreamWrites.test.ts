@@ -113,7 +113,7 @@ forEachDatabase('SharedStreamStore writes', (getDb) => {
       while (finishing) {
         const record = await reader.get(meta.id);
         if (record !== undefined) seen.push(record);
-        // PGlite may answer within microtasks: yield to timers and I/O, or this loop starves them.
+        // The store may answer within microtasks: yield to timers and I/O, or this loop starves them.
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();

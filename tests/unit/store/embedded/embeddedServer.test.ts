@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openEmbeddedServer } from '../../../../app/store/embedded/embeddedServer';
+import { isAlive, runningServer } from '../../../../app/store/embedded/postmaster';
+import { createPgDatabase } from '../../../../app/store/pgDatabase';
+import { createLeases } from '../../../../app/store/advisoryLeases';
+import { startGatewayProcess } from '../../../integration/gatewayProcess';
+
+/** The embedded PostgreSQL server's life: created, attached to, adopted after its starter died, stopped. */
+describe('embedded PostgreSQL server', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-embedded-'));
+    fs.chmodSync(tmp, 0o755);
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('creates a cluster once, lets a second local user attach, and locks across both', async () => {
+    const first = await openEmbeddedServer(tmp);
+    const second = await openEmbeddedServer(tmp);
+    const a = createPgDatabase({ connection: first.connection, onError: () => undefined });
+    const b = createPgDatabase({ connection: second.connection, onError: () => undefined });
+    const [leaseA, leaseB] = [createLeases(a), createLeases(b)];
+    try {
+      expect(first.origin).toBe('created');
+      expect(second.origin).toBe('adopted'); // same process: the recorded owner is this one
+      expect(fs.existsSync(path.join(first.layout.clusterDir, 'PG_VERSION'))).toBe(true);
+      expect(fs.statSync(first.layout.clusterDir).mode & 0o777).toBe(0o700);
+      expect(await leaseA.tryHold('bot')).toBe(true);
+      expect(await leaseB.tryHold('bot')).toBe(false);
+      await a.query('CREATE TABLE t (v text)');
+      await b.query("INSERT INTO t VALUES ('seen by both')");
+      expect((await a.query('SELECT v FROM t')).rows).toEqual([{ v: 'seen by both' }]);
+    } finally {
+      leaseA.close();
+      leaseB.close();
+      await a.close();
+      await b.close();
+      await first.stop();
+    }
+    expect(runningServer(first.layout.clusterDir)).toBeUndefined();
+  });
+
+  it('reopens an existing cluster with its data after a stop', async () => {
+    const first = await openEmbeddedServer(tmp);
+    const db = createPgDatabase({ connection: first.connection, onError: () => undefined, afterClose: first.stop });
+    await db.query('CREATE TABLE kept (v int)');
+    await db.query('INSERT INTO kept VALUES (42)');
+    await db.close();
+    const again = await openEmbeddedServer(tmp);
+    const db2 = createPgDatabase({ connection: again.connection, onError: () => undefined, afterClose: again.stop });
+    try {
+      expect(again.origin).toBe('started');
+      expect((await db2.query('SELECT v FROM kept')).rows).toEqual([{ v: 42 }]);
+    } finally {
+      await db2.close();
+    }
+  });
+
+  it('adopts the server of a gateway that was killed, and stops it at its own close', async () => {
+    const gateway = await startGatewayProcess({ DATA_DIR: tmp });
+    await waitReady(gateway.url);
+    const orphan = runningServer(path.join(tmp, 'postgres'));
+    expect(orphan).toBeDefined();
+    await gateway.kill();
+    expect(isAlive(orphan?.pid ?? -1)).toBe(true); // SIGKILL leaves the server running
+    const adopted = await openEmbeddedServer(tmp);
+    expect(adopted.origin).toBe('adopted');
+    expect(runningServer(adopted.layout.clusterDir)?.pid).toBe(orphan?.pid);
+    await adopted.stop();
+    expect(isAlive(orphan?.pid ?? -1)).toBe(false);
+  });
+
+  it('a gateway that stops on SIGTERM stops the server it started', async () => {
+    const gateway = await startGatewayProcess({ DATA_DIR: tmp });
+    await waitReady(gateway.url);
+    const server = runningServer(path.join(tmp, 'postgres'));
+    expect(server).toBeDefined();
+    expect(await gateway.stop()).toBe(0);
+    expect(isAlive(server?.pid ?? -1)).toBe(false);
+  });
+});
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if ((await fetch(`${url}/readyz`)).ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the gateway did not become ready');
+}
