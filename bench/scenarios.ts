@@ -1,7 +1,7 @@
 import { createAgent, send, streamOf } from './load/client';
 import { pollRequest, textMessage } from './load/requests';
 import { type LoadResult, median, runLoad } from './load/runLoad';
-import { type MemoryReading, settledMemory } from './memory';
+import { type MeasuredProcess, type MemoryReading, settledMemory } from './memory';
 
 export interface BenchSettings {
   readonly runs: number;
@@ -74,16 +74,20 @@ export interface StreamMemory {
 }
 
 export async function memoryWith(
-  port: number,
+  target: MeasuredProcess,
   kind: TargetKind,
   baseline: MemoryReading,
   streams: number,
 ): Promise<StreamMemory> {
-  const total = await settledMemory(port, kind);
+  const total = await settledMemory(target, kind);
   const per = (now: number, base: number): number => (now - base) / streams - 1024;
   return {
     streams,
     total,
-    perStream: { rss: per(total.rss, baseline.rss), heapUsed: per(total.heapUsed, baseline.heapUsed) },
+    perStream: {
+      rss: per(total.rss, baseline.rss),
+      heapUsed: per(total.heapUsed, baseline.heapUsed),
+      childrenPss: per(total.childrenPss, baseline.childrenPss),
+    },
   };
 }

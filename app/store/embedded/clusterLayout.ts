@@ -97,6 +97,16 @@ export function clusterLayout(dataDirOption: string): ClusterLayout {
   return { dataDir, clusterDir, socketDir: socketDirFor(clusterDir), runAs: user, relocated };
 }
 
+/**
+ * As root, lets the server's user pass through DATA_DIR (o+x, not o+r: it cannot list it). A
+ * directory made by mkdtemp is 0700, and the cluster inside it would otherwise be out of reach.
+ */
+export function allowPassage(dataDir: string): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  const stat = fs.statSync(dataDir);
+  if ((stat.mode & 0o001) === 0) fs.chmodSync(dataDir, (stat.mode & 0o7777) | 0o001);
+}
+
 /** Makes `dir` (and its parents) and hands it to the server's user, mode 0700 as PostgreSQL requires. */
 export function makeServerDir(dir: string, layout: ClusterLayout): void {
   // Parents keep the usual mode: the server's user must be able to pass through them.

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { type ClusterLayout, clusterLayout, makeServerDir } from './clusterLayout';
+import { type ClusterLayout, allowPassage, clusterLayout, makeServerDir } from './clusterLayout';
 import { OwnerFile, type RunningServer, isAlive, runningServer, waitForExit } from './postmaster';
 import { SERVER_SETTINGS, initCluster, serverBinary } from './serverProcess';
 
@@ -77,7 +77,8 @@ function logTail(file: string): string {
 
 /** Starts the server, detached from our process group: a Ctrl-C must reach the gateway first, which drains and then stops it. */
 function spawnServer(layout: ClusterLayout, logFile: string): { pid: number; exited: () => boolean } {
-  const log = fs.openSync(logFile, 'a');
+  // 0600: a failing statement is logged with its text, which may hold a user's message.
+  const log = fs.openSync(logFile, 'a', 0o600);
   const settings = Object.entries(SERVER_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const child = spawn(
     serverBinary('postgres'),
@@ -141,8 +142,9 @@ async function attachOrStart(
 
 /** Creates the cluster on first use, then starts its server or attaches to the one already running. */
 export async function openEmbeddedServer(dataDir: string): Promise<EmbeddedServer> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  allowPassage(dataDir);
   const layout = clusterLayout(dataDir);
-  fs.mkdirSync(layout.dataDir, { recursive: true });
   const created = await initCluster(layout);
   const owner = new OwnerFile(path.join(layout.dataDir, 'postgres.owner'));
   const { server, origin } = await attachOrStart(layout, owner);

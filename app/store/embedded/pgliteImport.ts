@@ -39,10 +39,13 @@ class PgliteMigrationTarget implements Database, ScriptRunner {
   }
 }
 
-/** The earlier store's files, opened with PGlite and brought to the newest schema (the import's source; tests fill one). */
-export async function openPglite(dir: string): Promise<Database> {
+/**
+ * The earlier store's files, opened with PGlite and brought to the newest schema: the import's
+ * source; tests fill one, and the benchmark compares PGlite with the server (`options` go to PGlite).
+ */
+export async function openPglite(dir: string, options: Record<string, unknown> = {}): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const lite = new PgliteMigrationTarget((await PGlite.create(dir)) as unknown as PgliteLike);
+  const lite = new PgliteMigrationTarget((await PGlite.create(dir, options)) as unknown as PgliteLike);
   await migrate(lite, MIGRATIONS);
   return lite;
 }
