@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import type sharp from 'sharp';
 
 /**
  * Turns any image an answer refers to into what WeCom's final stream reply accepts: `msg_item`
@@ -43,9 +43,21 @@ interface Plan {
   readonly quality: number;
 }
 
+/**
+ * sharp (libvips) is loaded on the first image, not at start: it adds about 10 MB of RSS to every
+ * gateway, and many deployments never send a picture (issue 14's idle-memory budget).
+ */
+let sharpModule: typeof sharp | undefined;
+
+async function loadSharp(): Promise<typeof sharp> {
+  sharpModule ??= (await import('sharp')).default;
+  return sharpModule;
+}
+
 function open(input: Buffer): sharp.Sharp {
+  if (sharpModule === undefined) throw new Error('sharp is not loaded yet');
   // `pages: 1`: only the first frame of an animated GIF/WebP; WeCom shows stills only.
-  return sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1 });
+  return sharpModule(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1 });
 }
 
 function notAnImage(cause: unknown): ImageError {
@@ -128,6 +140,7 @@ function nextQuality(quality: number): number {
  * smaller dimensions and a lower JPEG quality, at most MAX_ATTEMPTS encodes.
  */
 export async function prepareImageForWecom(input: Buffer, maxBytes: number): Promise<PreparedImage> {
+  await loadSharp();
   const meta = await readMetadata(input);
   if (canPassThrough(input, meta, maxBytes)) {
     return { bytes: input, format: meta.format as 'jpeg' | 'png', width: meta.width ?? 0, height: meta.height ?? 0 };
