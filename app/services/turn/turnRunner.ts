@@ -138,8 +138,9 @@ export class TurnRunner {
     );
     this.count(facts.status, outcome.cause, facts.durationMs);
     const dify = { difyMessageId: work?.result.builder.ids.messageId, difyUser: work?.difyUser };
+    const conversation = work?.conversation !== undefined ? { conversation: work.conversation } : {};
     await this.deps.messages
-      .finished(task.streamId, { ...facts, ...dify, query: work?.query, answer: text })
+      .finished(task.streamId, { ...facts, ...dify, ...conversation, query: work?.query, answer: text })
       .catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
     return delivery;
   }

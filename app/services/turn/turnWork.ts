@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AgentConfig, Config } from '../../config';
 import { errorFields } from '../../logger';
 import type { GatewayMetrics } from '../../metrics';
-import type { ConversationStore } from '../../store/conversationStore';
+import type { ConversationRow, ConversationStore } from '../../store/conversationStore';
 import type { MessageLog } from '../../store/messageLog';
 import type { TurnChannel } from '../channel';
 import { DifyError } from '../dify/difyErrors';
@@ -61,6 +61,8 @@ export interface TurnWork {
   readonly query: string;
   readonly firstTokenMs: number | undefined;
   readonly difyUser: string;
+  /** A new conversation id the store left to the turn's final write (ConversationStore.learned). */
+  readonly conversation: ConversationRow | undefined;
 }
 
 /** Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs. */
@@ -91,8 +93,17 @@ export async function doTurnWork(
           : await media.upload(task.query.attachments, downloads, task.agent, scope.difyUser, signal);
       const query = composeQuery(task.query, prepared.outcomes, config.texts);
       const firstToken = { ms: undefined as number | undefined };
-      const result = await runTurnDify(deps, task, { scope, query, media: prepared }, { ...sinks, firstToken }, signal);
-      return { result, media: prepared, query, firstTokenMs: firstToken.ms, difyUser: scope.difyUser };
+      const learned: { row?: ConversationRow } = {};
+      const sinksOfRun = { ...sinks, firstToken, learned };
+      const result = await runTurnDify(deps, task, { scope, query, media: prepared }, sinksOfRun, signal);
+      return {
+        result,
+        media: prepared,
+        query,
+        firstTokenMs: firstToken.ms,
+        difyUser: scope.difyUser,
+        conversation: learned.row,
+      };
     } finally {
       clearTimeout(deadlineTimer);
     }
@@ -103,12 +114,12 @@ async function runTurnDify(
   deps: TurnDeps,
   task: TurnTask,
   ask: { scope: ConversationScope; query: string; media: PreparedMedia },
-  sinks: TurnSinks,
+  sinks: TurnSinks & { readonly learned: { row?: ConversationRow } },
   signal: AbortSignal,
 ): Promise<RunResult> {
   const { conversations, logger, now } = deps;
   const { scope, query, media } = ask;
-  const { stream, images, firstToken } = sinks;
+  const { stream, images, firstToken, learned } = sinks;
   const conversationId = await conversations.get(scope.key);
   const keep = (work: Promise<void>): void => {
     work.catch((err: unknown) =>
@@ -125,7 +136,7 @@ async function runTurnDify(
       if (file.fileType === 'image') images.add(file.url);
     },
     onConversation: (id) => {
-      if (id !== conversationId) keep(conversations.set(scope, id));
+      if (id !== conversationId) learned.row = conversations.learned(scope, id);
     },
     onConversationReset: () => keep(conversations.delete(scope.key)),
   });
