@@ -25,8 +25,16 @@ async function collectedHeap(pid: number, port: number, dir: string): Promise<nu
   const before = readdirSync(dir).length;
   process.kill(pid, 'SIGUSR2');
   while (readdirSync(dir).length === before) await new Promise((resolve) => setTimeout(resolve, 100));
-  // The file appears when writing starts; the process answers /metrics only once it is done.
-  return (await readMemory(port, 'gateway')).heapUsed;
+  // The file appears when writing starts; the process answers /metrics only once it is done, and a
+  // connection made while it writes may be dropped: try again.
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return (await readMemory(port, 'gateway')).heapUsed;
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 async function main(): Promise<void> {

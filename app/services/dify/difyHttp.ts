@@ -9,18 +9,25 @@ export interface DifyHttpSettings {
   readonly retryBaseMs: number;
 }
 
-/** Aborts when no byte arrived for `ms`; also covers the wait for response headers (dify-api.md §5.4). */
+/**
+ * Ends a request when no byte arrived for `ms`; also covers the wait for response headers (dify-api.md
+ * §5.4). It destroys the request itself rather than aborting a signal of its own: an AbortController
+ * chained to the turn's signal costs ~1 KB per open turn (issue #14 scope 3).
+ */
 class IdleWatch {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout;
+  private readonly timer: NodeJS.Timeout;
+  private target: { destroy(err: Error): void } | undefined;
   fired = false;
 
   constructor(ms: number) {
-    this.timer = setTimeout(() => this.fire(), ms);
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.target?.destroy(new DifyError({ kind: 'idle_timeout' }));
+    }, ms);
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  watch(target: { destroy(err: Error): void }): void {
+    this.target = target;
   }
 
   touch(): void {
@@ -29,12 +36,16 @@ class IdleWatch {
 
   stop(): void {
     clearTimeout(this.timer);
+    this.target = undefined;
   }
+}
 
-  private fire(): void {
-    this.fired = true;
-    this.controller.abort(new DifyError({ kind: 'idle_timeout' }));
-  }
+/** An open Dify event stream, read by pushing its chunks (no async iterators: they cost heap per open turn). */
+export interface DifyBody {
+  /** Feeds every chunk to `onChunk` until the body ends; rejects with a DifyError when it breaks off. */
+  read(onChunk: (chunk: Buffer) => void): Promise<void>;
+  /** Stops reading early with `reason` (the grace after a terminal event, dify-api.md §4.4). */
+  cancel(reason: DifyError): void;
 }
 
 /** The caller's abort reason when it is a DifyError (the turn aborts with `deadline`), else `deadline`. */
@@ -82,22 +93,32 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** One streaming POST: resolves with the response once its headers arrived. No redirects are followed. */
-function post(
-  url: URL,
-  body: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-  agents: Agents,
-): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : http;
-    const agent = url.protocol === 'https:' ? agents.https : agents.http;
-    const req = client.request(
-      url,
-      { method: 'POST', agent, signal, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } },
+/**
+ * One streaming POST: resolves with the response once its headers arrived. No redirects are followed.
+ * Plain options and an array of headers: a URL argument and a header object are each copied into
+ * objects the request keeps while the answer streams (~1.5 KB per open turn).
+ */
+function post(url: URL, body: string, headers: string[], signal: AbortSignal, agents: Agents, idle: IdleWatch) {
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const req = (secure ? https : http).request(
+      {
+        method: 'POST',
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        agent: secure ? agents.https : agents.http,
+        headers: [...headers, 'Host', url.host, 'Content-Length', String(Buffer.byteLength(body))],
+      },
       resolve,
     );
+    // One listener of our own, not the `signal` option: node:http watches the request's end with seven
+    // more listeners (stream.finished) to remove its own, for as long as the answer streams.
+    const onAbort = (): void => void req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.once('close', () => signal.removeEventListener('abort', onAbort));
+    idle.watch(req);
     req.on('error', reject);
     req.end(body);
   });
@@ -134,7 +155,7 @@ export class DifyHttp {
     body: object,
     signal: AbortSignal,
     onRetry?: (attempt: number, failure: DifyFailure) => void,
-  ): Promise<AsyncIterable<Buffer>> {
+  ): Promise<DifyBody> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await this.openOnce(agent, path, body, signal);
@@ -153,23 +174,22 @@ export class DifyHttp {
     }
   }
 
-  private async openOnce(
-    agent: AgentConfig,
-    path: string,
-    body: object,
-    signal: AbortSignal,
-  ): Promise<AsyncIterable<Buffer>> {
+  private async openOnce(agent: AgentConfig, path: string, body: object, signal: AbortSignal): Promise<DifyBody> {
     const idle = new IdleWatch(this.settings.idleTimeoutMs);
-    const combined = AbortSignal.any([signal, idle.signal]);
     let response: IncomingMessage;
     try {
-      const headers = {
-        Authorization: `Bearer ${agent.apiKey}`,
-        'Content-Type': 'application/json',
-        Accept: 'text/event-stream',
-        'User-Agent': 'wecom-dify-gateway',
-      };
-      response = await post(new URL(`${agent.baseUrl}${path}`), JSON.stringify(body), headers, combined, this.agents);
+      const headers = [
+        'Authorization',
+        `Bearer ${agent.apiKey}`,
+        'Content-Type',
+        'application/json',
+        'Accept',
+        'text/event-stream',
+        'User-Agent',
+        'wecom-dify-gateway',
+      ];
+      const url = new URL(`${agent.baseUrl}${path}`);
+      response = await post(url, JSON.stringify(body), headers, signal, this.agents, idle);
     } catch (err) {
       idle.stop();
       throw toDifyError(err, idle, signal, false);
@@ -185,31 +205,56 @@ export class DifyHttp {
           : parseErrorBody(status, contentType, text);
       throw new DifyError(failure);
     }
-    return this.guard(response, idle, signal, combined);
-  }
-
-  private async *guard(
-    stream: IncomingMessage,
-    idle: IdleWatch,
-    signal: AbortSignal,
-    combined: AbortSignal,
-  ): AsyncGenerator<Buffer> {
-    const onAbort = (): void => {
-      stream.destroy(new Error('aborted'));
+    idle.watch(response);
+    return {
+      read: (onChunk) => readBody(response, idle, signal, onChunk),
+      cancel: (reason) => response.destroy(reason),
     };
-    combined.addEventListener('abort', onAbort, { once: true });
-    try {
-      for await (const chunk of stream) {
-        idle.touch();
-        yield chunk as Buffer;
-      }
-      if (combined.aborted) throw new Error('aborted');
-    } catch (err) {
-      throw toDifyError(err, idle, signal, true);
-    } finally {
-      combined.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Reads the body with listeners, not `for await`: a stream's async iterator keeps a generator, its
+ * promises and seven end-of-stream listeners per open turn. The turn's signal needs no listener here:
+ * post() destroys the request when it aborts, and the response then fails.
+ */
+function readBody(
+  stream: IncomingMessage,
+  idle: IdleWatch,
+  signal: AbortSignal,
+  onChunk: (chunk: Buffer) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
       idle.stop();
       stream.destroy();
-    }
+      if (err === undefined && !signal.aborted) resolve();
+      // An error of `onChunk` (a bug in the turn) is not Dify's: it is passed on as it is.
+      else
+        reject(err instanceof CallbackError ? err.cause : toDifyError(err ?? new Error('aborted'), idle, signal, true));
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      idle.touch();
+      try {
+        onChunk(chunk);
+      } catch (err) {
+        settle(new CallbackError(err));
+      }
+    });
+    stream.once('end', () => settle());
+    stream.once('error', settle);
+    // A socket that closes without 'end' cut the body short.
+    stream.once('close', () => settle(new Error('closed before the end of the stream')));
+  });
+}
+
+/** Marks an error thrown by the reader's callback, so it is not mistaken for a broken connection. */
+class CallbackError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('chunk callback failed');
   }
 }

@@ -65,32 +65,33 @@ export interface TurnWork {
   readonly conversation: ConversationRow | undefined;
 }
 
-/** Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs. */
+/**
+ * Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs.
+ * `abort` is the turn's one controller: the deadline aborts it here, the runner's shutdown aborts it
+ * there, and everything below takes its signal as it is; chained signals (AbortSignal.any) each cost
+ * a controller, listener maps and weak references per open turn (issue #14 scope 3).
+ */
 export async function doTurnWork(
   deps: TurnDeps,
   task: TurnTask,
   sinks: Omit<TurnSinks, 'firstToken'>,
-  shutdown: AbortSignal,
+  abort: AbortController,
 ): Promise<TurnWork> {
   const { config, media } = deps;
   const scope = conversationScope(task.party, task.agentId, config.conversation.groupScope);
-  const downloads = await media.download(
-    task.query.attachments,
-    task.mediaKey,
-    AbortSignal.timeout(config.media.downloadTimeoutMs * 2),
-  );
+  const { attachments } = task.query;
+  const downloads =
+    attachments.length === 0
+      ? []
+      : await media.download(attachments, task.mediaKey, AbortSignal.timeout(config.media.downloadTimeoutMs * 2));
   return deps.locks.run(scope.key, async () => {
-    const deadline = new AbortController();
-    const deadlineTimer = setTimeout(
-      () => deadline.abort(new DifyError({ kind: 'deadline' })),
-      config.dify.turnTimeoutMs,
-    );
-    const signal = AbortSignal.any([deadline.signal, shutdown]);
+    const deadlineTimer = setTimeout(() => abort.abort(new DifyError({ kind: 'deadline' })), config.dify.turnTimeoutMs);
+    const { signal } = abort;
     try {
       const prepared =
         downloads.length === 0
           ? NO_MEDIA
-          : await media.upload(task.query.attachments, downloads, task.agent, scope.difyUser, signal);
+          : await media.upload(attachments, downloads, task.agent, scope.difyUser, signal);
       const query = composeQuery(task.query, prepared.outcomes, config.texts);
       const firstToken = { ms: undefined as number | undefined };
       const learned: { row?: ConversationRow } = {};
