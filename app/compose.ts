@@ -29,6 +29,7 @@ import { SqlMessageLog } from './store/sqlMessageLog';
 import { applyRetention } from './store/retention';
 import { SharedStreamStore } from './store/sharedStreamStore';
 import { SqlConversationStore } from './store/sqlConversationStore';
+import { CachedConversationStore } from './store/cachedConversationStore';
 import { createLeases } from './store/advisoryLeases';
 import { ConversationQuota } from './websocket/conversationQuota';
 import type { WsLinkState } from './websocket/botConnection';
@@ -144,7 +145,11 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     logger,
     onBytes: (bytes) => metrics.mediaBytes.inc({ direction: 'inbound' }, bytes),
   });
-  const conversations = new SqlConversationStore(db);
+  const storedConversations = new SqlConversationStore(db, (err) =>
+    logger.error({ err: errorFields(err) }, 'conversation store write failed'),
+  );
+  // One process opens the embedded store, so its memory is the truth; a shared PostgreSQL is read each turn.
+  const conversations = db.kind === 'embedded' ? new CachedConversationStore(storedConversations) : storedConversations;
   const accessRules = new SqlAccessRules(db);
   const admission = new Admission(config, now, accessRules);
   const turns = new TurnRunner({

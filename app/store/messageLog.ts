@@ -1,3 +1,5 @@
+import type { ConversationRow } from './conversationStore';
+
 /** One inbound message as it arrived (issue #4: "every inbound message and final answer"). */
 export interface ReceivedMessage {
   readonly streamId: string;
@@ -29,6 +31,11 @@ export interface FinishedMessage {
   /** Dify's id of the answer and the `user` it was given to: what feedback needs. */
   readonly difyMessageId: string | undefined;
   readonly difyUser: string | undefined;
+  /**
+   * A conversation id the turn learned and the store left to this write (ConversationStore.learned):
+   * written in the same statement as the row, so a turn's end costs no statement of its own.
+   */
+  readonly conversation?: ConversationRow;
 }
 
 /** What forwarding a WeCom feedback to Dify needs about the answer it rates. */

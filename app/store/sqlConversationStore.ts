@@ -1,9 +1,12 @@
-import type { ConversationKey, ConversationStore } from './conversationStore';
+import type { ConversationKey, ConversationRow, ConversationStore } from './conversationStore';
 import type { Queryable } from './database';
 
 /** Dify conversation ids per chat scope, kept across restarts and shared by all instances. */
 export class SqlConversationStore implements ConversationStore {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     const { rows } = await this.db.query<{ conversation_id: string }>(
@@ -23,5 +26,14 @@ export class SqlConversationStore implements ConversationStore {
 
   async delete(key: string): Promise<void> {
     await this.db.query('DELETE FROM conversations WHERE key = $1', [key]);
+  }
+
+  /**
+   * Written at once: other instances read this row, and a message of the same chat may reach one of
+   * them while this turn is still running (dify-api.md §4.2: save the id as soon as it is known).
+   */
+  learned(scope: ConversationKey, conversationId: string): ConversationRow | undefined {
+    this.set(scope, conversationId).catch(this.onError);
+    return undefined;
   }
 }

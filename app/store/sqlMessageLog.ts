@@ -1,5 +1,6 @@
 import { BatchWriter, valuesList } from './batchWriter';
 import type { Queryable } from './database';
+import type { ConversationRow } from './conversationStore';
 import type { FinishedMessage, MessageLog, RatedAnswer, ReceivedMessage } from './messageLog';
 
 const RECEIVED_CASTS = ['::text', '', '', '', '', '', '', '', '', '::double precision', '', ''];
@@ -14,6 +15,10 @@ const FINISHED_CASTS = [
   '::text',
   '::integer',
   '::integer',
+  '::text',
+  '::text',
+  '::text',
+  '::text',
   '::text',
   '::text',
 ];
@@ -83,8 +88,21 @@ async function insertReceived(db: Queryable, rows: ReceivedMessage[]): Promise<v
   );
 }
 
+/** Only a chat's newest id of a batch is written: one statement may not upsert a key twice. */
+function newestConversations(rows: Array<[string, FinishedMessage]>): Array<ConversationRow | undefined> {
+  const last = new Map<string, number>();
+  rows.forEach(([, f], i) => {
+    if (f.conversation !== undefined) last.set(f.conversation.key, i);
+  });
+  return rows.map(([, f], i) =>
+    f.conversation !== undefined && last.get(f.conversation.key) === i ? f.conversation : undefined,
+  );
+}
+
+/** The finished rows and the conversation ids they carry, in one statement (one round trip per batch). */
 async function updateFinished(db: Queryable, rows: Array<[string, FinishedMessage]>): Promise<void> {
-  const params = rows.flatMap(([id, f]) => [
+  const conversations = newestConversations(rows);
+  const params = rows.flatMap(([id, f], i) => [
     id,
     f.status,
     f.cause ?? null,
@@ -97,13 +115,23 @@ async function updateFinished(db: Queryable, rows: Array<[string, FinishedMessag
     f.durationMs,
     f.difyMessageId ?? null,
     f.difyUser ?? null,
+    conversations[i]?.key ?? null,
+    conversations[i]?.agentId ?? null,
+    conversations[i]?.difyUser ?? null,
+    conversations[i]?.conversationId ?? null,
   ]);
+  // A data-modifying WITH runs whether or not the UPDATE refers to it.
   await db.query(
-    `UPDATE messages AS m SET status = v.status, cause = v.cause, query = v.query, answer = v.answer, answer_bytes = v.answer_bytes,
+    `WITH v (stream_id, status, cause, query, answer, answer_bytes, images, delivery, first_token_ms, duration_ms, dify_message_id, dify_user,
+             conv_key, conv_agent, conv_user, conv_id) AS (VALUES ${valuesList(rows.length, FINISHED_CASTS)}),
+     saved AS (
+       INSERT INTO conversations (key, agent_id, dify_user, conversation_id, updated_at)
+       SELECT conv_key, conv_agent, conv_user, conv_id, now() FROM v WHERE conv_key IS NOT NULL
+       ON CONFLICT (key) DO UPDATE SET conversation_id = EXCLUDED.conversation_id, updated_at = now())
+     UPDATE messages AS m SET status = v.status, cause = v.cause, query = v.query, answer = v.answer, answer_bytes = v.answer_bytes,
             images = v.images, delivery = v.delivery, first_token_ms = v.first_token_ms, duration_ms = v.duration_ms, finished_at = now(),
             dify_message_id = v.dify_message_id, dify_user = v.dify_user
-       FROM (VALUES ${valuesList(rows.length, FINISHED_CASTS)})
-         AS v (stream_id, status, cause, query, answer, answer_bytes, images, delivery, first_token_ms, duration_ms, dify_message_id, dify_user)
+       FROM v
       WHERE m.stream_id = v.stream_id`,
     params,
   );

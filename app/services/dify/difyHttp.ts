@@ -1,54 +1,13 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { AgentConfig } from '../../config';
+import { type DifyBody, IdleWatch, abortedError, readBody, toDifyError } from './difyBody';
 import { DifyError, type DifyFailure, isRetryable, parseErrorBody } from './difyErrors';
 
 export interface DifyHttpSettings {
   readonly idleTimeoutMs: number;
   readonly retryMax: number;
   readonly retryBaseMs: number;
-}
-
-/** Aborts when no byte arrived for `ms`; also covers the wait for response headers (dify-api.md §5.4). */
-class IdleWatch {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout;
-  fired = false;
-
-  constructor(ms: number) {
-    this.timer = setTimeout(() => this.fire(), ms);
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  touch(): void {
-    this.timer.refresh();
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-
-  private fire(): void {
-    this.fired = true;
-    this.controller.abort(new DifyError({ kind: 'idle_timeout' }));
-  }
-}
-
-/** The caller's abort reason when it is a DifyError (the turn aborts with `deadline`), else `deadline`. */
-function abortedError(signal: AbortSignal): DifyError {
-  return signal.reason instanceof DifyError ? signal.reason : new DifyError({ kind: 'deadline' });
-}
-
-function toDifyError(err: unknown, idle: IdleWatch, signal: AbortSignal, started: boolean): DifyError {
-  if (err instanceof DifyError) return err;
-  if (idle.fired) return new DifyError({ kind: 'idle_timeout' });
-  if (signal.aborted) return abortedError(signal);
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-  const reason = code !== '' && code !== 'undefined' ? code : err instanceof Error ? err.message : 'unknown error';
-  return new DifyError(started ? { kind: 'connection_lost', reason } : { kind: 'network', reason });
 }
 
 async function readLimited(stream: IncomingMessage, limit: number): Promise<string> {
@@ -82,22 +41,32 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** One streaming POST: resolves with the response once its headers arrived. No redirects are followed. */
-function post(
-  url: URL,
-  body: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-  agents: Agents,
-): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : http;
-    const agent = url.protocol === 'https:' ? agents.https : agents.http;
-    const req = client.request(
-      url,
-      { method: 'POST', agent, signal, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } },
+/**
+ * One streaming POST: resolves with the response once its headers arrived. No redirects are followed.
+ * Plain options and an array of headers: a URL argument and a header object are each copied into
+ * objects the request keeps while the answer streams (~1.5 KB per open turn).
+ */
+function post(url: URL, body: string, headers: string[], signal: AbortSignal, agents: Agents, idle: IdleWatch) {
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const req = (secure ? https : http).request(
+      {
+        method: 'POST',
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        agent: secure ? agents.https : agents.http,
+        headers: [...headers, 'Host', url.host, 'Content-Length', String(Buffer.byteLength(body))],
+      },
       resolve,
     );
+    // One listener of our own, not the `signal` option: node:http watches the request's end with seven
+    // more listeners (stream.finished) to remove its own, for as long as the answer streams.
+    const onAbort = (): void => void req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.once('close', () => signal.removeEventListener('abort', onAbort));
+    idle.watch(req);
     req.on('error', reject);
     req.end(body);
   });
@@ -134,7 +103,7 @@ export class DifyHttp {
     body: object,
     signal: AbortSignal,
     onRetry?: (attempt: number, failure: DifyFailure) => void,
-  ): Promise<AsyncIterable<Buffer>> {
+  ): Promise<DifyBody> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await this.openOnce(agent, path, body, signal);
@@ -153,23 +122,22 @@ export class DifyHttp {
     }
   }
 
-  private async openOnce(
-    agent: AgentConfig,
-    path: string,
-    body: object,
-    signal: AbortSignal,
-  ): Promise<AsyncIterable<Buffer>> {
+  private async openOnce(agent: AgentConfig, path: string, body: object, signal: AbortSignal): Promise<DifyBody> {
     const idle = new IdleWatch(this.settings.idleTimeoutMs);
-    const combined = AbortSignal.any([signal, idle.signal]);
     let response: IncomingMessage;
     try {
-      const headers = {
-        Authorization: `Bearer ${agent.apiKey}`,
-        'Content-Type': 'application/json',
-        Accept: 'text/event-stream',
-        'User-Agent': 'wecom-dify-gateway',
-      };
-      response = await post(new URL(`${agent.baseUrl}${path}`), JSON.stringify(body), headers, combined, this.agents);
+      const headers = [
+        'Authorization',
+        `Bearer ${agent.apiKey}`,
+        'Content-Type',
+        'application/json',
+        'Accept',
+        'text/event-stream',
+        'User-Agent',
+        'wecom-dify-gateway',
+      ];
+      const url = new URL(`${agent.baseUrl}${path}`);
+      response = await post(url, JSON.stringify(body), headers, signal, this.agents, idle);
     } catch (err) {
       idle.stop();
       throw toDifyError(err, idle, signal, false);
@@ -185,31 +153,10 @@ export class DifyHttp {
           : parseErrorBody(status, contentType, text);
       throw new DifyError(failure);
     }
-    return this.guard(response, idle, signal, combined);
-  }
-
-  private async *guard(
-    stream: IncomingMessage,
-    idle: IdleWatch,
-    signal: AbortSignal,
-    combined: AbortSignal,
-  ): AsyncGenerator<Buffer> {
-    const onAbort = (): void => {
-      stream.destroy(new Error('aborted'));
+    idle.watch(response);
+    return {
+      read: (onChunk) => readBody(response, idle, signal, onChunk),
+      cancel: (reason) => response.destroy(reason),
     };
-    combined.addEventListener('abort', onAbort, { once: true });
-    try {
-      for await (const chunk of stream) {
-        idle.touch();
-        yield chunk as Buffer;
-      }
-      if (combined.aborted) throw new Error('aborted');
-    } catch (err) {
-      throw toDifyError(err, idle, signal, true);
-    } finally {
-      combined.removeEventListener('abort', onAbort);
-      idle.stop();
-      stream.destroy();
-    }
   }
 }

@@ -4,9 +4,11 @@ import type { AgentConfig, DifyAppMode } from '../../config';
 import { AnswerBuilder, type DifyFileRef } from './answerBuilder';
 import type { AppModes } from './appModes';
 import { DifyError, type DifyFailure, describeFailure, isConversationMissing } from './difyErrors';
+import type { DifyBody } from './difyBody';
 import type { DifyHttp } from './difyHttp';
 import { type RunInput, buildRunRequest, hasConversations, stopPath } from './runRequest';
-import { readDifyEvents } from './sseDecoder';
+import { createDifyEventDecoder } from './sseDecoder';
+import type { DifyEvent } from './events';
 
 /** After a terminal event, how long to wait for EOF before taking the answer as complete (dify-api.md §4.4). */
 const TERMINAL_GRACE_MS = 2000;
@@ -54,16 +56,14 @@ export async function runDify(
     ...(agent.outputKey !== undefined ? { workflowOutputKey: agent.outputKey } : {}),
   });
   const conversationId = hasConversations(mode) ? input.conversationId : undefined;
-  let chunks: AsyncIterable<Buffer>;
-  const grace = new AbortController();
-  const runSignal = AbortSignal.any([signal, grace.signal]);
+  let body: DifyBody;
   try {
-    chunks = await openWithConversationFallback(deps, agent, mode, { ...input, conversationId }, runSignal, callbacks);
+    body = await openWithConversationFallback(deps, agent, mode, { ...input, conversationId }, signal, callbacks);
   } catch (err) {
     if (err instanceof DifyError) return { mode, builder, failure: err.failure };
     throw err;
   }
-  const failure = await consume(chunks, builder, callbacks, grace);
+  const failure = await consume(body, builder, callbacks);
   builder.end();
   if (
     failure !== undefined &&
@@ -80,7 +80,7 @@ async function openWithConversationFallback(
   input: RunInput,
   signal: AbortSignal,
   callbacks: RunCallbacks,
-): Promise<AsyncIterable<Buffer>> {
+): Promise<DifyBody> {
   const onRetry = (attempt: number, failure: DifyFailure): void => {
     deps.logger.warn({ agent: agent.id, attempt, cause: describeFailure(failure) }, 'retrying Dify request');
   };
@@ -102,34 +102,40 @@ async function openWithConversationFallback(
   }
 }
 
+/**
+ * Feeds the body's events to the builder as they are decoded. The grace after a terminal event cancels
+ * the body itself: no AbortController chained to the turn's signal (issue #14 scope 3).
+ */
 async function consume(
-  chunks: AsyncIterable<Buffer>,
+  body: DifyBody,
   builder: AnswerBuilder,
   callbacks: RunCallbacks,
-  grace: AbortController,
 ): Promise<DifyFailure | undefined> {
   let conversationSaved = false;
   let filesSeen = 0;
   let graceTimer: NodeJS.Timeout | undefined;
-  try {
-    for await (const event of readDifyEvents(chunks)) {
-      if (builder.apply(event)) callbacks.onChange(builder);
-      while (filesSeen < builder.files.length) callbacks.onFile(builder.files[filesSeen++] as DifyFileRef);
-      const conversationId = builder.ids.conversationId;
-      if (!conversationSaved && conversationId !== undefined) {
-        conversationSaved = true;
-        callbacks.onConversation(conversationId);
-      }
-      if (builder.terminal !== undefined && graceTimer === undefined) {
-        graceTimer = setTimeout(
-          () => grace.abort(new DifyError({ kind: 'connection_lost', reason: 'grace' })),
-          TERMINAL_GRACE_MS,
-        );
-      }
+  const onEvent = (event: DifyEvent): void => {
+    if (builder.apply(event)) callbacks.onChange(builder);
+    while (filesSeen < builder.files.length) callbacks.onFile(builder.files[filesSeen++] as DifyFileRef);
+    const conversationId = builder.ids.conversationId;
+    if (!conversationSaved && conversationId !== undefined) {
+      conversationSaved = true;
+      callbacks.onConversation(conversationId);
     }
+    if (builder.terminal !== undefined && graceTimer === undefined) {
+      graceTimer = setTimeout(
+        () => body.cancel(new DifyError({ kind: 'connection_lost', reason: 'grace' })),
+        TERMINAL_GRACE_MS,
+      );
+    }
+  };
+  const decoder = createDifyEventDecoder(onEvent);
+  try {
+    await body.read((chunk) => decoder.push(chunk));
+    decoder.end();
     return undefined;
   } catch (err) {
-    // After a terminal event the answer is complete: a drop or the grace abort changes nothing.
+    // After a terminal event the answer is complete: a drop or the grace cancel changes nothing.
     if (builder.terminal !== undefined) return undefined;
     if (err instanceof DifyError) return err.failure;
     throw err;

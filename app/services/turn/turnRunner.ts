@@ -17,7 +17,9 @@ import { type TurnDeps, type TurnTask, type TurnWork, doTurnWork } from './turnW
  */
 export class TurnRunner {
   private readonly active = new Set<Promise<void>>();
-  private readonly shutdown = new AbortController();
+  /** Each running turn's one controller, aborted on shutdown (no signal of ours for each turn to chain to). */
+  private readonly controllers = new Set<AbortController>();
+  private shutdownReason: DifyError | undefined;
 
   constructor(private readonly deps: TurnDeps) {}
 
@@ -48,7 +50,8 @@ export class TurnRunner {
     const all = (): Promise<unknown> => Promise.allSettled([...this.active]);
     await Promise.race([all(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     if (this.active.size === 0) return;
-    this.shutdown.abort(new DifyError({ kind: 'shutdown' }));
+    this.shutdownReason = new DifyError({ kind: 'shutdown' });
+    for (const controller of this.controllers) controller.abort(this.shutdownReason);
     await Promise.race([all(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   }
 
@@ -76,8 +79,11 @@ export class TurnRunner {
     );
     let work: TurnWork | undefined;
     let outcome: TurnOutcome;
+    const abort = new AbortController();
+    if (this.shutdownReason !== undefined) abort.abort(this.shutdownReason);
+    this.controllers.add(abort);
     try {
-      work = await doTurnWork(this.deps, task, { stream, images }, this.shutdown.signal);
+      work = await doTurnWork(this.deps, task, { stream, images }, abort);
       outcome = classifyRun(
         work.result.failure,
         work.result.builder.terminal,
@@ -89,6 +95,7 @@ export class TurnRunner {
       outcome = { outcome: 'failed', notice: config.texts.ANSWER_FAILED, cause: 'internal_error' };
     } finally {
       clearTimeout(windowTimer);
+      this.controllers.delete(abort);
     }
     return this.conclude(task, { stream, images, log }, work, outcome);
   }
@@ -138,8 +145,9 @@ export class TurnRunner {
     );
     this.count(facts.status, outcome.cause, facts.durationMs);
     const dify = { difyMessageId: work?.result.builder.ids.messageId, difyUser: work?.difyUser };
+    const conversation = work?.conversation !== undefined ? { conversation: work.conversation } : {};
     await this.deps.messages
-      .finished(task.streamId, { ...facts, ...dify, query: work?.query, answer: text })
+      .finished(task.streamId, { ...facts, ...dify, ...conversation, query: work?.query, answer: text })
       .catch((err: unknown) => log.error({ err: errorFields(err) }, 'message log write failed'));
     return delivery;
   }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AgentConfig, Config } from '../../config';
 import { errorFields } from '../../logger';
 import type { GatewayMetrics } from '../../metrics';
-import type { ConversationStore } from '../../store/conversationStore';
+import type { ConversationRow, ConversationStore } from '../../store/conversationStore';
 import type { MessageLog } from '../../store/messageLog';
 import type { TurnChannel } from '../channel';
 import { DifyError } from '../dify/difyErrors';
@@ -61,38 +61,50 @@ export interface TurnWork {
   readonly query: string;
   readonly firstTokenMs: number | undefined;
   readonly difyUser: string;
+  /** A new conversation id the store left to the turn's final write (ConversationStore.learned). */
+  readonly conversation: ConversationRow | undefined;
 }
 
-/** Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs. */
+/**
+ * Downloads first (the URLs expire), then waits its turn in the conversation, then uploads and runs.
+ * `abort` is the turn's one controller: the deadline aborts it here, the runner's shutdown aborts it
+ * there, and everything below takes its signal as it is; chained signals (AbortSignal.any) each cost
+ * a controller, listener maps and weak references per open turn (issue #14 scope 3).
+ */
 export async function doTurnWork(
   deps: TurnDeps,
   task: TurnTask,
   sinks: Omit<TurnSinks, 'firstToken'>,
-  shutdown: AbortSignal,
+  abort: AbortController,
 ): Promise<TurnWork> {
   const { config, media } = deps;
   const scope = conversationScope(task.party, task.agentId, config.conversation.groupScope);
-  const downloads = await media.download(
-    task.query.attachments,
-    task.mediaKey,
-    AbortSignal.timeout(config.media.downloadTimeoutMs * 2),
-  );
+  const { attachments } = task.query;
+  const downloads =
+    attachments.length === 0
+      ? []
+      : await media.download(attachments, task.mediaKey, AbortSignal.timeout(config.media.downloadTimeoutMs * 2));
   return deps.locks.run(scope.key, async () => {
-    const deadline = new AbortController();
-    const deadlineTimer = setTimeout(
-      () => deadline.abort(new DifyError({ kind: 'deadline' })),
-      config.dify.turnTimeoutMs,
-    );
-    const signal = AbortSignal.any([deadline.signal, shutdown]);
+    const deadlineTimer = setTimeout(() => abort.abort(new DifyError({ kind: 'deadline' })), config.dify.turnTimeoutMs);
+    const { signal } = abort;
     try {
       const prepared =
         downloads.length === 0
           ? NO_MEDIA
-          : await media.upload(task.query.attachments, downloads, task.agent, scope.difyUser, signal);
+          : await media.upload(attachments, downloads, task.agent, scope.difyUser, signal);
       const query = composeQuery(task.query, prepared.outcomes, config.texts);
       const firstToken = { ms: undefined as number | undefined };
-      const result = await runTurnDify(deps, task, { scope, query, media: prepared }, { ...sinks, firstToken }, signal);
-      return { result, media: prepared, query, firstTokenMs: firstToken.ms, difyUser: scope.difyUser };
+      const learned: { row?: ConversationRow } = {};
+      const sinksOfRun = { ...sinks, firstToken, learned };
+      const result = await runTurnDify(deps, task, { scope, query, media: prepared }, sinksOfRun, signal);
+      return {
+        result,
+        media: prepared,
+        query,
+        firstTokenMs: firstToken.ms,
+        difyUser: scope.difyUser,
+        conversation: learned.row,
+      };
     } finally {
       clearTimeout(deadlineTimer);
     }
@@ -103,12 +115,12 @@ async function runTurnDify(
   deps: TurnDeps,
   task: TurnTask,
   ask: { scope: ConversationScope; query: string; media: PreparedMedia },
-  sinks: TurnSinks,
+  sinks: TurnSinks & { readonly learned: { row?: ConversationRow } },
   signal: AbortSignal,
 ): Promise<RunResult> {
   const { conversations, logger, now } = deps;
   const { scope, query, media } = ask;
-  const { stream, images, firstToken } = sinks;
+  const { stream, images, firstToken, learned } = sinks;
   const conversationId = await conversations.get(scope.key);
   const keep = (work: Promise<void>): void => {
     work.catch((err: unknown) =>
@@ -125,7 +137,7 @@ async function runTurnDify(
       if (file.fileType === 'image') images.add(file.url);
     },
     onConversation: (id) => {
-      if (id !== conversationId) keep(conversations.set(scope, id));
+      if (id !== conversationId) learned.row = conversations.learned(scope, id);
     },
     onConversationReset: () => keep(conversations.delete(scope.key)),
   });

@@ -189,4 +189,36 @@ forEachDatabase('SqlMessageLog.ratedAnswer (feedback)', (getDb) => {
     });
     expect(await log.ratedAnswer('nope')).toBeUndefined();
   });
+  it('writes the conversation id a turn carries in the same statement, only the newest of a chat', async () => {
+    const db = getDb();
+    const log = new SqlMessageLog(db, (err) => {
+      throw err;
+    });
+    const scope = { key: 'agent-9|wecom:aib:fold', agentId: 'agent-9', difyUser: 'wecom:aib:fold' };
+    const statements: string[] = [];
+    const counting = {
+      ...db,
+      query: ((sql: string, params?: readonly unknown[]) => {
+        statements.push(sql);
+        return db.query(sql, params);
+      }) as Database['query'],
+    };
+    const folded = new SqlMessageLog(counting, (err) => {
+      throw err;
+    });
+    await log.received(receivedMessage({ streamId: 'fold-1', msgid: 'fold-1' }));
+    await log.flush();
+    await folded.finished('fold-1', finished({ conversation: { ...scope, conversationId: 'conv-old' } }));
+    await folded.finished('fold-2', finished({ conversation: { ...scope, conversationId: 'conv-new' } }));
+    await folded.finished('fold-3', finished());
+    await folded.flush();
+    expect(statements).toHaveLength(1);
+    const { rows } = await db.query<{ conversation_id: string; agent_id: string }>(
+      'SELECT conversation_id, agent_id FROM conversations WHERE key = $1',
+      [scope.key],
+    );
+    expect(rows).toEqual([{ conversation_id: 'conv-new', agent_id: 'agent-9' }]);
+    const logged = await db.query<{ status: string }>('SELECT status FROM messages WHERE stream_id = $1', ['fold-1']);
+    expect(logged.rows).toEqual([{ status: 'answered' }]);
+  });
 });

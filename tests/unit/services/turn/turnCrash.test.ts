@@ -36,6 +36,7 @@ describe('a crash inside a turn', () => {
       get: () => Promise.reject(new TypeError('boom')),
       set: async () => undefined,
       delete: async () => undefined,
+      learned: () => undefined,
     };
     const runner = new TurnRunner({
       config,
