@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorFields } from './logger';
 import { GatewayMetrics } from './metrics';
-import { Admission } from './services/intake/admission';
+import { Admission, runningExpiryMs } from './services/intake/admission';
 import { CallbackService } from './services/intake/callbackService';
 import type { ChatOutbox } from './services/channel';
 import { CardQuestions } from './services/intake/cardQuestions';
@@ -23,6 +23,9 @@ import { TurnRunner } from './services/turn/turnRunner';
 import { TurnMedia } from './services/turn/turnMedia';
 import { ResponseUrlClient } from './services/wecom/responseUrlClient';
 import { SqlAccessRules } from './store/sqlAccessRules';
+import type { AdmissionCounts } from './store/admissionCounts';
+import { MemoryAdmissionCounts } from './store/memoryAdmissionCounts';
+import { SqlAdmissionCounts } from './store/sqlAdmissionCounts';
 import type { StoredAccessRules } from './store/accessRules';
 import type { Database } from './store/database';
 import { SqlMessageLog } from './store/sqlMessageLog';
@@ -71,6 +74,7 @@ function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Ti
     streamMs: config.stream.ttlMs,
     messageMs: config.store.messageRetentionMs,
     conversationMs: config.store.conversationRetentionMs,
+    admissionMs: runningExpiryMs(config),
   };
   const run = (): void => {
     applyRetention(db, periods)
@@ -84,6 +88,14 @@ function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Ti
 }
 
 const ACCESS_RULES_REFRESH_MS = 30_000;
+
+/**
+ * Where a user's rate and running turns are counted: in memory for one process, in the store when
+ * instances share PostgreSQL (issue #14 scope 5), like the running snapshots other instances read.
+ */
+function admissionCounts(db: Database, config: Config): AdmissionCounts {
+  return db.kind === 'postgres' ? new SqlAdmissionCounts(db, config.store.instanceId) : new MemoryAdmissionCounts();
+}
 
 function storeAnswers(db: Database): Promise<boolean> {
   const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
@@ -146,7 +158,11 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   });
   const conversations = new SqlConversationStore(db);
   const accessRules = new SqlAccessRules(db);
-  const admission = new Admission(config, now, accessRules);
+  const onCountError = (err: unknown): void =>
+    logger.error({ err: errorFields(err) }, 'running turns could not be updated in the store');
+  const admission = new Admission(config, now, admissionCounts(db, config), accessRules, onCountError);
+  // A previous life of this INSTANCE_ID may have left running turns behind.
+  admission.forgetInstance().catch(onCountError);
   const turns = new TurnRunner({
     config,
     dify,
@@ -214,6 +230,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
       wsInbound.startDraining();
       logger.info({ activeTurns: turns.activeTurns, graceMs: config.store.shutdownGraceMs }, 'draining running turns');
       await turns.drain(config.store.shutdownGraceMs);
+      await admission.forgetInstance().catch(onCountError);
       clearInterval(retention);
       clearInterval(rulesTimer);
       hil.stop();
