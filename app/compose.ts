@@ -37,6 +37,7 @@ import { ConversationQuota } from './websocket/conversationQuota';
 import type { WsLinkState } from './websocket/botConnection';
 import { WsConnections } from './websocket/wsConnections';
 import { WsInbound } from './websocket/wsInbound';
+import { WsOrphans } from './websocket/wsOrphans';
 import { WsOutbox } from './websocket/wsOutbox';
 import { type HilHub, composeHil } from './hil/hilHub';
 
@@ -207,7 +208,8 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     reachability,
   });
   const leases = createLeases(db);
-  const websocket = new WsConnections(config, wsInbound, logger, leases, metrics);
+  const orphans = new WsOrphans({ streams, texts: config.texts, quota, logger });
+  const websocket = new WsConnections(config, wsInbound, logger, leases, metrics, orphans);
   const outbox = new BotOutbox(config.bots, {
     push: new WsOutbox((key) => websocket.connectionOf(key), quota, logger),
     responseUrl: new ResponseUrlOutbox(book, responseUrl),
