@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorFields } from './logger';
 import { GatewayMetrics } from './metrics';
-import { Admission } from './services/intake/admission';
+import { Admission, runningExpiryMs } from './services/intake/admission';
 import { CallbackService } from './services/intake/callbackService';
 import type { ChatOutbox } from './services/channel';
 import { CardQuestions } from './services/intake/cardQuestions';
@@ -23,8 +23,11 @@ import { TurnRunner } from './services/turn/turnRunner';
 import { TurnMedia } from './services/turn/turnMedia';
 import { ResponseUrlClient } from './services/wecom/responseUrlClient';
 import { SqlAccessRules } from './store/sqlAccessRules';
+import type { AdmissionCounts } from './store/admissionCounts';
+import { MemoryAdmissionCounts } from './store/memoryAdmissionCounts';
+import { SqlAdmissionCounts } from './store/sqlAdmissionCounts';
 import type { StoredAccessRules } from './store/accessRules';
-import type { Database } from './store/database';
+import { type Database, sharedByInstances } from './store/database';
 import { SqlMessageLog } from './store/sqlMessageLog';
 import { applyRetention } from './store/retention';
 import { SharedStreamStore } from './store/sharedStreamStore';
@@ -35,6 +38,7 @@ import { ConversationQuota } from './websocket/conversationQuota';
 import type { WsLinkState } from './websocket/botConnection';
 import { WsConnections } from './websocket/wsConnections';
 import { WsInbound } from './websocket/wsInbound';
+import { WsOrphans } from './websocket/wsOrphans';
 import { WsOutbox } from './websocket/wsOutbox';
 import { type HilHub, composeHil } from './hil/hilHub';
 
@@ -72,6 +76,7 @@ function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Ti
     streamMs: config.stream.ttlMs,
     messageMs: config.store.messageRetentionMs,
     conversationMs: config.store.conversationRetentionMs,
+    admissionMs: runningExpiryMs(config),
   };
   const run = (): void => {
     applyRetention(db, periods)
@@ -85,6 +90,14 @@ function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Ti
 }
 
 const ACCESS_RULES_REFRESH_MS = 30_000;
+
+/**
+ * Where a user's rate and running turns are counted: in memory for one process, in the store when
+ * instances share PostgreSQL (issue #14 scope 5), like the running snapshots other instances read.
+ */
+function admissionCounts(db: Database, config: Config): AdmissionCounts {
+  return sharedByInstances(db) ? new SqlAdmissionCounts(db, config.store.instanceId) : new MemoryAdmissionCounts();
+}
 
 function storeAnswers(db: Database): Promise<boolean> {
   const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
@@ -130,7 +143,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const onStoreError = (err: unknown): void => logger.error({ err: errorFields(err) }, 'stream store write failed');
   const streams = new SharedStreamStore(
     db,
-    { ...config.store, ttlMs: config.stream.ttlMs, writeRunningSnapshots: db.kind === 'postgres' },
+    { ...config.store, ttlMs: config.stream.ttlMs, writeRunningSnapshots: sharedByInstances(db) },
     onStoreError,
   );
   const messages = new SqlMessageLog(db, (err) => logger.error({ err: errorFields(err) }, 'message log write failed'));
@@ -148,10 +161,14 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const storedConversations = new SqlConversationStore(db, (err) =>
     logger.error({ err: errorFields(err) }, 'conversation store write failed'),
   );
-  // One process opens the embedded store, so its memory is the truth; a shared PostgreSQL is read each turn.
-  const conversations = db.kind === 'embedded' ? new CachedConversationStore(storedConversations) : storedConversations;
+  // One process serves from the embedded store, so its memory is the truth; a shared PostgreSQL is read each turn.
+  const conversations = sharedByInstances(db) ? storedConversations : new CachedConversationStore(storedConversations);
   const accessRules = new SqlAccessRules(db);
-  const admission = new Admission(config, now, accessRules);
+  const onCountError = (err: unknown): void =>
+    logger.error({ err: errorFields(err) }, 'running turns could not be updated in the store');
+  const admission = new Admission(config, now, admissionCounts(db, config), accessRules, onCountError);
+  // A previous life of this INSTANCE_ID may have left running turns behind.
+  admission.forgetInstance().catch(onCountError);
   const turns = new TurnRunner({
     config,
     dify,
@@ -196,7 +213,8 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     reachability,
   });
   const leases = createLeases(db);
-  const websocket = new WsConnections(config, wsInbound, logger, leases, metrics);
+  const orphans = new WsOrphans({ streams, texts: config.texts, quota, logger });
+  const websocket = new WsConnections(config, wsInbound, logger, leases, metrics, orphans);
   const outbox = new BotOutbox(config.bots, {
     push: new WsOutbox((key) => websocket.connectionOf(key), quota, logger),
     responseUrl: new ResponseUrlOutbox(book, responseUrl),
@@ -219,6 +237,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
       wsInbound.startDraining();
       logger.info({ activeTurns: turns.activeTurns, graceMs: config.store.shutdownGraceMs }, 'draining running turns');
       await turns.drain(config.store.shutdownGraceMs);
+      await admission.forgetInstance().catch(onCountError);
       clearInterval(retention);
       clearInterval(rulesTimer);
       hil.stop();

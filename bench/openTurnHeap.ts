@@ -29,7 +29,7 @@ async function collectedHeap(pid: number, port: number, dir: string): Promise<nu
   // connection made while it writes may be dropped: try again.
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return (await readMemory(port, 'gateway')).heapUsed;
+      return (await readMemory({ port, pid }, 'gateway')).heapUsed;
     } catch (err) {
       if (attempt >= 20) throw err;
       await new Promise((resolve) => setTimeout(resolve, 500));

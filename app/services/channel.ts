@@ -26,6 +26,8 @@ export interface IntakeSource {
   readonly mediaKey: Buffer | undefined;
   /** The one-shot URL of the late answer (callback mode, §9). */
   readonly responseUrl: string | undefined;
+  /** The long connection: the req_id of the message's frame, kept with its stream (StreamMeta.reqId). */
+  readonly reqId?: string;
   /** Where the turn's snapshots go: stored for polls, or pushed over the long connection. */
   channel(meta: StreamMeta): TurnChannel;
   /** No stream to show (a question asked from a card click): the answer goes to late delivery only. */

@@ -26,3 +26,13 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * Whether several gateway instances may serve from this store (DATABASE_URL / PG*): then running
+ * snapshots, rate and running-turn counts and conversation ids go through the store. The embedded
+ * server is one instance's own (other local processes may attach, for tools and overlapping
+ * restarts, but one process serves), so that state stays in memory and the hot path skips queries.
+ */
+export function sharedByInstances(db: Database): boolean {
+  return db.kind === 'postgres';
+}

@@ -5,6 +5,8 @@ export interface RetentionPeriods {
   readonly streamMs: number;
   readonly messageMs: number;
   readonly conversationMs: number;
+  /** A user's admission row not written for this long holds only expired entries (the running-turn expiry). */
+  readonly admissionMs: number;
 }
 
 export interface RetentionResult {
@@ -14,6 +16,7 @@ export interface RetentionResult {
   readonly conversations: number;
   /** Ended people-in-the-loop requests (with their replies), by the message period. */
   readonly hilRequests: number;
+  readonly admissions: number;
 }
 
 const DELETE_OLDER = {
@@ -25,6 +28,8 @@ const DELETE_OLDER = {
   // An open request is kept whatever its age: it ends by its own expiry first.
   hilRequests: `DELETE FROM hil_requests WHERE status NOT IN ('pending', 'inprogress')
     AND updated_at < now() - make_interval(secs => $1::double precision / 1000)`,
+  admissions:
+    'DELETE FROM user_admission WHERE updated_at < now() - make_interval(secs => $1::double precision / 1000)',
   commentWaits: 'DELETE FROM hil_comment_waits WHERE wait_until < now()',
 } as const;
 
@@ -35,6 +40,7 @@ export async function applyRetention(db: Queryable, periods: RetentionPeriods): 
   const messages = await db.query(DELETE_OLDER.messages, [periods.messageMs]);
   const conversations = await db.query(DELETE_OLDER.conversations, [periods.conversationMs]);
   const hilRequests = await db.query(DELETE_OLDER.hilRequests, [periods.messageMs]);
+  const admissions = await db.query(DELETE_OLDER.admissions, [periods.admissionMs]);
   await db.query(DELETE_OLDER.commentWaits);
   return {
     streams: streams.rowCount,
@@ -42,5 +48,6 @@ export async function applyRetention(db: Queryable, periods: RetentionPeriods): 
     messages: messages.rowCount,
     conversations: conversations.rowCount,
     hilRequests: hilRequests.rowCount,
+    admissions: admissions.rowCount,
   };
 }

@@ -200,4 +200,27 @@ CREATE TABLE settings (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'per-user admission counted across instances; req_id of long-connection streams',
+    sql: `
+-- The rate limit and the running-turn cap of a user (issue #14 scope 5), one row per user (bot:userid)
+-- so that one INSERT ... ON CONFLICT DO UPDATE checks and takes both atomically: the row lock orders
+-- concurrent messages of the user from every instance. sent_ms: when admitted messages arrived in the
+-- last minute (ms since epoch). running: turn (stream) id -> [instance id, started ms]; entries older
+-- than a turn can last are ignored, and an instance's own are removed when it starts and stops.
+-- verdict: the last check's outcome, written with the row so the statement can return it.
+CREATE TABLE user_admission (
+  user_key text PRIMARY KEY,
+  sent_ms bigint[] NOT NULL,
+  running jsonb NOT NULL,
+  verdict text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX user_admission_updated_at ON user_admission (updated_at);
+-- The req_id of the long-connection message a stream answers (wecom-aibot-protocol.md §12): the next
+-- holder of the bot's lease finishes a stream whose instance died with it.
+ALTER TABLE streams ADD COLUMN req_id text;
+`,
+  },
 ];

@@ -1,5 +1,13 @@
 import { MemoryStreamStore } from './memoryStreamStore';
-import type { ClaimResult, StreamImage, StreamMeta, StreamRecord, StreamSnapshot, StreamStore } from './streamStore';
+import type {
+  ClaimResult,
+  OrphanStreams,
+  StreamImage,
+  StreamMeta,
+  StreamRecord,
+  StreamSnapshot,
+  StreamStore,
+} from './streamStore';
 import type { Database } from './database';
 import { StreamRows } from './streamRows';
 
@@ -30,7 +38,9 @@ interface Pending {
  * `flushIntervalMs` (at once for the first and the final one) and beats a heartbeat, so any other
  * instance can answer polls from the store and notice when the owner died.
  */
-export class SharedStreamStore implements StreamStore {
+export class SharedStreamStore implements StreamStore, OrphanStreams {
+  /** Rows this instance owns from before this moment belong to a previous life with the same INSTANCE_ID. */
+  private readonly startedAt = Date.now();
   private readonly local: MemoryStreamStore;
   private readonly rows: StreamRows;
   private readonly pending = new Map<string, Pending>();
@@ -80,6 +90,14 @@ export class SharedStreamStore implements StreamStore {
     if (!snapshot.finish && this.opts.writeRunningSnapshots === false) return;
     this.schedule(id, snapshot);
     if (snapshot.finish) await this.pending.get(id)?.chain;
+  }
+
+  orphansOf(botKey: string, maxAgeMs: number): Promise<StreamRecord[]> {
+    return this.rows.orphans(botKey, this.opts.instanceId, this.startedAt, maxAgeMs);
+  }
+
+  finishOrphan(id: string, content: string): Promise<boolean> {
+    return this.rows.finish(id, content, []);
   }
 
   /** Writes everything still pending; called on shutdown. */

@@ -15,6 +15,7 @@ interface StreamRow {
   finish: boolean;
   image_count: number;
   stale: boolean;
+  req_id?: string | null;
 }
 
 function toRecord(row: StreamRow, images: readonly StreamImage[]): StreamRecord {
@@ -28,6 +29,7 @@ function toRecord(row: StreamRow, images: readonly StreamImage[]): StreamRecord 
     chattype: row.chattype === 'group' ? 'group' : 'single',
     responseUrl: row.response_url ?? undefined,
     receivedAt: Number(row.received_ms),
+    ...(typeof row.req_id === 'string' ? { reqId: row.req_id } : {}),
   };
   const snapshot: StreamSnapshot =
     images.length > 0
@@ -36,10 +38,13 @@ function toRecord(row: StreamRow, images: readonly StreamImage[]): StreamRecord 
   return { meta, snapshot, stale: row.stale };
 }
 
+const SELECT_STREAM = `SELECT id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url,
+       extract(epoch from received_at) * 1000 AS received_ms, content, finish, image_count`;
+
 const STREAM_COLUMNS =
-  '(id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url, received_at, content, finish, owner_instance)';
+  '(id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url, received_at, content, finish, owner_instance, req_id)';
 const STREAM_VALUES =
-  '($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::double precision / 1000), $10, $11::boolean, $12)';
+  '($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9::double precision / 1000), $10, $11::boolean, $12, $13)';
 
 function streamParams(meta: StreamMeta, initial: StreamSnapshot, owner: string): unknown[] {
   return [
@@ -55,6 +60,7 @@ function streamParams(meta: StreamMeta, initial: StreamSnapshot, owner: string):
     initial.content,
     initial.finish,
     owner,
+    meta.reqId ?? null,
   ];
 }
 
@@ -81,7 +87,7 @@ export class StreamRows {
     owner: string,
   ): Promise<ClaimResult> {
     const inserted = await this.db.query(
-      `WITH claim AS (INSERT INTO msgid_claims (key, stream_id) VALUES ($13, $1) ON CONFLICT (key) DO NOTHING RETURNING stream_id)
+      `WITH claim AS (INSERT INTO msgid_claims (key, stream_id) VALUES ($14, $1) ON CONFLICT (key) DO NOTHING RETURNING stream_id)
        INSERT INTO streams ${STREAM_COLUMNS} SELECT ${STREAM_VALUES.slice(1, -1)} FROM claim`,
       [...streamParams(meta, initial, owner), claimKey],
     );
@@ -97,8 +103,7 @@ export class StreamRows {
   /** One query per poll; a second one only for a finished stream that has images. */
   async read(id: string, ownerTimeoutMs: number): Promise<StreamRecord | undefined> {
     const { rows } = await this.db.query<StreamRow>(
-      `SELECT id, msgid, bot_key, aibotid, userid, chatid, chattype, response_url,
-              extract(epoch from received_at) * 1000 AS received_ms, content, finish, image_count,
+      `${SELECT_STREAM},
               (NOT finish AND heartbeat_at < now() - make_interval(secs => $2::double precision / 1000)) AS stale
          FROM streams WHERE id = $1`,
       [id, ownerTimeoutMs],
@@ -120,22 +125,40 @@ export class StreamRows {
     );
   }
 
-  /** The final snapshot and its images become visible together, and only once. */
-  async finish(id: string, content: string, images: readonly StreamImage[]): Promise<void> {
+  /**
+   * Running streams of `botKey` that no instance will finish: owned by another instance, or by this
+   * one before `startedAt` (a reused INSTANCE_ID), received within `maxAgeMs`. Only the holder of a
+   * long-connection bot's lease asks, right after taking it over (§12): their owner lost it.
+   */
+  async orphans(botKey: string, owner: string, startedAt: number, maxAgeMs: number): Promise<StreamRecord[]> {
+    // The partial index streams_running_by_owner holds exactly the running rows.
+    const { rows } = await this.db.query<StreamRow>(
+      `${SELECT_STREAM}, false AS stale, req_id FROM streams
+        WHERE NOT finish AND bot_key = $1
+          AND (owner_instance <> $2 OR received_at < to_timestamp($3::double precision / 1000))
+          AND received_at > now() - make_interval(secs => $4::double precision / 1000)
+        ORDER BY received_at LIMIT 1000`,
+      [botKey, owner, startedAt, maxAgeMs],
+    );
+    return rows.map((row) => toRecord(row, []));
+  }
+
+  /** The final snapshot and its images become visible together, and only once: true for the call that did it. */
+  async finish(id: string, content: string, images: readonly StreamImage[]): Promise<boolean> {
     if (images.length === 0) {
       // One statement is atomic on its own; no transaction round trips on the common path.
-      await this.db.query(
+      const updated = await this.db.query(
         'UPDATE streams SET content = $2, finish = true, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish',
         [id, content],
       );
-      return;
+      return updated.rowCount > 0;
     }
-    await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const updated = await tx.query(
         'UPDATE streams SET content = $2, finish = true, image_count = $3, heartbeat_at = now(), updated_at = now() WHERE id = $1 AND NOT finish',
         [id, content, images.length],
       );
-      if (updated.rowCount === 0 || images.length === 0) return;
+      if (updated.rowCount === 0) return false;
       for (const [position, image] of images.entries()) {
         await tx.query('INSERT INTO stream_images (stream_id, position, base64, md5) VALUES ($1, $2, $3, $4)', [
           id,
@@ -144,6 +167,7 @@ export class StreamRows {
           image.md5,
         ]);
       }
+      return true;
     });
   }
 

@@ -16,6 +16,11 @@ export interface StreamMeta {
   readonly responseUrl: string | undefined;
   /** When the gateway received the message (ms since epoch); the 6-minute window counts from here. */
   readonly receivedAt: number;
+  /**
+   * The long connection: the req_id of the message's frame, which every frame of its answer echoes
+   * (§12). Stored, so that the next holder of the bot's lease can finish a stream whose instance died.
+   */
+  readonly reqId?: string;
 }
 
 /** An image for `stream.msg_item` (wecom-aibot-protocol.md §6.2). */
@@ -54,4 +59,15 @@ export interface StreamStore {
   get(id: string): Promise<StreamRecord | undefined>;
   /** Replaces the snapshot; ignored once a finished snapshot was stored (a stream finishes once). */
   publish(id: string, snapshot: StreamSnapshot): Promise<void>;
+}
+
+/**
+ * Long-connection streams whose instance stopped before finishing them (killed, crashed): nobody polls
+ * them, so the next holder of their bot's lease finishes them (wecom-aibot-protocol.md §12).
+ */
+export interface OrphanStreams {
+  /** Running streams of `botKey` that no running instance owns, received within `maxAgeMs`, oldest first. */
+  orphansOf(botKey: string, maxAgeMs: number): Promise<StreamRecord[]>;
+  /** Finishes the stream with `content` unless it finished already: true for the one call that did. */
+  finishOrphan(id: string, content: string): Promise<boolean>;
 }

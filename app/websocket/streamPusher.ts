@@ -69,7 +69,10 @@ export class WsStreamPusher implements TurnChannel {
   async publish(snapshot: StreamSnapshot): Promise<void> {
     if (this.finishing) return;
     this.latest = snapshot;
-    if (!snapshot.finish) return this.kick();
+    if (!snapshot.finish) {
+      this.keep(snapshot);
+      return this.kick();
+    }
     this.finishing = true;
     // The stored row finishes too (dedupe and the message's record); nobody polls it.
     await this.deps.streams
@@ -79,6 +82,18 @@ export class WsStreamPusher implements TurnChannel {
       );
     this.kick();
     return this.done;
+  }
+
+  /**
+   * The running snapshot goes to the store too (throttled there, and only where instances share it):
+   * if this instance dies, the next holder of the bot finishes the stream with what was shown (wsOrphans).
+   */
+  private keep(snapshot: StreamSnapshot): void {
+    this.deps.streams
+      .publish(this.target.streamId, snapshot)
+      .catch((err: unknown) =>
+        this.deps.logger.error({ err: errorFields(err), stream: this.target.streamId }, 'stream store write failed'),
+      );
   }
 
   deliverLate(markdown: string): Promise<boolean> {

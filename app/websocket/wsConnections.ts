@@ -5,6 +5,7 @@ import type { GatewayMetrics } from '../metrics';
 import type { Leases } from '../store/leases';
 import { type TakeoverVerdict, WsBotConnection, type WsLinkState } from './botConnection';
 import type { WsInbound } from './wsInbound';
+import type { WsOrphans } from './wsOrphans';
 
 /** The lease that lets one instance of the gateway hold a bot's connection (store/leases.ts). */
 function leaseName(conn: WsBotConnection): string {
@@ -15,7 +16,8 @@ function leaseName(conn: WsBotConnection): string {
  * Every websocket bot's connection (wecom-aibot-protocol.md §12), started with the gateway and
  * stopped after its running answers were pushed. WeCom keeps one connection per bot, so when several
  * instances share one PostgreSQL only the holder of a bot's lease connects; the others stand by and
- * take over within `leaseRetryMs` when it stops or dies. /readyz reads their states.
+ * take over within `leaseRetryMs` when it stops or dies, and finish the answers a dead holder left
+ * running (wsOrphans). /readyz reads their states.
  */
 export class WsConnections {
   private readonly connections: WsBotConnection[];
@@ -29,6 +31,8 @@ export class WsConnections {
     logger: Logger,
     private readonly leases: Leases,
     metrics?: GatewayMetrics,
+    /** Finishes what the bot's previous holder left running, once this instance holds the bot. */
+    private readonly orphans?: WsOrphans,
   ) {
     this.log = logger;
     this.connections = [...config.bots.websocket.values()].map((bot) => {
@@ -85,8 +89,9 @@ export class WsConnections {
       this.log.warn({ bot: conn.bot.key, err: errorFields(err) }, 'websocket lease could not be checked; trying again');
     }
     if (this.stopped) return;
-    if (held) conn.start();
-    else conn.standby();
+    if (!held) return conn.standby();
+    conn.start();
+    void this.orphans?.finishLeftBehind(conn);
   }
 
   /** Standby bots ask again; connected ones whose lease went with a broken session take it back. */

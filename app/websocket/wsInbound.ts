@@ -86,6 +86,7 @@ export class WsInbound {
       const intake = await this.deps.intake.accept(conn.bot, message, {
         mediaKey: undefined,
         responseUrl: undefined,
+        reqId,
         channel: (meta) => pusherFor(meta.id),
         settled: () => this.deps.reachability?.reached(chatAddressOf(conn.bot.key, partyOf(message))),
       });

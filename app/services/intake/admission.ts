@@ -1,6 +1,7 @@
 import type { AgentConfig, Config } from '../../config';
 import type { AccessRules } from '../../config/access';
 import type { StoredAccessRules } from '../../store/accessRules';
+import type { AdmissionCounts, AdmissionLimits } from '../../store/admissionCounts';
 import type { ChatParty } from '../turn/conversationScope';
 
 export type AdmissionVerdict =
@@ -11,62 +12,64 @@ export type AdmissionVerdict =
       readonly cause: 'access_denied' | 'rate_limited' | 'too_many_running';
     };
 
-const MINUTE_MS = 60_000;
+/**
+ * A running turn counts against its user's cap for at most this long past the overall limit of a Dify
+ * run (DIFY_TURN_TIMEOUT_SECONDS): the slack covers its media download and its wait for the
+ * conversation. Past that it has ended, even if the instance running it died without saying so.
+ */
+const RUNNING_SLACK_MS = 120_000;
+
+export function runningExpiryMs(config: Config): number {
+  return config.dify.turnTimeoutMs + RUNNING_SLACK_MS;
+}
 
 /**
  * Whether a user message may start a turn (issue #6 scope 4): the agent's allow and deny lists, a
  * per-user rate limit, and at most N turns of one user at once. A refused user gets a notice and
- * nothing reaches Dify. Counts are per instance.
+ * nothing reaches Dify. The counts are kept by `counts`: in memory for one process, in the store when
+ * several instances share PostgreSQL, so a user's messages count wherever they land (issue #14 scope 5).
  */
 export class Admission {
-  private readonly recent = new Map<string, number[]>();
-  private readonly running = new Map<string, number>();
+  private readonly limits: AdmissionLimits;
 
   constructor(
     private readonly config: Config,
     private readonly now: () => number,
+    private readonly counts: AdmissionCounts,
     private readonly stored: Pick<StoredAccessRules, 'get'> = { get: () => undefined },
-  ) {}
-
-  check(agent: AgentConfig, party: ChatParty): AdmissionVerdict {
-    const { texts, controls } = this.config;
-    if (!allowedByRules(mergeRules(agent.access, this.stored.get(agent.id)), party))
-      return { kind: 'refuse', text: texts.ACCESS_DENIED, cause: 'access_denied' };
-    const key = userKey(party);
-    if ((this.running.get(key) ?? 0) >= controls.userConcurrentTurns)
-      return { kind: 'refuse', text: texts.TOO_MANY_RUNNING, cause: 'too_many_running' };
-    if (controls.userMessagesPerMinute > 0 && !this.take(key, controls.userMessagesPerMinute))
-      return { kind: 'refuse', text: texts.RATE_LIMITED, cause: 'rate_limited' };
-    return { kind: 'admit' };
-  }
-
-  /** A turn of this user started; returns the function to call when it ends. */
-  enter(party: ChatParty): () => void {
-    const key = userKey(party);
-    this.running.set(key, (this.running.get(key) ?? 0) + 1);
-    return () => {
-      const left = (this.running.get(key) ?? 1) - 1;
-      if (left <= 0) this.running.delete(key);
-      else this.running.set(key, left);
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {
+    const { controls } = config;
+    this.limits = {
+      perMinute: controls.userMessagesPerMinute,
+      concurrent: controls.userConcurrentTurns,
+      runningExpiryMs: runningExpiryMs(config),
     };
   }
 
-  /** Sliding one-minute window; old entries are dropped as the user writes, empty keys removed. */
-  private take(key: string, limit: number): boolean {
-    const now = this.now();
-    const times = (this.recent.get(key) ?? []).filter((t) => now - t < MINUTE_MS);
-    if (times.length >= limit) {
-      this.recent.set(key, times);
-      return false;
-    }
-    times.push(now);
-    this.recent.set(key, times);
-    if (this.recent.size > 10_000) this.prune(now);
-    return true;
+  /**
+   * Checks, and counts an admitted message at once: with `turnId`, the turn it will start is running
+   * from here until `leave(party, turnId)` (check and take are one step, also across instances).
+   */
+  async check(agent: AgentConfig, party: ChatParty, turnId?: string): Promise<AdmissionVerdict> {
+    const { texts } = this.config;
+    if (!allowedByRules(mergeRules(agent.access, this.stored.get(agent.id)), party))
+      return { kind: 'refuse', text: texts.ACCESS_DENIED, cause: 'access_denied' };
+    const taken = await this.counts.take(userKey(party), turnId, this.now(), this.limits);
+    if (taken === 'too_many_running')
+      return { kind: 'refuse', text: texts.TOO_MANY_RUNNING, cause: 'too_many_running' };
+    if (taken === 'rate_limited') return { kind: 'refuse', text: texts.RATE_LIMITED, cause: 'rate_limited' };
+    return { kind: 'admit' };
   }
 
-  private prune(now: number): void {
-    for (const [key, times] of this.recent) if (times.every((t) => now - t >= MINUTE_MS)) this.recent.delete(key);
+  /** The turn admitted as `turnId` ended, or will not start after all. Never fails the caller. */
+  leave(party: ChatParty, turnId: string): void {
+    this.counts.leave(userKey(party), turnId).catch(this.onError);
+  }
+
+  /** This instance's running turns, left by a previous life with the same INSTANCE_ID or at shutdown. */
+  forgetInstance(): Promise<void> {
+    return this.counts.forgetInstance();
   }
 }
 

@@ -29,20 +29,20 @@ export class CardQuestions implements InboundClaimant {
     click: CardClick,
     source: EventSource,
   ): Promise<EventReply | undefined> {
-    return Promise.resolve(click.event_key.startsWith(ASK_PREFIX) ? this.ask(bot, event, click, source) : undefined);
+    return click.event_key.startsWith(ASK_PREFIX) ? this.ask(bot, event, click, source) : Promise.resolve(undefined);
   }
 
-  private ask(bot: BotProfile, event: WecomEvent, click: CardClick, source: EventSource): EventReply {
+  private async ask(bot: BotProfile, event: WecomEvent, click: CardClick, source: EventSource): Promise<EventReply> {
     const question = click.event_key.slice(ASK_PREFIX.length).trim();
     const route = routeToAgent(this.deps.config.agents, event.aibotid);
     if (question === '' || route.agent === undefined) return EMPTY;
     const deliver = source.reserveLate();
     if (deliver === undefined) return EMPTY;
     const party = partyOf(event);
-    const verdict = this.deps.admission.check(route.agent, party);
-    if (verdict.kind === 'refuse') return this.update(click.task_id, verdict.text);
     const { intake } = this.deps;
     const meta = intake.newMeta(bot, event.msgid, party, undefined);
+    const verdict = await this.deps.admission.check(route.agent, party, meta.id);
+    if (verdict.kind === 'refuse') return this.update(click.task_id, verdict.text);
     const turnSource: IntakeSource = {
       mediaKey: undefined,
       responseUrl: undefined,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ConversationStore } from '../../store/conversationStore';
-import type { StreamMeta, StreamSnapshot, StreamStore } from '../../store/streamStore';
+import type { ClaimResult, StreamMeta, StreamSnapshot, StreamStore } from '../../store/streamStore';
 import type { BotProfile, Config } from '../../config';
 import { errorFields } from '../../logger';
 import type { GatewayMetrics } from '../../metrics';
@@ -71,16 +71,12 @@ export class MessageIntake {
   constructor(private readonly deps: IntakeDeps) {}
 
   async accept(bot: BotProfile, message: UserMessage, source: IntakeSource): Promise<Intake> {
-    const { config, streams, claimants } = this.deps;
-    const meta = this.newMeta(bot, message.msgid, partyOf(message), source.responseUrl);
-    const claim = claimants.claimsMessages ? await claimants.message(bot, message) : undefined;
-    const plan: MessagePlan =
-      claim !== undefined
-        ? { kind: 'notice', text: claim.text, cause: claim.cause, agentId: undefined }
-        : planMessage(config, this.deps.admission, bot, message);
+    const { config } = this.deps;
+    const meta = this.newMeta(bot, message.msgid, partyOf(message), source.responseUrl, source.reqId);
+    const plan = await this.plan(bot, message, meta.id);
     const snapshot =
       plan.kind === 'run' ? { content: config.texts.THINKING, finish: false } : { content: plan.text, finish: true };
-    const won = await streams.claim(`${message.aibotid}:${message.msgid}`, meta, snapshot);
+    const won = await this.claim(message, meta, plan, snapshot);
     if (!won.won) {
       // A retry of a message we already accepted: the same stream, no second Dify run (§15.7).
       this.deps.metrics?.dedupeHits.inc();
@@ -105,10 +101,37 @@ export class MessageIntake {
     return { kind: 'answered', meta, snapshot };
   }
 
+  /** The claimants first (people in the loop); with none registered, straight to the plan. */
+  private async plan(bot: BotProfile, message: UserMessage, turnId: string): Promise<MessagePlan> {
+    const { claimants } = this.deps;
+    const claim = claimants.claimsMessages ? await claimants.message(bot, message) : undefined;
+    if (claim !== undefined) return { kind: 'notice', text: claim.text, cause: claim.cause, agentId: undefined };
+    return planMessage(this.deps.config, this.deps.admission, bot, message, turnId);
+  }
+
+  /** The msgid with its stream; an admitted run that will not start (a retry, a store failure) is let go. */
+  private async claim(
+    message: UserMessage,
+    meta: StreamMeta,
+    plan: MessagePlan,
+    snapshot: StreamSnapshot,
+  ): Promise<ClaimResult> {
+    const release = (): void => {
+      if (plan.kind === 'run') this.deps.admission.leave(partyOf(message), meta.id);
+    };
+    try {
+      const won = await this.deps.streams.claim(`${message.aibotid}:${message.msgid}`, meta, snapshot);
+      if (!won.won) release();
+      return won;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
   /** Starts the turn after the first reply was written: it never waits for Dify (wecom-aibot-protocol.md §15.6). */
   startTurn(meta: StreamMeta, query: AskQuery, route: AgentRoute, source: IntakeSource): void {
     const party = { aibotid: meta.aibotid, userid: meta.userid, chattype: meta.chattype, chatid: meta.chatid };
-    const leave = this.deps.admission.enter(party);
     const task: TurnTask = {
       streamId: meta.id,
       msgid: meta.msgid,
@@ -122,7 +145,7 @@ export class MessageIntake {
       ...(source.streamless === true ? { streamless: true } : {}),
     };
     const onDone = (end: AnswerStreamEnd): void => {
-      leave();
+      this.deps.admission.leave(party, meta.id);
       source.settled?.(meta, end);
     };
     setImmediate(() => this.deps.turns.start(task, onDone));
@@ -149,7 +172,13 @@ export class MessageIntake {
   }
 
   /** A new stream for something a party of a bot sent (a message, or a card click that asks). */
-  newMeta(bot: BotProfile, msgid: string, party: ChatParty, responseUrl: string | undefined): StreamMeta {
+  newMeta(
+    bot: BotProfile,
+    msgid: string,
+    party: ChatParty,
+    responseUrl: string | undefined,
+    reqId?: string,
+  ): StreamMeta {
     return {
       id: newStreamId(),
       msgid,
@@ -160,6 +189,7 @@ export class MessageIntake {
       chattype: party.chattype,
       responseUrl,
       receivedAt: this.deps.now(),
+      ...(reqId !== undefined ? { reqId } : {}),
     };
   }
 }

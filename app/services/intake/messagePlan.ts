@@ -28,8 +28,16 @@ function isNewConversationCommand(query: AskQuery, commands: ReadonlySet<string>
 /**
  * Decides before anything is written: an empty question, a missing agent, a refused user (access
  * rules, rate, concurrent turns) and commands are answered in the first reply; the rest starts a turn.
+ * A run is admitted as `turnId` (its stream id): it counts as running until the caller lets it go
+ * (Admission.leave), also when it does not start after all (a retried msgid).
  */
-export function planMessage(config: Config, admission: Admission, bot: BotProfile, message: UserMessage): MessagePlan {
+export async function planMessage(
+  config: Config,
+  admission: Admission,
+  bot: BotProfile,
+  message: UserMessage,
+  turnId: string,
+): Promise<MessagePlan> {
   const { texts } = config;
   const query = buildTurnQuery(message, bot.mentionNames);
   if (query.kind === 'empty')
@@ -38,10 +46,12 @@ export function planMessage(config: Config, admission: Admission, bot: BotProfil
   if (route.agent === undefined)
     return { kind: 'notice', text: texts.AGENT_NOT_CONFIGURED, cause: 'agent_not_configured', agentId: route.agentId };
   const party = partyOf(message);
-  const verdict = admission.check(route.agent, party);
+  const command = isNewConversationCommand(query, config.controls.newConversationCommands);
+  // A command counts against the rate and is refused like a question, but starts no turn.
+  const verdict = await admission.check(route.agent, party, command ? undefined : turnId);
   if (verdict.kind === 'refuse')
     return { kind: 'notice', text: verdict.text, cause: verdict.cause, agentId: route.agentId };
-  if (isNewConversationCommand(query, config.controls.newConversationCommands)) {
+  if (command) {
     const scope = conversationScope(party, route.agentId, config.conversation.groupScope);
     return {
       kind: 'new_conversation',

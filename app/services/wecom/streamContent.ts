@@ -91,3 +91,11 @@ export function renderMarkdown(
     maxBytes,
   });
 }
+
+/**
+ * The end of a stream whose instance stopped before finishing it (killed, crashed): what it had shown,
+ * unless only the placeholder, then the notice, which always fits (issue #4 scope 3, issue #14 scope 5).
+ */
+export function ownerLostFinal(shown: string, placeholder: string, notice: string, truncatedNotice: string): string {
+  return renderMarkdown(shown === placeholder ? '' : withoutThinking(shown), notice, truncatedNotice);
+}

@@ -6,6 +6,7 @@ import { MIGRATIONS } from '../../../app/store/schema';
 import { SqlConversationStore } from '../../../app/store/sqlConversationStore';
 import { StreamRows } from '../../../app/store/streamRows';
 import { forEachDatabase } from '../../helpers/databases';
+import { SqlAdmissionCounts } from '../../../app/store/sqlAdmissionCounts';
 import { SqlHilRequests } from '../../../app/hil/store/sqlHilRequests';
 import { image, receivedMessage, streamMeta } from './storeTestKit';
 
@@ -14,7 +15,12 @@ const arrivedNow = (streamId: string): ReceivedMessage =>
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
-const PERIODS: RetentionPeriods = { streamMs: HOUR_MS, messageMs: 2 * DAY_MS, conversationMs: 7 * DAY_MS };
+const PERIODS: RetentionPeriods = {
+  streamMs: HOUR_MS,
+  messageMs: 2 * DAY_MS,
+  conversationMs: 7 * DAY_MS,
+  admissionMs: HOUR_MS,
+};
 
 forEachDatabase('applyRetention', (getDb) => {
   beforeAll(async () => {
@@ -23,7 +29,7 @@ forEachDatabase('applyRetention', (getDb) => {
 
   beforeEach(async () => {
     // stream_images goes with its streams.
-    for (const table of ['streams', 'msgid_claims', 'messages', 'conversations', 'hil_requests'])
+    for (const table of ['streams', 'msgid_claims', 'messages', 'conversations', 'hil_requests', 'user_admission'])
       await getDb().query(`DELETE FROM ${table}`);
   });
 
@@ -71,6 +77,7 @@ forEachDatabase('applyRetention', (getDb) => {
       messages: 0,
       conversations: 0,
       hilRequests: 0,
+      admissions: 0,
     });
     expect(await ids('SELECT id FROM streams')).toEqual(['s-new', 's-recent']);
     expect(await ids('SELECT key AS id FROM msgid_claims')).toEqual(['c-new', 'c-recent']);
@@ -112,6 +119,7 @@ forEachDatabase('applyRetention', (getDb) => {
       messages: 2,
       conversations: 1,
       hilRequests: 0,
+      admissions: 0,
     });
     expect(await ids('SELECT stream_id AS id FROM messages')).toEqual(['m-new', 'm-recent']);
     expect(await ids('SELECT key AS id FROM conversations')).toEqual(['k-new', 'k-recent']);
@@ -127,7 +135,7 @@ forEachDatabase('applyRetention', (getDb) => {
     await log.received(arrivedNow('m-fresh'));
     await log.flush();
     await new SqlConversationStore(getDb()).set({ key: 'k-fresh', agentId: 'agent-1', difyUser: 'u' }, 'conv');
-    const nothing = { streams: 0, claims: 0, messages: 0, conversations: 0, hilRequests: 0 };
+    const nothing = { streams: 0, claims: 0, messages: 0, conversations: 0, hilRequests: 0, admissions: 0 };
 
     expect(await applyRetention(getDb(), PERIODS)).toEqual(nothing);
     await backdate('streams', 'updated_at', 'id', 's-fresh', '2 hours');
@@ -165,6 +173,16 @@ forEachDatabase('applyRetention', (getDb) => {
 
     expect((await applyRetention(getDb(), PERIODS)).hilRequests).toBe(1);
     expect(await ids('SELECT id::text AS id FROM hil_requests')).toEqual([open]);
+  });
+
+  it('deletes the admission rows of users not seen for the admission period', async () => {
+    const counts = new SqlAdmissionCounts(getDb(), 'instance-1');
+    const limits = { perMinute: 5, concurrent: 2, runningExpiryMs: HOUR_MS };
+    for (const user of ['a-old', 'a-new']) await counts.take(user, `turn-${user}`, Date.now(), limits);
+    await backdate('user_admission', 'updated_at', 'user_key', 'a-old', '2 hours');
+
+    expect((await applyRetention(getDb(), PERIODS)).admissions).toBe(1);
+    expect(await ids('SELECT user_key AS id FROM user_admission')).toEqual(['a-new']);
   });
 
   it('takes the periods in milliseconds', async () => {

@@ -1,5 +1,6 @@
 import { type Config, loadConfig } from '../../../../app/config';
 import { Admission, allowedByRules } from '../../../../app/services/intake/admission';
+import { MemoryAdmissionCounts } from '../../../../app/store/memoryAdmissionCounts';
 import type { ChatParty } from '../../../../app/services/turn/conversationScope';
 
 function agentWith(env: Record<string, string>): {
@@ -37,26 +38,39 @@ describe('allowedByRules', () => {
 });
 
 describe('Admission', () => {
-  it('limits messages per minute per user, and frees the window after a minute', () => {
+  it('limits messages per minute per user, and frees the window after a minute', async () => {
     let now = 0;
     const { config, agent } = agentWith({ USER_MESSAGES_PER_MINUTE: '2' });
-    const admission = new Admission(config, () => now);
-    expect([
-      admission.check(agent, single('u')).kind,
-      admission.check(agent, single('u')).kind,
-      admission.check(agent, single('u')).kind,
-    ]).toEqual(['admit', 'admit', 'refuse']);
-    expect(admission.check(agent, single('someone-else')).kind).toBe('admit');
+    const admission = new Admission(config, () => now, new MemoryAdmissionCounts());
+    const kinds = [];
+    for (let i = 0; i < 3; i += 1) kinds.push((await admission.check(agent, single('u'))).kind);
+    expect(kinds).toEqual(['admit', 'admit', 'refuse']);
+    expect((await admission.check(agent, single('someone-else'))).kind).toBe('admit');
     now = 60_001;
-    expect(admission.check(agent, single('u')).kind).toBe('admit');
+    expect((await admission.check(agent, single('u'))).kind).toBe('admit');
   });
 
-  it('counts running turns per user and releases them', () => {
+  it('counts an admitted turn as running until it is let go', async () => {
     const { config, agent } = agentWith({ USER_CONCURRENT_TURNS: '1', USER_MESSAGES_PER_MINUTE: '0' });
-    const admission = new Admission(config, () => 0);
-    const leave = admission.enter(single('u'));
-    expect(admission.check(agent, single('u'))).toMatchObject({ kind: 'refuse', cause: 'too_many_running' });
-    leave();
-    expect(admission.check(agent, single('u')).kind).toBe('admit');
+    const admission = new Admission(config, () => 0, new MemoryAdmissionCounts());
+    expect((await admission.check(agent, single('u'), 'turn-1')).kind).toBe('admit');
+    await expect(admission.check(agent, single('u'), 'turn-2')).resolves.toMatchObject({
+      kind: 'refuse',
+      cause: 'too_many_running',
+      text: config.texts.TOO_MANY_RUNNING,
+    });
+    admission.leave(single('u'), 'turn-1');
+    expect((await admission.check(agent, single('u'), 'turn-2')).kind).toBe('admit');
+  });
+
+  it('refuses a denied user before counting anything', async () => {
+    const { config, agent } = agentWith({ ACCESS_DENY_USERS: 'bad', USER_MESSAGES_PER_MINUTE: '1' });
+    const admission = new Admission(config, () => 0, new MemoryAdmissionCounts());
+    await expect(admission.check(agent, single('bad'))).resolves.toMatchObject({ cause: 'access_denied' });
+    expect((await admission.check(agent, single('good'))).kind).toBe('admit');
+    await expect(admission.check(agent, single('good'))).resolves.toMatchObject({
+      cause: 'rate_limited',
+      text: config.texts.RATE_LIMITED,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  ownerLostFinal,
   renderFinal,
   renderMarkdown,
   renderStreaming,
@@ -169,5 +170,18 @@ describe('withoutThinking (an answer pushed as markdown, §12)', () => {
     expect(rendered.startsWith('<think>')).toBe(true);
     expect(withoutThinking(rendered)).toBe('答案里提到 <think> 这个词\n\n注意');
     expect(withoutThinking('只有答案')).toBe('只有答案');
+  });
+});
+
+describe('ownerLostFinal', () => {
+  const notice = '（处理这条消息的服务中断了，请重新发送。）';
+  it('keeps what was shown, without the thinking or the placeholder, and always fits the notice', () => {
+    expect(ownerLostFinal('正在思考中...', '正在思考中...', notice, '（略）')).toBe(notice);
+    expect(ownerLostFinal('<think>想</think>\n答到一半', '正在思考中...', notice, '（略）')).toBe(
+      `答到一半\n\n${notice}`,
+    );
+    const long = ownerLostFinal('长'.repeat(8000), '正在思考中...', notice, '（略）');
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(20480);
+    expect(long.endsWith(`（略）\n\n${notice}`)).toBe(true);
   });
 });

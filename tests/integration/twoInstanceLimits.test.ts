@@ -1,0 +1,104 @@
+/**
+ * A user's limits on two gateway processes sharing one PostgreSQL (issue #14 scope 5): the messages
+ * per minute and the turns running at once count the user's messages on both instances together,
+ * over the real encrypted callback route.
+ */
+import { type FakeDify, startFakeDify } from '../fakes/fakeDify';
+import { FakeWecomClient, asStreamReply } from '../fakes/fakeWecom';
+import { createScratchPostgres, describeWithPostgres, requirePostgresUrl } from '../helpers/databases';
+import { DEFAULT_TEXTS } from '../../app/config/texts';
+import { type GatewayProcess, startGatewayProcess } from './gatewayProcess';
+import { BOT } from './harness';
+
+const POLL = { pollIntervalMs: 30, maxPolls: 300 };
+
+function asked(dify: FakeDify, question: string): boolean {
+  return dify.runRequests('app-chat').some((r) => JSON.stringify(r.body).includes(question));
+}
+
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describeWithPostgres('a user’s limits on two instances on one PostgreSQL', () => {
+  let dify: FakeDify;
+  let scratch: { url: string; drop(): Promise<void> };
+  let a: GatewayProcess;
+  let b: GatewayProcess;
+  const client = (gw: GatewayProcess): FakeWecomClient =>
+    new FakeWecomClient({ baseUrl: gw.url, path: '/wecom/callback/bot1', ...BOT });
+
+  beforeAll(async () => {
+    const url = requirePostgresUrl();
+    dify = await startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] });
+    scratch = await createScratchPostgres(url);
+    const env = {
+      WECOM_TOKEN: BOT.token,
+      WECOM_ENCODING_AES_KEY: BOT.encodingAesKey,
+      DIFY_API_BASE_URL: dify.baseUrl,
+      DIFY_API_KEY: 'app-chat',
+      DIFY_IDLE_TIMEOUT_SECONDS: '2',
+      DATABASE_URL: scratch.url,
+      USER_MESSAGES_PER_MINUTE: '3',
+      USER_CONCURRENT_TURNS: '1',
+      STREAM_FLUSH_MS: '50',
+    };
+    [a, b] = await Promise.all([
+      startGatewayProcess({ ...env, INSTANCE_ID: 'A' }),
+      startGatewayProcess({ ...env, INSTANCE_ID: 'B' }),
+    ]);
+  }, 60000);
+
+  afterAll(async () => {
+    const codes = await Promise.all([a?.stop(), b?.stop()]);
+    expect(codes).toEqual([0, 0]);
+    await dify?.close();
+    await scratch?.drop();
+  }, 30000);
+
+  it('counts the messages per minute of one user sent alternately to both instances together', async () => {
+    const finals: string[] = [];
+    for (const [i, gw] of [a, b, a].entries()) {
+      const t = await client(gw).chat(`第${i + 1}个问题`, { ...POLL, userid: 'rate-user' });
+      finals.push(t.final?.content ?? '(unfinished)');
+    }
+    expect(finals).toEqual(['收到：第1个问题', '收到：第2个问题', '收到：第3个问题']);
+    // The fourth within the minute is refused on either instance, although each saw at most two.
+    for (const gw of [b, a]) {
+      const refused = asStreamReply(await client(gw).sendText('第四个问题', { userid: 'rate-user' }), 'fourth');
+      expect(refused).toMatchObject({ finish: true, content: DEFAULT_TEXTS.RATE_LIMITED });
+    }
+    // Another user is not affected.
+    const other = await client(b).chat('别人的问题', { ...POLL, userid: 'rate-other' });
+    expect(other.final?.content).toBe('收到：别人的问题');
+    expect(asked(dify, '第四个问题')).toBe(false);
+  });
+
+  it('refuses on B a second turn of a user whose first is still running on A, and admits it once that ended', async () => {
+    dify.script('app-chat', { kind: 'stream', events: [{ event: 'message', answer: '慢慢想' }], end: 'hang' });
+    const held = asStreamReply(await client(a).sendText('很慢的问题', { userid: 'cap-user' }), 'held');
+    expect(held).toMatchObject({ finish: false, content: DEFAULT_TEXTS.THINKING });
+    await until(() => asked(dify, '很慢的问题'));
+    const refused = asStreamReply(await client(b).sendText('再问一个', { userid: 'cap-user' }), 'second');
+    expect(refused).toMatchObject({ finish: true, content: DEFAULT_TEXTS.TOO_MANY_RUNNING });
+    // Somebody else is free to ask meanwhile.
+    expect((await client(b).chat('我也问', { ...POLL, userid: 'cap-other' })).final?.content).toBe('收到：我也问');
+
+    // The held run ends at the idle timeout (2 s); then its slot is free on every instance.
+    let final: ReturnType<typeof asStreamReply> | undefined;
+    for (let i = 0; i < 100 && final === undefined; i += 1) {
+      const reply = asStreamReply(await client(b).poll(held.id, { userid: 'cap-user' }), 'poll');
+      if (reply.finish) final = reply;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(final?.content.startsWith('慢慢想')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await client(b).chat('现在可以了吗', { ...POLL, userid: 'cap-user' })).final?.content).toBe(
+      '收到：现在可以了吗',
+    );
+  }, 30000);
+});
