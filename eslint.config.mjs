@@ -56,6 +56,8 @@ export default tseslint.config(
         console: 'readonly',
       },
     },
+    // CommonJS is how a plain .js file here imports (tools/start runs before anything is compiled).
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   restrict(
     ['app/crypto/**'],

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   /** Shutting down: WeCom retries the message, and the load balancer sends it to another instance. */
   SHUTTING_DOWN: 503,
+  /** Listening, but the store is still opening: WeCom retries the callback, a client may retry after a second. */
+  STARTING: 503,
   INTERNAL: 500,
 } as const;
 

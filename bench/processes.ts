@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BENCH_BOT } from './load/requests';
 import { freePort } from '../tools/shared/freePort';
+import { gatewayStarted } from '../tools/shared/gatewayStarted';
 
 /** A process the bench started; killed when the bench ends, whatever happens. */
 export interface Child {
@@ -93,13 +94,9 @@ export async function startGateway(difyBaseUrl: string, extraEnv: Record<string,
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error('the gateway exited during start-up');
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok && child.pid !== undefined) {
-        const cleanup = (): void => rmSync(dataDir, { recursive: true, force: true });
-        return { port, pid: child.pid, stop: stopper(child, cleanup, 15_000) };
-      }
-    } catch {
-      // not listening yet
+    if ((await gatewayStarted(`http://127.0.0.1:${port}`)) && child.pid !== undefined) {
+      const cleanup = (): void => rmSync(dataDir, { recursive: true, force: true });
+      return { port, pid: child.pid, stop: stopper(child, cleanup, 15_000) };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -18,6 +18,9 @@ export type { StoreConfig } from './store';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** `auto`: human-readable lines when stdout is a terminal, JSON otherwise (what log collectors read). */
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** How group chats map to Dify conversations (wecom-aibot-protocol.md §15.12). */
 export type GroupScope = 'group' | 'member';
@@ -50,6 +53,7 @@ export interface Config {
   readonly controls: ConversationControls;
   readonly texts: Texts;
   readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
 }
 
 export interface LoadedConfig {
@@ -142,6 +146,7 @@ export function loadConfig(env: Env): LoadedConfig {
     controls: readControls(env, problems),
     texts: loadTexts(env),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
+    logFormat: readEnum(env, 'LOG_FORMAT', LOG_FORMATS, 'auto', problems),
   };
   checkHilBot(config, problems);
   if (problems.list.length > 0) throw new ConfigError(problems.list);

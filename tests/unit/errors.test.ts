@@ -11,6 +11,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   BODY_TOO_LARGE: 413,
   NOT_FOUND: 404,
   SHUTTING_DOWN: 503,
+  STARTING: 503,
   INTERNAL: 500,
 };
 
@@ -19,10 +20,11 @@ describe('ERROR_STATUS', () => {
     expect(ERROR_STATUS).toStrictEqual(EXPECTED);
   });
 
-  it('never answers a client mistake with a 5xx: only INTERNAL and SHUTTING_DOWN (a retry goes elsewhere)', () => {
+  it('never answers a client mistake with a 5xx: only INTERNAL, SHUTTING_DOWN and STARTING (a retry succeeds)', () => {
     const serverErrors = Object.entries(ERROR_STATUS).filter(([, status]) => status >= 500);
     expect(serverErrors).toEqual([
       ['SHUTTING_DOWN', 503],
+      ['STARTING', 503],
       ['INTERNAL', 500],
     ]);
   });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDemoAgent } from './demoAgent';
 import { freePort } from '../shared/freePort';
+import { gatewayStarted } from '../shared/gatewayStarted';
 
 const DIST = path.join(__dirname, '..', '..');
 /** Throwaway credentials for this run only: the simulator and the gateway share them. */
@@ -22,14 +23,10 @@ const DEMO_BOT = {
     .slice(0, 43),
 };
 
-async function waitHealthy(url: string, gateway: ChildProcess): Promise<void> {
+async function waitStarted(url: string, gateway: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i += 1) {
     if (gateway.exitCode !== null) throw new Error('the gateway exited during start-up');
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (await gatewayStarted(url)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the gateway did not start within 30 s');
@@ -72,7 +69,7 @@ async function main(): Promise<number> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    await waitHealthy(url, gateway);
+    await waitStarted(url, gateway);
     return await runChat(url);
   } finally {
     gateway.kill('SIGTERM');

@@ -120,16 +120,22 @@ describe('loadConfig: booleans and enums', () => {
     ]);
   });
 
-  it('reads the group conversation scope and the log level', () => {
-    const c = config({ WECOM_GROUP_CONVERSATION_SCOPE: 'member', LOG_LEVEL: 'debug' });
-    expect([c.conversation.groupScope, c.logLevel]).toEqual(['member', 'debug']);
+  it('reads the group conversation scope, the log level and the log format', () => {
+    const c = config({ WECOM_GROUP_CONVERSATION_SCOPE: 'member', LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty' });
+    expect([c.conversation.groupScope, c.logLevel, c.logFormat]).toEqual(['member', 'debug', 'pretty']);
+    expect(config({}).logFormat).toBe('auto');
   });
 
   it('rejects unknown enum values, listing the allowed ones', () => {
-    const problems = configError({ WECOM_GROUP_CONVERSATION_SCOPE: 'everyone', LOG_LEVEL: 'verbose' }).problems;
+    const problems = configError({
+      WECOM_GROUP_CONVERSATION_SCOPE: 'everyone',
+      LOG_LEVEL: 'verbose',
+      LOG_FORMAT: 'xml',
+    }).problems;
     expect(problems).toEqual([
       'WECOM_GROUP_CONVERSATION_SCOPE must be one of group, member',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      'LOG_FORMAT must be one of auto, json, pretty',
     ]);
   });
 });
