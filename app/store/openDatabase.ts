@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Database } from './database';
 import { migrate } from './migrations';
-import { openEmbeddedServer } from './embedded/embeddedServer';
+import { APPLICATION_NAME, openEmbeddedServer } from './embedded/embeddedServer';
 import { importPgliteData } from './embedded/pgliteImport';
 import { createPgDatabase } from './pgDatabase';
 import { MIGRATIONS } from './schema';
@@ -42,7 +42,7 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
     'embedded PostgreSQL ready',
   );
   return createPgDatabase({
-    connection: server.connection,
+    connection: { ...server.connection, application_name: APPLICATION_NAME },
     kind: 'embedded',
     onError: opts.onError,
     afterClose: () => server.stop(),

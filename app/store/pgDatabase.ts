@@ -10,7 +10,13 @@ export interface PgDatabaseOptions {
    */
   connectionString?: string;
   /** Instead of a URL: the embedded server's Unix socket directory, port, user and database. */
-  connection?: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
+  connection?: {
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly database: string;
+    readonly application_name?: string;
+  };
   /** 'embedded' for the server the gateway runs itself (store/embedded); default 'postgres'. */
   kind?: Database['kind'];
   /** Runs after the pool has ended (the embedded server stops here). */

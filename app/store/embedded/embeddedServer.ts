@@ -22,17 +22,29 @@ export interface EmbeddedServer {
   /** How this process came to use it. */
   readonly origin: 'created' | 'started' | 'attached' | 'adopted';
   readonly layout: ClusterLayout;
-  /** Stops the server when this process owns it (started or adopted it); otherwise leaves it running. */
+  /**
+   * Stops the server when this process owns it (started, adopted or was handed it) and no other
+   * gateway process still uses it; hands it to such a process otherwise; leaves it alone when not its own.
+   */
   stop(): Promise<void>;
 }
 
 export const EMBEDDED_USER = 'gateway';
+/** Each gateway's sessions carry its pid, so that an owner about to stop sees who else still uses the server. */
+export const APPLICATION_NAME = `wecom-dify-gateway:${process.pid}`;
+const APPLICATION_PREFIX = 'wecom-dify-gateway:';
 export const EMBEDDED_DATABASE = 'gateway';
 const PORT = 5432;
 const READY_TIMEOUT_MS = 60_000;
 
-async function tryConnect(server: RunningServer, database: string): Promise<Client | undefined> {
-  const client = new Client({ host: server.socketDir, port: server.port, user: EMBEDDED_USER, database });
+async function tryConnect(server: RunningServer, database: string, appName?: string): Promise<Client | undefined> {
+  const client = new Client({
+    host: server.socketDir,
+    port: server.port,
+    user: EMBEDDED_USER,
+    database,
+    ...(appName !== undefined ? { application_name: appName } : {}),
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -112,6 +124,34 @@ async function stopServer(pid: number): Promise<void> {
   if (!(await waitForExit(pid, 15_000))) process.kill(pid, 'SIGQUIT');
 }
 
+/** Another live gateway process with a session on the server, if any: the owner's heir. */
+async function heirOf(server: RunningServer): Promise<number | undefined> {
+  const client = await tryConnect(server, 'postgres');
+  if (client === undefined) return undefined;
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      'SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE application_name LIKE $1',
+      [`${APPLICATION_PREFIX}%`],
+    );
+    const pids = rows.map((row) => Number(row.name.slice(APPLICATION_PREFIX.length)));
+    return pids.find((pid) => Number.isInteger(pid) && pid !== process.pid && isAlive(pid));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Stops the server, unless another gateway still uses it: that one becomes its owner and stops it later. */
+async function release(server: RunningServer, owner: OwnerFile): Promise<void> {
+  if (!owner.isMine()) return;
+  const heir = await heirOf(server).catch(() => undefined);
+  if (heir !== undefined) {
+    owner.claim(heir);
+    return;
+  }
+  await stopServer(server.pid);
+  owner.release();
+}
+
 function serverOf(pid: number, layout: ClusterLayout): RunningServer {
   return { pid, port: PORT, socketDir: layout.socketDir };
 }
@@ -148,13 +188,15 @@ export async function openEmbeddedServer(dataDir: string): Promise<EmbeddedServe
   const created = await initCluster(layout);
   const owner = new OwnerFile(path.join(layout.dataDir, 'postgres.owner'));
   const { server, origin } = await attachOrStart(layout, owner);
-  const owns = origin !== 'attached';
-  if (owns) owner.claim();
+  if (origin !== 'attached') owner.claim();
   const client = await waitReady(server, () => !isAlive(server.pid));
   await ensureDatabase(client);
+  // A process that attached keeps one session open for as long as it uses the server: the pool may
+  // close all of its idle ones, and the owner must still see this process when it stops (heirOf).
+  const presence = origin === 'attached' ? await tryConnect(server, EMBEDDED_DATABASE, APPLICATION_NAME) : undefined;
   // A crash that ends the process without close() still stops a server it owns (fast shutdown).
   const onExit = (): void => {
-    if (owns && isAlive(server.pid)) process.kill(server.pid, 'SIGINT');
+    if (owner.isMine() && isAlive(server.pid)) process.kill(server.pid, 'SIGINT');
   };
   process.once('exit', onExit);
   return {
@@ -163,9 +205,8 @@ export async function openEmbeddedServer(dataDir: string): Promise<EmbeddedServe
     layout,
     stop: async () => {
       process.off('exit', onExit);
-      if (!owns) return;
-      await stopServer(server.pid);
-      owner.release();
+      await presence?.end().catch(() => undefined);
+      await release(server, owner);
     },
   };
 }

@@ -60,8 +60,9 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
 }
 
 /**
- * Which gateway process started the server (a file beside the cluster). Another local process that
- * attaches to a running server leaves it alone at exit; a server whose starter died (kill -9) is
+ * Which gateway process owns the server (a file beside the cluster). Another local process that
+ * attaches to a running server leaves it alone at exit; an owner that stops while another process
+ * still uses the server hands it over instead of stopping it; a server whose owner died (kill -9) is
  * adopted by the next process that finds it, which then stops it at its own exit.
  */
 export class OwnerFile {
@@ -78,8 +79,17 @@ export class OwnerFile {
     return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid);
   }
 
-  claim(): void {
-    fs.writeFileSync(this.file, `${process.pid}\n`);
+  /** The file names this process: it started or adopted the server, or was handed it. */
+  isMine(): boolean {
+    try {
+      return Number(fs.readFileSync(this.file, 'utf8').trim()) === process.pid;
+    } catch {
+      return false;
+    }
+  }
+
+  claim(pid: number = process.pid): void {
+    fs.writeFileSync(this.file, `${pid}\n`);
   }
 
   release(): void {

@@ -72,6 +72,21 @@ describe('embedded PostgreSQL server', () => {
     expect(isAlive(orphan?.pid ?? -1)).toBe(false);
   });
 
+  it('an owner that stops while another gateway uses the server hands it over instead of stopping it', async () => {
+    const a = await startGatewayProcess({ DATA_DIR: tmp });
+    await waitReady(a.url);
+    const b = await startGatewayProcess({ DATA_DIR: tmp });
+    await waitReady(b.url);
+    const server = runningServer(path.join(tmp, 'postgres'));
+    await waitFor(() => b.output().includes('"origin":"attached"'));
+    expect(await a.stop()).toBe(0);
+    expect(isAlive(server?.pid ?? -1)).toBe(true);
+    expect(fs.readFileSync(path.join(tmp, 'postgres.owner'), 'utf8').trim()).not.toBe('');
+    expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+    expect(await b.stop()).toBe(0);
+    expect(isAlive(server?.pid ?? -1)).toBe(false);
+  }, 60_000);
+
   it('a gateway that stops on SIGTERM stops the server it started', async () => {
     const gateway = await startGatewayProcess({ DATA_DIR: tmp });
     await waitReady(gateway.url);
@@ -81,6 +96,11 @@ describe('embedded PostgreSQL server', () => {
     expect(isAlive(server?.pid ?? -1)).toBe(false);
   });
 });
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(check()).toBe(true);
+}
 
 async function waitReady(url: string): Promise<void> {
   for (let i = 0; i < 200; i += 1) {
