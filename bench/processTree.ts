@@ -72,3 +72,19 @@ export function treeMemory(pid: number): TreeMemory {
     children: children.length,
   };
 }
+
+/** CPU time (user + system) a process has used, in ms; 0 when it is gone. Linux counts in clock ticks of 10 ms. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms of a process and, apart, of its descendants that are alive now. */
+export function treeCpuMs(pid: number): { own: number; children: number } {
+  return { own: processCpuMs(pid), children: descendantsOf(pid).reduce((sum, child) => sum + processCpuMs(child), 0) };
+}

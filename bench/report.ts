@@ -1,12 +1,15 @@
 import type { LoadResult } from './load/runLoad';
 import type { StreamMemory } from './scenarios';
 import type { TokenDelay } from './tokenDelay';
+import type { CpuSplit } from './cpuSplit';
 import type { ImagePipeline } from './imagePipeline';
 import type { StartupFigures } from './startup';
 import { type StoreOptionResult, renderStoreComparison } from './store/compareStores';
 
 export interface TargetResults {
   readonly first: LoadResult;
+  /** CPU per first message: the target, its database processes, the fake Dify, the load generator (ms). */
+  readonly firstCpuMs: CpuSplit;
   readonly polls: readonly [LoadResult, LoadResult];
   readonly memory: readonly [StreamMemory, StreamMemory];
 }
@@ -53,6 +56,14 @@ export function renderReport(r: BenchResults): string {
       f(e.first.perSecond),
       ratio(g.first.perSecond, h.first.perSecond),
       verdict(g.first.perSecond >= 0.5 * h.first.perSecond, '≥ 0.5×'),
+    ),
+    row(
+      'CPU ms per first message: process + database (fake Dify, load)',
+      cpuText(g.firstCpuMs),
+      cpuText(h.firstCpuMs),
+      cpuText(e.firstCpuMs),
+      ratio(g.firstCpuMs.target + g.firstCpuMs.database, h.firstCpuMs.target + h.firstCpuMs.database),
+      '',
     ),
     ...startupRows(r.startup),
     row(
@@ -134,6 +145,10 @@ export function renderReport(r: BenchResults): string {
     ),
   );
   return `${lines.join('\n')}\n\nEmbedded store candidates (store work of a first message only, 32 callers):\n\n${renderStoreComparison(r.stores)}`;
+}
+
+function cpuText(c: CpuSplit): string {
+  return `${f(c.target, 2)} + ${f(c.database, 2)} (${f(c.dify, 2)}, ${f(c.load, 2)})`;
 }
 
 function startupRows(s: StartupFigures): string[] {

@@ -13,6 +13,7 @@ import { type BenchResults, type TargetResults, renderReport } from './report';
 import { type BenchSettings, type TargetKind, firstMessages, memoryWith, openStreams, polls } from './scenarios';
 import { settledMemory } from './memory';
 import { tokenToVisible } from './tokenDelay';
+import { measureCpu } from './cpuSplit';
 import { measureStartup } from './startup';
 import { compareStores } from './store/compareStores';
 
@@ -26,9 +27,10 @@ function log(message: string): void {
 }
 
 /** Every scenario on one target, from a fresh process. */
-async function measureTarget(name: string, target: Child, kind: TargetKind): Promise<TargetResults> {
+async function measureTarget(name: string, target: Child, kind: TargetKind, difyPid: number): Promise<TargetResults> {
   log(`${name}: first messages`);
-  const first = await firstMessages(target.port, SETTINGS);
+  const measured = await measureCpu({ target: target.pid, dify: difyPid }, () => firstMessages(target.port, SETTINGS));
+  const first = measured.result;
   const baseline = await settledMemory(target, kind);
   const [small, large] = SETTINGS.streamCounts;
   log(`${name}: opening ${small} streams`);
@@ -39,7 +41,12 @@ async function measureTarget(name: string, target: Child, kind: TargetKind): Pro
   ids.push(...(await openStreams(target.port, large - small)));
   const memoryLarge = await memoryWith(target, kind, baseline, large);
   const pollsLarge = await polls(target.port, ids, SETTINGS);
-  return { first, polls: [pollsSmall, pollsLarge], memory: [memorySmall, memoryLarge] };
+  return {
+    first,
+    firstCpuMs: measured.cpuPerRequestMs,
+    polls: [pollsSmall, pollsLarge],
+    memory: [memorySmall, memoryLarge],
+  };
 }
 
 async function withTarget<T>(start: () => Promise<Child>, work: (child: Child) => Promise<T>): Promise<T> {
@@ -64,7 +71,7 @@ async function main(): Promise<void> {
   try {
     const gateway = await withTarget(
       () => startGateway(difyUrl),
-      (gw) => measureTarget('gateway', gw, 'gateway'),
+      (gw) => measureTarget('gateway', gw, 'gateway', dify.pid),
     );
     log('gateway: token to visible');
     const tokens = await withTarget(
@@ -73,11 +80,11 @@ async function main(): Promise<void> {
     );
     const bareHttp = await withTarget(
       () => startListening('bench/bareServer.js', bareEnv('http')),
-      (b) => measureTarget('bare node:http', b, 'bare'),
+      (b) => measureTarget('bare node:http', b, 'bare', dify.pid),
     );
     const bareExpress = await withTarget(
       () => startListening('bench/bareServer.js', bareEnv('express')),
-      (b) => measureTarget('bare Express', b, 'bare'),
+      (b) => measureTarget('bare Express', b, 'bare', dify.pid),
     );
     log('image pipeline');
     const image = await imagePipeline(SMOKE ? 1 : 3);

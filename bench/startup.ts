@@ -48,13 +48,16 @@ async function npmStart(
   return { child, healthzMs, readyzMs, pid: gateway };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(-child.pid, 'SIGTERM');
-  const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+/** Until the gateway itself has exited (npm may exit first), so the next start finds no server of the last one. */
+async function stop(child: ChildProcess, gatewayPid: number): Promise<void> {
+  if (child.exitCode === null && child.pid !== undefined) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid, 'SIGTERM');
+    const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  for (let i = 0; i < 750 && commandOf(gatewayPid) !== ''; i += 1) await new Promise((r) => setTimeout(r, 20));
 }
 
 export async function measureStartup(difyBaseUrl: string): Promise<StartupFigures> {
@@ -63,10 +66,10 @@ export async function measureStartup(difyBaseUrl: string): Promise<StartupFigure
   const env = { PATH: process.env['PATH'] ?? '', ...gatewayEnv(difyBaseUrl, port, dataDir) };
   try {
     const first = await npmStart(env, port);
-    await stop(first.child);
+    await stop(first.child, first.pid);
     const again = await npmStart(env, port);
     const idle = await settledMemory({ port, pid: again.pid }, 'gateway');
-    await stop(again.child);
+    await stop(again.child, again.pid);
     return {
       newDir: { healthzMs: first.healthzMs, readyzMs: first.readyzMs },
       existingDir: { healthzMs: again.healthzMs, readyzMs: again.readyzMs },
