@@ -141,10 +141,11 @@ describe('access rules, limits and commands', () => {
   it('starts a fresh Dify conversation on "/new" and confirms it', async () => {
     const client = h.wecom();
     await client.chat('第一句', { ...POLL, userid: 'resetter' });
-    const stored = await h.db.query<{ conversation_id: string }>(
-      "SELECT conversation_id FROM conversations WHERE dify_user = 'wecom:aibFAKEBOT0001:resetter'",
-    );
-    expect(stored.rows).toHaveLength(1);
+    // The embedded store writes the conversation with the turn's final message-log row, in the next batch.
+    const stored = async (): Promise<number> =>
+      (await h.db.query("SELECT 1 FROM conversations WHERE dify_user = 'wecom:aibFAKEBOT0001:resetter'")).rows.length;
+    for (let i = 0; i < 50 && (await stored()) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await stored()).toBe(1);
     const reset = await client.chat('新对话', { ...POLL, userid: 'resetter' });
     expect(reset.first).toMatchObject({ finish: true, content: DEFAULT_TEXTS.NEW_CONVERSATION_STARTED });
     await client.chat('第二句', { ...POLL, userid: 'resetter' });

@@ -5,16 +5,28 @@ import { openEmbeddedServer } from '../../../../app/store/embedded/embeddedServe
 import { isAlive, runningServer } from '../../../../app/store/embedded/postmaster';
 import { createPgDatabase } from '../../../../app/store/pgDatabase';
 import { createLeases } from '../../../../app/store/advisoryLeases';
-import { startGatewayProcess } from '../../../integration/gatewayProcess';
+import { type GatewayProcess, startGatewayProcess } from '../../../integration/gatewayProcess';
 
 /** The embedded PostgreSQL server's life: created, attached to, adopted after its starter died, stopped. */
 describe('embedded PostgreSQL server', () => {
   let tmp: string;
+  // Whatever a test asserts, no gateway it started outlives it (jest would wait for them).
+  const started: GatewayProcess[] = [];
+  const startGateway = async (env: Record<string, string>): Promise<GatewayProcess> => {
+    const gateway = await startGatewayProcess(env);
+    started.push(gateway);
+    return gateway;
+  };
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-embedded-'));
     fs.chmodSync(tmp, 0o755);
   });
-  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((gateway) => gateway.stop()));
+    const left = runningServer(path.join(tmp, 'postgres'));
+    if (left !== undefined) process.kill(left.pid, 'SIGINT');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('creates a cluster once, lets a second local user attach, and locks across both', async () => {
     const first = await openEmbeddedServer(tmp);
@@ -59,7 +71,7 @@ describe('embedded PostgreSQL server', () => {
   });
 
   it('adopts the server of a gateway that was killed, and stops it at its own close', async () => {
-    const gateway = await startGatewayProcess({ DATA_DIR: tmp });
+    const gateway = await startGateway({ DATA_DIR: tmp });
     await waitReady(gateway.url);
     const orphan = runningServer(path.join(tmp, 'postgres'));
     expect(orphan).toBeDefined();
@@ -73,9 +85,9 @@ describe('embedded PostgreSQL server', () => {
   });
 
   it('an owner that stops while another gateway uses the server hands it over instead of stopping it', async () => {
-    const a = await startGatewayProcess({ DATA_DIR: tmp });
+    const a = await startGateway({ DATA_DIR: tmp });
     await waitReady(a.url);
-    const b = await startGatewayProcess({ DATA_DIR: tmp });
+    const b = await startGateway({ DATA_DIR: tmp });
     await waitReady(b.url);
     const server = runningServer(path.join(tmp, 'postgres'));
     await waitFor(() => b.output().includes('"origin":"attached"'));
@@ -88,7 +100,7 @@ describe('embedded PostgreSQL server', () => {
   }, 60_000);
 
   it('a gateway that stops on SIGTERM stops the server it started', async () => {
-    const gateway = await startGatewayProcess({ DATA_DIR: tmp });
+    const gateway = await startGateway({ DATA_DIR: tmp });
     await waitReady(gateway.url);
     const server = runningServer(path.join(tmp, 'postgres'));
     expect(server).toBeDefined();
