@@ -166,8 +166,10 @@ function installShutdown(parts: { server: Server; running: Promise<Running>; log
     logs.sink.flushSync();
     process.exit(0);
   };
+  // `on`, not `once`: Ctrl-C on `npm start` reaches the gateway twice (from the terminal and from npm),
+  // and a second signal without a handler would end the process before it drained and stopped its store.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       stop(signal).catch((err: unknown) => exitFatal(logs, err, 'shutdown failed'));
     });
   }

@@ -16,8 +16,8 @@ export interface GatewayProcess {
   readonly output: () => string;
   /** SIGKILL: the instance dies without any cleanup. */
   kill(): Promise<void>;
-  /** SIGTERM and wait for the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM (or these signals, in a row) and wait for the exit code. */
+  stop(signals?: readonly NodeJS.Signals[]): Promise<number | null>;
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -114,8 +114,8 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       child.kill('SIGKILL');
       await exited(child);
     },
-    async stop() {
-      child.kill('SIGTERM');
+    async stop(signals: readonly NodeJS.Signals[] = ['SIGTERM']) {
+      for (const signal of signals) child.kill(signal);
       return exited(child);
     },
   };
