@@ -3,12 +3,12 @@
  * per minute and the turns running at once count the user's messages on both instances together,
  * over the real encrypted callback route.
  */
-import { type FakeDify, startFakeDify } from '../fakes/fakeDify';
-import { FakeWecomClient, asStreamReply } from '../fakes/fakeWecom';
-import { createScratchPostgres, describeWithPostgres, requirePostgresUrl } from '../helpers/databases';
+import type { FakeDify } from '../fakes/fakeDify';
+import { type FakeWecomClient, asStreamReply } from '../fakes/fakeWecom';
+import { describeWithPostgres } from '../helpers/databases';
 import { DEFAULT_TEXTS } from '../../app/config/texts';
-import { type GatewayProcess, startGatewayProcess } from './gatewayProcess';
-import { BOT } from './harness';
+import type { GatewayProcess } from './gatewayProcess';
+import { type TwoGateways, startTwoGateways } from './twoGateways';
 
 const POLL = { pollIntervalMs: 30, maxPolls: 300 };
 
@@ -25,39 +25,24 @@ async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
 }
 
 describeWithPostgres('a user’s limits on two instances on one PostgreSQL', () => {
+  let two: TwoGateways | undefined;
   let dify: FakeDify;
-  let scratch: { url: string; drop(): Promise<void> };
   let a: GatewayProcess;
   let b: GatewayProcess;
-  const client = (gw: GatewayProcess): FakeWecomClient =>
-    new FakeWecomClient({ baseUrl: gw.url, path: '/wecom/callback/bot1', ...BOT });
+  const client = (gw: GatewayProcess): FakeWecomClient => (two as TwoGateways).wecom(gw);
 
   beforeAll(async () => {
-    const url = requirePostgresUrl();
-    dify = await startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] });
-    scratch = await createScratchPostgres(url);
-    const env = {
-      WECOM_TOKEN: BOT.token,
-      WECOM_ENCODING_AES_KEY: BOT.encodingAesKey,
-      DIFY_API_BASE_URL: dify.baseUrl,
-      DIFY_API_KEY: 'app-chat',
+    two = await startTwoGateways({
       DIFY_IDLE_TIMEOUT_SECONDS: '2',
-      DATABASE_URL: scratch.url,
       USER_MESSAGES_PER_MINUTE: '3',
       USER_CONCURRENT_TURNS: '1',
       STREAM_FLUSH_MS: '50',
-    };
-    [a, b] = await Promise.all([
-      startGatewayProcess({ ...env, INSTANCE_ID: 'A' }),
-      startGatewayProcess({ ...env, INSTANCE_ID: 'B' }),
-    ]);
+    });
+    ({ dify, a, b } = two);
   }, 60000);
 
   afterAll(async () => {
-    const codes = await Promise.all([a?.stop(), b?.stop()]);
-    expect(codes).toEqual([0, 0]);
-    await dify?.close();
-    await scratch?.drop();
+    expect(await two?.stop()).toEqual([0, 0]);
   }, 30000);
 
   it('counts the messages per minute of one user sent alternately to both instances together', async () => {

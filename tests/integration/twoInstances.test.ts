@@ -2,51 +2,37 @@
  * Two gateway processes on one PostgreSQL behind "one URL" (issue #4): WeCom's polls may reach either
  * instance, a retried msgid may land on the other one, and an instance may die mid-turn.
  */
-import { type FakeDify, startFakeDify } from '../fakes/fakeDify';
-import { FakeWecomClient, asStreamReply, randomMsgid, textPayload } from '../fakes/fakeWecom';
-import { createScratchPostgres, describeWithPostgres, requirePostgresUrl } from '../helpers/databases';
+import type { FakeDify } from '../fakes/fakeDify';
+import { type FakeWecomClient, asStreamReply, randomMsgid, textPayload } from '../fakes/fakeWecom';
+import { describeWithPostgres } from '../helpers/databases';
 import { DEFAULT_TEXTS } from '../../app/config/texts';
-import { type GatewayProcess, startGatewayProcess } from './gatewayProcess';
-import { BOT } from './harness';
+import type { GatewayProcess } from './gatewayProcess';
+import { type TwoGateways, startTwoGateways } from './twoGateways';
 
 function answerEvents(parts: string[]): Array<Record<string, unknown>> {
   return [...parts.map((answer) => ({ event: 'message', answer })), { event: 'message_end' }];
 }
 
 describeWithPostgres('two instances on one PostgreSQL', () => {
+  let two: TwoGateways | undefined;
   let dify: FakeDify;
-  let scratch: { url: string; drop(): Promise<void> };
   let a: GatewayProcess;
   let b: GatewayProcess;
-  const client = (gw: GatewayProcess): FakeWecomClient =>
-    new FakeWecomClient({ baseUrl: gw.url, path: '/wecom/callback/bot1', ...BOT });
+  const client = (gw: GatewayProcess): FakeWecomClient => (two as TwoGateways).wecom(gw);
 
   beforeAll(async () => {
-    const url = requirePostgresUrl();
-    dify = await startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] });
-    scratch = await createScratchPostgres(url);
-    const env = {
-      WECOM_TOKEN: BOT.token,
-      WECOM_ENCODING_AES_KEY: BOT.encodingAesKey,
-      DIFY_API_BASE_URL: dify.baseUrl,
-      DIFY_API_KEY: 'app-chat',
-      DATABASE_URL: scratch.url,
+    two = await startTwoGateways({
       STREAM_FLUSH_MS: '50',
       STREAM_OWNER_TIMEOUT_SECONDS: '3',
       SHUTDOWN_GRACE_SECONDS: '2',
-    };
-    [a, b] = await Promise.all([
-      startGatewayProcess({ ...env, INSTANCE_ID: 'A' }),
-      startGatewayProcess({ ...env, INSTANCE_ID: 'B' }),
-    ]);
+    });
+    ({ dify, a, b } = two);
   }, 60000);
 
   afterAll(async () => {
-    const codes = await Promise.all([a?.stop(), b?.stop()]);
+    const codes = await two?.stop();
     // B shuts down cleanly on SIGTERM (A was killed).
-    expect(codes[1]).toBe(0);
-    await dify?.close();
-    await scratch?.drop();
+    expect(codes?.[1]).toBe(0);
   }, 30000);
 
   it('serves one consistent growing answer to polls alternating between the instances', async () => {

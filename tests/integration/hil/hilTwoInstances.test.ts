@@ -3,46 +3,30 @@
  * other, two clicks at once on both apply one answer, and an operator's token from one works on the other
  * (the generated SECRET_KEY is shared through the store).
  */
-import { FakeWecomClient, enterChatPayload, templateCardEventPayload } from '../../fakes/fakeWecom';
-import { type FakeDify, startFakeDify } from '../../fakes/fakeDify';
+import { type FakeWecomClient, enterChatPayload, templateCardEventPayload } from '../../fakes/fakeWecom';
 import { GoHumanLoopClient, approvalContext } from '../../fakes/goHumanLoop';
-import { createScratchPostgres, describeWithPostgres, requirePostgresUrl } from '../../helpers/databases';
-import { type GatewayProcess, startGatewayProcess } from '../gatewayProcess';
-import { BOT } from '../harness';
+import { describeWithPostgres } from '../../helpers/databases';
+import type { GatewayProcess } from '../gatewayProcess';
+import { type TwoGateways, startTwoGateways } from '../twoGateways';
 import { API_KEY, OPERATOR } from './hilKit';
 
 describeWithPostgres('people in the loop on two instances', () => {
-  let dify: FakeDify;
-  let scratch: { url: string; drop(): Promise<void> };
+  let two: TwoGateways | undefined;
   let a: GatewayProcess;
   let b: GatewayProcess;
-  const wecom = (gw: GatewayProcess): FakeWecomClient =>
-    new FakeWecomClient({ baseUrl: gw.url, path: '/wecom/callback/bot1', ...BOT });
+  const wecom = (gw: GatewayProcess): FakeWecomClient => (two as TwoGateways).wecom(gw);
 
   beforeAll(async () => {
-    const url = requirePostgresUrl();
-    dify = await startFakeDify({ apps: [{ apiKey: 'app-chat', mode: 'chat' }] });
-    scratch = await createScratchPostgres(url);
-    const env = {
-      WECOM_TOKEN: BOT.token,
-      WECOM_ENCODING_AES_KEY: BOT.encodingAesKey,
-      DIFY_API_BASE_URL: dify.baseUrl,
-      DIFY_API_KEY: 'app-chat',
-      DATABASE_URL: scratch.url,
+    two = await startTwoGateways({
       HIL_API_KEYS: JSON.stringify({ agents: API_KEY }),
       FIRST_SUPERUSER: OPERATOR.email,
       FIRST_SUPERUSER_PASSWORD: OPERATOR.password,
-    };
-    [a, b] = await Promise.all([
-      startGatewayProcess({ ...env, INSTANCE_ID: 'A' }),
-      startGatewayProcess({ ...env, INSTANCE_ID: 'B' }),
-    ]);
+    });
+    ({ a, b } = two);
   }, 60000);
 
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dify?.close();
-    await scratch?.drop();
+    await two?.stop();
   }, 30000);
 
   it('made on A, shown on B, two simultaneous clicks on A and B answer it once', async () => {
