@@ -54,6 +54,19 @@ describe('embedded PostgreSQL server', () => {
     expect(runningServer(first.layout.clusterDir)).toBeUndefined();
   });
 
+  it('puts the socket in the temp directory when DATA_DIR is too deep for a Unix socket path', async () => {
+    const deep = path.join(tmp, 'a-rather-long-directory-name-'.repeat(3), 'data');
+    const server = await openEmbeddedServer(deep);
+    const db = createPgDatabase({ connection: server.connection, onError: () => undefined, afterClose: server.stop });
+    try {
+      expect(server.layout.clusterDir.length).toBeGreaterThan(90);
+      expect(server.connection.host.startsWith(os.tmpdir())).toBe(true);
+      expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('reopens an existing cluster with its data after a stop', async () => {
     const first = await openEmbeddedServer(tmp);
     const db = createPgDatabase({ connection: first.connection, onError: () => undefined, afterClose: first.stop });
