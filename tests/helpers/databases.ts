@@ -54,14 +54,30 @@ export function embeddedTestUrl(): string {
   return url;
 }
 
+/**
+ * DROP DATABASE … WITH (FORCE). PostgreSQL 15 refuses FORCE to a role that is not a superuser while an
+ * autovacuum worker is in the database ("must be a member of the role whose process is being
+ * terminated", 42501); the worker is gone within moments, so the drop is tried again.
+ */
+async function dropDatabase(url: string, dbName: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await admin(url, (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501' || attempt >= 25) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 /** A new, empty database on a test server's URL (the role needs CREATEDB), and how to drop it. */
 export async function createScratchPostgres(url: string): Promise<{ readonly url: string; drop(): Promise<void> }> {
   const dbName = `gateway_t_${randomBytes(6).toString('hex')}`;
   await admin(url, (client) => client.query(`CREATE DATABASE ${dbName}`));
   return {
     url: withDatabase(url, dbName),
-    drop: () =>
-      admin(url, (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(url, dbName),
   };
 }
 
@@ -80,7 +96,7 @@ function serverSuite(name: string, kind: DatabaseKind, url: () => string, body: 
     afterAll(async () => {
       await db?.close();
       // FORCE: a test that left a connection open must not leave the database behind.
-      await admin(url(), (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+      await dropDatabase(url(), dbName);
     });
   });
 }
