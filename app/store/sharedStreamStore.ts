@@ -1,3 +1,4 @@
+import { BatchWriter } from './batchWriter';
 import { MemoryStreamStore } from './memoryStreamStore';
 import type {
   ClaimResult,
@@ -15,7 +16,9 @@ export interface SharedStreamOptions {
   readonly instanceId: string;
   /**
    * Write running snapshots too (default). Only other instances read them; with the embedded store
-   * there is just one instance, so only the first and the final snapshot are written.
+   * there is just one instance, so only the first and the final snapshot are written, and final
+   * snapshots without images go in batches (one statement per 50 ms, like the message log) instead
+   * of one statement per message: this process answers its polls from memory, the row is for a restart.
    */
   readonly writeRunningSnapshots?: boolean;
   readonly flushIntervalMs: number;
@@ -47,6 +50,7 @@ export class SharedStreamStore implements StreamStore, OrphanStreams {
   /** Final snapshots whose write failed: retried on every heartbeat until they land. */
   private readonly unwrittenFinals = new Map<string, StreamSnapshot>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly finals: BatchWriter<{ readonly id: string; readonly content: string }>;
 
   constructor(
     db: Database,
@@ -55,6 +59,7 @@ export class SharedStreamStore implements StreamStore, OrphanStreams {
   ) {
     this.local = new MemoryStreamStore({ ttlMs: opts.ttlMs });
     this.rows = new StreamRows(db);
+    this.finals = new BatchWriter((rows) => this.writeFinals(rows), onError);
     this.heartbeat = setInterval(() => {
       this.retryFinals()
         .then(() => this.rows.beat(opts.instanceId))
@@ -102,6 +107,7 @@ export class SharedStreamStore implements StreamStore, OrphanStreams {
 
   /** Writes everything still pending; called on shutdown. */
   async flushAll(): Promise<void> {
+    await this.finals.flush();
     await this.retryFinals().catch(this.onError);
     for (const [id, entry] of this.pending) {
       if (entry.timer !== undefined) {
@@ -154,10 +160,24 @@ export class SharedStreamStore implements StreamStore, OrphanStreams {
    */
   private async writeFinal(id: string, snapshot: StreamSnapshot): Promise<void> {
     this.pending.delete(id);
+    if (this.opts.writeRunningSnapshots === false && (snapshot.images ?? []).length === 0) {
+      this.finals.add({ id, content: snapshot.content });
+      return;
+    }
     try {
       await this.rows.finish(id, snapshot.content, snapshot.images ?? ([] as StreamImage[]));
     } catch (err) {
       this.unwrittenFinals.set(id, snapshot);
+      throw err;
+    }
+  }
+
+  /** A failed batch is kept like a failed single write, and retried with the heartbeat. */
+  private async writeFinals(rows: readonly { readonly id: string; readonly content: string }[]): Promise<void> {
+    try {
+      await this.rows.finishMany(rows);
+    } catch (err) {
+      for (const row of rows) this.unwrittenFinals.set(row.id, { content: row.content, finish: true });
       throw err;
     }
   }

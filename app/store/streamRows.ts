@@ -1,3 +1,4 @@
+import { valuesList } from './batchWriter';
 import type { ClaimResult, StreamImage, StreamMeta, StreamRecord, StreamSnapshot } from './streamStore';
 import type { Database } from './database';
 
@@ -144,6 +145,17 @@ export class StreamRows {
   }
 
   /** The final snapshot and its images become visible together, and only once: true for the call that did it. */
+  /** Finishes streams without images in one statement: the embedded store's batched final snapshots. */
+  async finishMany(rows: readonly { readonly id: string; readonly content: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `UPDATE streams AS s SET content = v.content, finish = true, heartbeat_at = now(), updated_at = now()
+         FROM (VALUES ${valuesList(rows.length, ['::text', '::text'])}) AS v (id, content)
+        WHERE s.id = v.id AND NOT s.finish`,
+      rows.flatMap((row) => [row.id, row.content]),
+    );
+  }
+
   async finish(id: string, content: string, images: readonly StreamImage[]): Promise<boolean> {
     if (images.length === 0) {
       // One statement is atomic on its own; no transaction round trips on the common path.

@@ -171,4 +171,23 @@ forEachDatabase('SharedStreamStore writes', (getDb) => {
     expect(await storedStream(getDb(), first.id)).toEqual({ content: 'one two', finish: false, image_count: 0 });
     expect(await storedStream(getDb(), second.id)).toEqual({ content: 'uno dos', finish: false, image_count: 0 });
   });
+
+  it('one process alone (the embedded store): final snapshots without images are written together, in one statement', async () => {
+    const ownerDb = new CountingDatabase(getDb());
+    const owner = stores.instance(ownerDb, 'alone', { ...THROTTLED, writeRunningSnapshots: false });
+    const metas = [streamMeta(), streamMeta(), streamMeta()];
+    for (const meta of metas) await owner.create(meta, { content: '', finish: false });
+    await Promise.all(metas.map((meta, i) => owner.publish(meta.id, { content: `答案 ${i}`, finish: true })));
+    // The owner's polls see the end at once; the rows follow in one batch.
+    expect((await owner.get(metas[0]?.id ?? ''))?.snapshot).toEqual({ content: '答案 0', finish: true });
+    await waitUntil(
+      async () => (await storedStream(getDb(), metas[2]?.id ?? ''))?.finish === true,
+      3000,
+      'the batched finals',
+    );
+    for (const [i, meta] of metas.entries())
+      expect(await storedStream(getDb(), meta.id)).toEqual({ content: `答案 ${i}`, finish: true, image_count: 0 });
+    expect(ownerDb.countDirectStartingWith('UPDATE streams AS s SET content = v.content')).toBe(1);
+    expect(ownerDb.countDirectStartingWith('UPDATE streams SET content')).toBe(0);
+  });
 });
