@@ -9,6 +9,8 @@ export interface MemoryReading {
   readonly rss: number;
   readonly heapUsed: number;
   readonly childrenPss: number;
+  /** The children's RSS summed, shared pages counted once per process: shown beside PSS, not budgeted. */
+  readonly childrenRss: number;
 }
 
 export interface MeasuredProcess {
@@ -35,8 +37,8 @@ async function ownMemory(port: number, kind: 'gateway' | 'bare'): Promise<{ rss:
 
 export async function readMemory(target: MeasuredProcess, kind: 'gateway' | 'bare'): Promise<MemoryReading> {
   const own = await ownMemory(target.port, kind);
-  const childrenPss = treeMemory(target.pid).childrenPss;
-  return { rss: own.rss + childrenPss, heapUsed: own.heapUsed, childrenPss };
+  const { childrenPss, childrenRss } = treeMemory(target.pid);
+  return { rss: own.rss + childrenPss, heapUsed: own.heapUsed, childrenPss, childrenRss };
 }
 
 /** Lets the target settle (pending writes, timers) and collect garbage it can, then reads. */

@@ -171,8 +171,8 @@ function startupRows(s: StartupFigures): string[] {
       '',
     ),
     row(
-      'RSS idle MB (gateway + database PSS)',
-      `${f(idle / MB)} (${f((idle - s.idle.childrenPss) / MB)} + ${f(s.idle.childrenPss / MB)})`,
+      'RSS idle MB (gateway + database PSS; database RSS summed)',
+      `${f(idle / MB)} (${f((idle - s.idle.childrenPss) / MB)} + ${f(s.idle.childrenPss / MB)}; ${f(s.idle.childrenRss / MB)})`,
       '',
       '',
       '',

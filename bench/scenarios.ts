@@ -88,6 +88,7 @@ export async function memoryWith(
       rss: per(total.rss, baseline.rss),
       heapUsed: per(total.heapUsed, baseline.heapUsed),
       childrenPss: per(total.childrenPss, baseline.childrenPss),
+      childrenRss: per(total.childrenRss, baseline.childrenRss),
     },
   };
 }

