@@ -19,7 +19,17 @@ describe('several bots and agents', () => {
         { apiKey: 'app-chat', mode: 'chat' },
         { apiKey: 'app-sales', mode: 'agent-chat' },
       ],
-      agents: { sales: { apiKey: 'app-sales' } },
+      agents: {
+        sales: {
+          apiKey: 'app-sales',
+          inputs: {
+            asker: '{{userid}}',
+            chat: '{{chattype}}:{{chatid}}',
+            via: '{{bot}}/{{aibotid}}',
+            msg: '{{msgid}}',
+          },
+        },
+      },
       env: {
         WECOM_BOTS: JSON.stringify({ sales: { ...SECOND_BOT, botName: '销售助手' }, classic: CLASSIC }),
         WECOM_AIBOT_AGENT_MAPPING: JSON.stringify({ aibSALES: 'sales' }),
@@ -37,6 +47,16 @@ describe('several bots and agents', () => {
     const other = await h.wecom('/wecom/callback/anything', BOT).chat('你好', POLL);
     expect(other.final?.content).toBe('收到：你好');
     expect(h.dify.runRequests('app-chat')).toHaveLength(1);
+  });
+
+  it('fills the agent’s input placeholders with the user, chat, bot and msgid of each message', async () => {
+    const client = h.wecom('/wecom/callback/sales', SECOND_BOT, 'aibSALES');
+    const before = h.dify.runRequests('app-sales').length;
+    await client.chat('@销售助手 谁在问', { ...POLL, chattype: 'group', chatid: 'wrGROUP42', userid: 'lisi' });
+    const run = h.dify.runRequests('app-sales')[before];
+    const inputs = (run?.body as { inputs?: Record<string, string> } | undefined)?.inputs;
+    expect(inputs).toMatchObject({ asker: 'lisi', chat: 'group:wrGROUP42', via: 'sales/aibSALES' });
+    expect(inputs?.['msg']).toMatch(/^[^{}]+$/);
   });
 
   it("rejects a callback signed with another bot's token", async () => {

@@ -1,4 +1,5 @@
 import type { AgentConfig, DifyAppMode } from '../../config';
+import { type Asker, fillInputs } from './inputPlaceholders';
 
 /** An uploaded file handed to the app (dify-api.md §2 `files[]`, §6.1). */
 export interface DifyFileInput {
@@ -16,6 +17,8 @@ export interface RunInput {
   readonly user: string;
   /** Absent or '' starts a new conversation. */
   readonly conversationId: string | undefined;
+  /** The WeCom user, chat and bot behind the turn: fills the `{{…}}` placeholders of the agent's inputs. */
+  readonly asker?: Asker;
 }
 
 export interface RunRequest {
@@ -29,6 +32,7 @@ export interface RunRequest {
  */
 export function buildRunRequest(agent: AgentConfig, mode: DifyAppMode, input: RunInput): RunRequest {
   const files = input.files !== undefined && input.files.length > 0 ? input.files : undefined;
+  const inputs = fillInputs(agent.inputs, input.asker);
   switch (mode) {
     case 'chat':
     case 'agent-chat':
@@ -37,7 +41,7 @@ export function buildRunRequest(agent: AgentConfig, mode: DifyAppMode, input: Ru
       return {
         path: '/chat-messages',
         body: {
-          inputs: agent.inputs,
+          inputs,
           query: input.query,
           response_mode: 'streaming',
           user: input.user,
@@ -51,7 +55,7 @@ export function buildRunRequest(agent: AgentConfig, mode: DifyAppMode, input: Ru
       return {
         path: '/workflows/run',
         body: {
-          inputs: { ...agent.inputs, [agent.queryVariable]: input.query, ...fileInput },
+          inputs: { ...inputs, [agent.queryVariable]: input.query, ...fileInput },
           response_mode: 'streaming',
           user: input.user,
         },
@@ -61,7 +65,7 @@ export function buildRunRequest(agent: AgentConfig, mode: DifyAppMode, input: Ru
       return {
         path: '/completion-messages',
         body: {
-          inputs: { ...agent.inputs, [agent.queryVariable]: input.query },
+          inputs: { ...inputs, [agent.queryVariable]: input.query },
           query: input.query,
           response_mode: 'streaming',
           user: input.user,

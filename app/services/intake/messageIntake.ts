@@ -135,6 +135,7 @@ export class MessageIntake {
     const task: TurnTask = {
       streamId: meta.id,
       msgid: meta.msgid,
+      botKey: meta.botKey,
       party,
       query,
       mediaKey: source.mediaKey,

@@ -20,6 +20,8 @@ import { NO_MEDIA, type PreparedMedia, type TurnMedia } from './turnMedia';
 export interface TurnTask {
   readonly streamId: string;
   readonly msgid: string;
+  /** The bot's key in WECOM_BOTS: `{{bot}}` in an agent's inputs. */
+  readonly botKey: string;
   readonly party: ChatParty;
   readonly query: Extract<TurnQuery, { kind: 'ask' }>;
   /**
@@ -127,7 +129,9 @@ async function runTurnDify(
       logger.error({ err: errorFields(err), stream: task.streamId }, 'conversation store write failed'),
     );
   };
-  return runDify(deps.dify, task.agent, { query, files: media.files, user: scope.difyUser, conversationId }, signal, {
+  const asker = { ...task.party, bot: task.botKey, msgid: task.msgid };
+  const input = { query, files: media.files, user: scope.difyUser, conversationId, asker };
+  return runDify(deps.dify, task.agent, input, signal, {
     onChange: (builder) => {
       firstToken.ms ??= now() - task.receivedAt;
       images.scan(builder.answer);

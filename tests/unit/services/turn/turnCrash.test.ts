@@ -52,6 +52,7 @@ describe('a crash inside a turn', () => {
     const task = (id: string) => ({
       streamId: id,
       msgid: id,
+      botKey: 'default',
       party: { aibotid: 'aib', userid: 'u', chattype: 'single' as const, chatid: undefined },
       query: { kind: 'ask' as const, pieces: [{ text: '你好' }], quote: undefined, attachments: [] },
       mediaKey: Buffer.alloc(32),
