@@ -14,9 +14,9 @@ import {
   type WecomInbound,
   isUserMessage,
 } from '../wecom/inbound';
+import { ownerLostFinal } from '../wecom/streamContent';
 import type { StreamFrame } from '../wecom/reply';
 import type { ResponseUrlClient } from '../wecom/responseUrlClient';
-import { WECOM_CONTENT_MAX_BYTES, truncateUtf8 } from '../wecom/utf8';
 
 /** What the route sends back, before encryption (wecom-aibot-protocol.md §4.2, §6). */
 export type CallbackReply =
@@ -104,11 +104,8 @@ export class CallbackService {
    */
   private async finishOrphan(id: string, record: StreamRecord): Promise<CallbackReply> {
     const { texts } = this.deps.config;
-    const partial = record.snapshot.content === texts.THINKING ? '' : record.snapshot.content;
-    const content = truncateUtf8(
-      partial === '' ? texts.OWNER_LOST : `${partial}\n\n${texts.OWNER_LOST}`,
-      WECOM_CONTENT_MAX_BYTES,
-    );
+    // The same ending the long connection's next holder writes (websocket/wsOrphans).
+    const content = ownerLostFinal(record.snapshot.content, texts.THINKING, texts.OWNER_LOST, texts.TRUNCATED);
     await this.deps.streams.publish(id, { content, finish: true });
     this.deps.logger.warn(
       { stream: id, msgid: record.meta.msgid, outcome: 'owner_lost' },
