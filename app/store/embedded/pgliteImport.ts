@@ -61,12 +61,15 @@ async function tablesOf(db: Queryable): Promise<string[]> {
 
 const BATCH = 2000;
 
-/** Copies one table in batches of JSON rows; PostgreSQL converts each value back from its JSON form. */
+/**
+ * Copies one table in batches of JSON rows; PostgreSQL converts each value back from its JSON form.
+ * ORDER BY ctid: the batches page through one fixed order, so OFFSET neither skips nor repeats a row.
+ */
 async function copyTable(from: Queryable, to: Queryable, table: string): Promise<number> {
   let copied = 0;
   for (;;) {
     const { rows } = await from.query<{ batch: string }>(
-      `SELECT coalesce(json_agg(t), '[]')::text AS batch FROM (SELECT * FROM "${table}" LIMIT ${BATCH} OFFSET ${copied}) t`,
+      `SELECT coalesce(json_agg(t), '[]')::text AS batch FROM (SELECT * FROM "${table}" ORDER BY ctid LIMIT ${BATCH} OFFSET ${copied}) t`,
     );
     const batch = rows[0]?.batch ?? '[]';
     const inserted = await to.query(

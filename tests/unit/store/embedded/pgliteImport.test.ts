@@ -30,6 +30,10 @@ describe('importing an earlier PGlite store', () => {
          VALUES ('agents', 't1', '{"answer": "好的", "n": [1, 2]}', now())`,
       );
       await lite.query("INSERT INTO settings (name, value) VALUES ('secret_key', 'k-123')");
+      // More than one batch of the import (2000 rows).
+      await lite.query(
+        `INSERT INTO msgid_claims (key, stream_id) SELECT 'claim-' || n, 's-' || n FROM generate_series(1, 2001) AS n`,
+      );
     } finally {
       await lite.close();
     }
@@ -55,6 +59,9 @@ describe('importing an earlier PGlite store', () => {
         { document: { answer: '好的', n: [1, 2] } },
       ]);
       expect((await db.query('SELECT value FROM settings')).rows).toEqual([{ value: 'k-123' }]);
+      expect(
+        (await db.query('SELECT count(*)::int AS n, count(DISTINCT key)::int AS keys FROM msgid_claims')).rows,
+      ).toEqual([{ n: 2001, keys: 2001 }]);
       expect(notices).toContain('imported the data of the earlier embedded store (PGlite)');
       expect(JSON.parse(fs.readFileSync(path.join(dataDir, IMPORT_MARKER), 'utf8')).rows.conversations).toBe(1);
       await db.query("INSERT INTO settings (name, value) VALUES ('later', 'v')");
