@@ -1,7 +1,7 @@
 import type { Database, Session } from './database';
 import type { Leases } from './leases';
 
-/** The embedded store is one process: every lease is granted. */
+/** A Database without dedicated sessions (a test double over one connection): every lease is granted. */
 class GrantedLeases implements Leases {
   tryHold(): Promise<boolean> {
     return Promise.resolve(true);
