@@ -1,4 +1,4 @@
-import { type Env, type Problems, hideSecret, readInt, readJsonObject, readString } from './readers';
+import { type Env, type Problems, hideSecret, readBool, readInt, readJsonObject, readString } from './readers';
 
 /** People in the loop (issue #13): API keys, expiry, the bot that asks, and the admin API's operator. */
 export interface HilConfig {
@@ -15,19 +15,62 @@ export interface HilConfig {
   /** The first operator, created at start when missing (password secret). */
   readonly firstSuperuser: { readonly email: string; readonly password: string } | undefined;
   readonly accessTokenTtlMs: number;
+  /**
+   * What HIL_API_KEYS says of a key beside the key itself, by name: the chat a tool call without
+   * `chat_id` asks in, and the secret its interaction webhooks are signed with (secret: not enumerable).
+   */
+  readonly keySettings: ReadonlyMap<string, KeySettings>;
+  /** The secret path of the hil-mcp HIL-server API (`/hil/<token>/api/*`, hil.md §4.3); undefined = off. */
+  readonly mcpPathToken: string | undefined;
+  /** Whether interaction webhooks may go to private and loopback addresses (tests, an intranet receiver). */
+  readonly callbackAllowPrivateNetworks: boolean;
 }
 
-function readApiKeys(env: Env, problems: Problems): Map<string, string> {
-  const keys = new Map<string, string>();
-  const raw = readJsonObject(env, 'HIL_API_KEYS', problems);
-  for (const [name, key] of Object.entries(raw ?? {})) {
-    if (typeof key !== 'string' || key.length < 16) {
-      problems.add(`HIL_API_KEYS.${name} must be a string of at least 16 characters`);
-      continue;
-    }
-    keys.set(name, key);
+/** A key's extras (issue #15): `HIL_API_KEYS={"name": {"key": "…", "defaultChat": "…", "webhookSecret": "…"}}`. */
+export interface KeySettings {
+  /** A WeCom chatid or userid, optionally `single:`/`group:`/`<bot>/` prefixed (hilChats.ts). */
+  readonly defaultChat: string | undefined;
+  /** HMAC-SHA256 key of X-Hub-Signature-256; a key given as a plain string signs with itself. */
+  readonly webhookSecret: string;
+}
+
+function readKeyEntry(name: string, entry: unknown, problems: Problems): { key: string; settings: KeySettings } | undefined {
+  const object = typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+  const fields = object ? (entry as Record<string, unknown>) : { key: entry };
+  const { key, defaultChat, webhookSecret } = fields;
+  if (typeof key !== 'string' || key.length < 16) {
+    problems.add(`HIL_API_KEYS.${name} must be a key of at least 16 characters, or {"key": …}`);
+    return undefined;
   }
-  return keys;
+  if (defaultChat !== undefined && (typeof defaultChat !== 'string' || defaultChat.trim() === ''))
+    problems.add(`HIL_API_KEYS.${name}.defaultChat must be a chat id or userid`);
+  if (webhookSecret !== undefined && (typeof webhookSecret !== 'string' || webhookSecret.length < 16))
+    problems.add(`HIL_API_KEYS.${name}.webhookSecret must have at least 16 characters`);
+  const settings = {
+    defaultChat: typeof defaultChat === 'string' && defaultChat.trim() !== '' ? defaultChat.trim() : undefined,
+  };
+  hideSecret(settings, 'webhookSecret', typeof webhookSecret === 'string' ? webhookSecret : key);
+  return { key, settings: settings as KeySettings };
+}
+
+function readApiKeys(env: Env, problems: Problems): { keys: Map<string, string>; settings: Map<string, KeySettings> } {
+  const keys = new Map<string, string>();
+  const settings = new Map<string, KeySettings>();
+  const raw = readJsonObject(env, 'HIL_API_KEYS', problems);
+  for (const [name, entry] of Object.entries(raw ?? {})) {
+    const read = readKeyEntry(name, entry, problems);
+    if (read === undefined) continue;
+    keys.set(name, read.key);
+    settings.set(name, read.settings);
+  }
+  return { keys, settings };
+}
+
+function readPathToken(env: Env, problems: Problems): string | undefined {
+  const token = readString(env, 'HIL_MCP_PATH_TOKEN');
+  if (token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(token))
+    problems.add('HIL_MCP_PATH_TOKEN must be 16–128 characters of A-Z a-z 0-9 _ -');
+  return token;
 }
 
 function readFirstSuperuser(env: Env, problems: Problems): HilConfig['firstSuperuser'] {
@@ -51,8 +94,12 @@ export function readHil(env: Env, problems: Problems): HilConfig {
     expirySweepMs: readInt(env, 'HIL_EXPIRY_SWEEP_SECONDS', 10, 1, 3600, problems) * 1000,
     firstSuperuser: readFirstSuperuser(env, problems),
     accessTokenTtlMs: readInt(env, 'ACCESS_TOKEN_EXPIRE_MINUTES', 60 * 24 * 8, 1, 60 * 24 * 365, problems) * 60_000,
+    callbackAllowPrivateNetworks: readBool(env, 'HIL_CALLBACK_ALLOW_PRIVATE_NETWORKS', false, problems),
   };
-  hideSecret(config, 'apiKeys', readApiKeys(env, problems));
+  const { keys, settings } = readApiKeys(env, problems);
+  hideSecret(config, 'apiKeys', keys);
+  hideSecret(config, 'keySettings', settings);
+  hideSecret(config, 'mcpPathToken', readPathToken(env, problems));
   hideSecret(config, 'secretKey', secretKey);
   return config as HilConfig;
 }

@@ -15,6 +15,11 @@ import { HumanloopService } from './services/humanloopService';
 import { MessageCapture } from './services/messageCapture';
 import { OpenGate } from './services/openGate';
 import { SqlHilRequests } from './store/sqlHilRequests';
+import { SqlKnownChats } from './store/sqlKnownChats';
+import type { ApiKeyAuth } from './services/apiKeyAuth';
+import { HilAsk } from './services/hilAsk';
+import type { KnownChats } from './services/hilChats';
+import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
 import { adminSide } from './hilAdminSide';
 
@@ -25,6 +30,25 @@ export interface HilHub {
   /** Makes the first operator (FIRST_SUPERUSER) and starts the expiry sweep. */
   start(): Promise<void>;
   stop(): void;
+}
+
+/**
+ * The wing's shared parts, for its edges (issue #15: hil-mcp, MCP, interactions, Dify forms): every
+ * client's question goes through `ask`, every wait through `signals` (services/requestSignals).
+ */
+export interface HilCore {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly requests: HilRequests;
+  readonly signals: RequestSignals;
+  readonly ask: HilAsk;
+  readonly delivery: HilDelivery;
+  readonly answers: HilAnswers;
+  readonly gate: OpenGate;
+  readonly chats: KnownChats;
+  readonly callers: ApiKeyAuth;
+  readonly now: () => number;
 }
 
 export interface HilHubDeps {
@@ -44,8 +68,11 @@ export interface HilHubDeps {
 export function composeHil(deps: HilHubDeps): HilHub {
   const { config, logger, db, now } = deps;
   const requests = new SqlHilRequests(db);
+  const signals = new RequestSignals();
+  requests.onChange((request) => signals.changed(request));
   const gate = new OpenGate(requests, now);
   const delivery = new HilDelivery({ config, requests, outbox: deps.outbox, logger, now });
+  const ask = new HilAsk({ requests, delivery, gate, now });
   const answers = new HilAnswers(requests, config.texts, now);
   const messages = new MessageCapture({ config, requests, answers, gate, now });
   const cards = new CardCapture({ config, requests, answers, now });
@@ -58,10 +85,16 @@ export function composeHil(deps: HilHubDeps): HilHub {
   });
   const desk = new HilOperatorDesk({ config, requests, delivery, logger, now });
   const admin = adminSide({ config, logger, db, requests, desk, now });
-  const service = new HumanloopService({ config, requests, delivery, gate, now });
+  const service = new HumanloopService({ config, requests, ask, now });
+  const core: HilCore = {
+    ...{ config, logger, db, requests, signals, ask, delivery, answers, gate, now },
+    chats: new SqlKnownChats(db),
+    callers: admin.callers,
+  };
   const router = Router();
   router.use(humanloopRoutes({ logger, callers: admin.callers, service }));
   router.use(admin.router);
+  void core;
   let sweep: NodeJS.Timeout | undefined;
   return {
     router,

@@ -223,4 +223,12 @@ CREATE INDEX user_admission_updated_at ON user_admission (updated_at);
 ALTER TABLE streams ADD COLUMN req_id text;
 `,
   },
+  {
+    version: 6,
+    name: 'message log by chat: a people-in-the-loop chat_id names a group or a user',
+    sql: `
+-- hil-mcp's chat_id (issue #15) is a group's chatid or a userid; the groups a bot has seen say which.
+CREATE INDEX messages_group_chat ON messages (chatid, bot_key) WHERE chatid IS NOT NULL;
+`,
+  },
 ];

@@ -17,6 +17,9 @@ const config: HilConfig = {
   secretKey: 'integration-secret-key-of-32-characters-or-more',
   firstSuperuser: ADMIN,
   accessTokenTtlMs: 3_600_000,
+  keySettings: new Map(),
+  mcpPathToken: undefined,
+  callbackAllowPrivateNetworks: false,
 };
 const JAN_10 = Date.UTC(2025, 0, 10, 12);
 const JAN_20 = Date.UTC(2025, 0, 20, 23, 59, 59, 500);

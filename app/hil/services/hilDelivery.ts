@@ -76,8 +76,12 @@ export class HilDelivery {
 
   /** A short notice to the request's chat (an operator answered); best effort, never throws. */
   async notify(request: HilRequest, text: string): Promise<boolean> {
-    const result = await this.deps.outbox.send(request.target, { kind: 'markdown', text });
-    return result.kind === 'sent';
+    return (await this.sendMarkdown(request.target, text)).kind === 'sent';
+  }
+
+  /** Markdown to a chat outside any request: sent now, or why not (never queued). */
+  sendMarkdown(to: ChatAddress, text: string): Promise<OutboxResult> {
+    return this.deps.outbox.send(to, { kind: 'markdown', text });
   }
 
   /** An approval's card task_id, made once (unique per bot: the time and 64 random bits, §7). */

@@ -26,7 +26,8 @@ export function botKeys(config: Config): string[] {
   return config.bots.fallback !== undefined ? [...keys, '*'] : keys;
 }
 
-function botOf(config: Config, named: string | undefined): string | { error: string } {
+/** The bot that asks: the named one, else HIL_DEFAULT_BOT, else the only bot. */
+export function botOf(config: Config, named: string | undefined): string | { error: string } {
   const keys = botKeys(config);
   const wanted = named ?? config.hil.defaultBot;
   if (wanted !== undefined) return keys.includes(wanted) ? wanted : { error: `unknown bot: ${wanted}` };

@@ -1,10 +1,9 @@
 import type { Config } from '../../config';
 import { type HilRequest, type HilRequests, type JsonObject, OPEN_STATUSES } from '../store/hilRequests';
-import type { HilDelivery } from './hilDelivery';
+import type { HilAsk } from './hilAsk';
 import type { CancelBody, CancelConversationBody, ContinueBody, RequestBody, StatusQuery } from './humanloopFormat';
 import { statusAnswer } from './humanloopFormat';
 import { resolveTarget } from './hilTargets';
-import type { OpenGate } from './openGate';
 
 /** An answer of the GoHumanLoop API: always a JSON object with `success` (hil.md §2.10). */
 export type HumanloopAnswer = Record<string, unknown> & { readonly success: boolean };
@@ -21,39 +20,33 @@ export class HumanloopService {
     private readonly deps: {
       readonly config: Config;
       readonly requests: HilRequests;
-      readonly delivery: HilDelivery;
-      readonly gate: OpenGate;
+      readonly ask: HilAsk;
       readonly now: () => number;
     },
   ) {}
 
   async request(owner: string, body: RequestBody, fallbackTarget?: HilRequest): Promise<HumanloopAnswer> {
-    const { config, requests, now } = this.deps;
+    const { config, now } = this.deps;
     const found = resolveTarget(config, body.metadata);
     if (!found.ok && fallbackTarget === undefined) return { success: false, error: found.error };
     const target = found.ok ? found.target : (fallbackTarget as HilRequest).target;
     const approvers = found.ok ? found.approvers : [...(fallbackTarget as HilRequest).approvers];
-    const { request, created } = await requests.create(
-      {
-        owner,
-        platform: body.platform,
-        conversationId: body.conversation_id,
-        requestId: body.request_id,
-        taskId: body.task_id,
-        loopType: body.loop_type,
-        context: body.context,
-        metadata: body.metadata,
-        target,
-        approvers,
-        delivery: 'queued',
-        cardTaskId: null,
-        expiresAt: now() + this.timeoutOf(body.metadata),
-      },
-      now(),
-    );
-    if (!created) return this.created(request);
-    this.deps.gate.opened();
-    return this.created(await this.deps.delivery.deliver(request));
+    const { request } = await this.deps.ask.ask({
+      owner,
+      platform: body.platform,
+      conversationId: body.conversation_id,
+      requestId: body.request_id,
+      taskId: body.task_id,
+      loopType: body.loop_type,
+      context: body.context,
+      metadata: body.metadata,
+      target,
+      approvers,
+      delivery: 'queued',
+      cardTaskId: null,
+      expiresAt: now() + this.timeoutOf(body.metadata),
+    });
+    return this.created(request);
   }
 
   /** A turn after the person answered the last one: the answered turn is done, the new one asks in the same chat. */

@@ -49,6 +49,17 @@ export class SqlHilRequests implements HilRequests {
   }
 
   private readonly side: SqlHilChatState;
+  private readonly changeListeners: ((request: HilRequest) => void)[] = [];
+
+  /** Told of every status change and expiry made through this object (services/requestSignals.ts). */
+  onChange(listener: (request: HilRequest) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private told<T extends HilRequest | undefined>(request: T): T {
+    if (request !== undefined) for (const listener of this.changeListeners) listener(request);
+    return request;
+  }
 
   async create(
     input: NewHilRequest,
@@ -155,6 +166,7 @@ export class SqlHilRequests implements HilRequests {
         WHERE ${OPEN} AND expires_at <= ${at(1)} RETURNING ${REQUEST_COLUMNS}`,
       [now],
     );
+    for (const request of expired) this.told(request);
     // RETURNING has no order; callers announce them, oldest deadline first.
     return expired.sort((a, b) => a.expiresAt - b.expiresAt || a.createdAt - b.createdAt);
   }
@@ -243,11 +255,11 @@ export class SqlHilRequests implements HilRequests {
         [id, [...from], shortId, ...set.params],
       );
     try {
-      return await run(null);
+      return this.told(await run(null));
     } catch (err) {
       if (!isShortIdConflict(err)) throw err;
     }
-    return this.withFreshShortId(run);
+    return this.told(await this.withFreshShortId(run));
   }
 
   private async withFreshShortId<T>(attempt: (shortId: string) => Promise<T>): Promise<T> {

@@ -43,7 +43,8 @@ describe('loadConfig: people in the loop', () => {
 
   it('names each problem without quoting a value', () => {
     const problems = problemsOf({
-      HIL_API_KEYS: JSON.stringify({ short: 'abc', wrong: 5 }),
+      HIL_API_KEYS: JSON.stringify({ short: 'abc', wrong: 5, obj: { key: 'k'.repeat(20), webhookSecret: 'x' } }),
+      HIL_MCP_PATH_TOKEN: 'short/token',
       FIRST_SUPERUSER: 'ops@example.com',
       SECRET_KEY: 'too-short-secret',
       HIL_REQUEST_TTL_SECONDS: '1',
@@ -51,8 +52,10 @@ describe('loadConfig: people in the loop', () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        'HIL_API_KEYS.short must be a string of at least 16 characters',
-        'HIL_API_KEYS.wrong must be a string of at least 16 characters',
+        'HIL_API_KEYS.short must be a key of at least 16 characters, or {"key": …}',
+        'HIL_API_KEYS.wrong must be a key of at least 16 characters, or {"key": …}',
+        'HIL_API_KEYS.obj.webhookSecret must have at least 16 characters',
+        'HIL_MCP_PATH_TOKEN must be 16–128 characters of A-Z a-z 0-9 _ -',
         'FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD are set together',
         'SECRET_KEY must have at least 32 characters',
         'HIL_DEFAULT_BOT must be a key of WECOM_BOTS, or * for the default bot',
@@ -60,5 +63,28 @@ describe('loadConfig: people in the loop', () => {
     );
     expect(problems.some((p) => p.startsWith('HIL_REQUEST_TTL_SECONDS'))).toBe(true);
     expect(problems.join(' ')).not.toContain('too-short-secret');
+  });
+
+  it('reads a key entry with its default chat and webhook secret; a plain key signs with itself', () => {
+    const env = {
+      HIL_API_KEYS: JSON.stringify({
+        plain: 'plain-key-0123456789',
+        rich: { key: 'rich-key-0123456789', defaultChat: ' wrkGroup1 ', webhookSecret: 'hook-secret-0123456789' },
+      }),
+      HIL_MCP_PATH_TOKEN: 'path-token-0123456789',
+    };
+    const { hil } = loadConfig(env).config;
+    expect(hil.apiKeys.get('rich')).toBe('rich-key-0123456789');
+    expect(hil.keySettings.get('rich')).toMatchObject({
+      defaultChat: 'wrkGroup1',
+      webhookSecret: 'hook-secret-0123456789',
+    });
+    expect(hil.keySettings.get('plain')).toMatchObject({
+      defaultChat: undefined,
+      webhookSecret: 'plain-key-0123456789',
+    });
+    expect(hil.mcpPathToken).toBe('path-token-0123456789');
+    const shown = JSON.stringify(hil);
+    for (const secret of ['hook-secret', 'plain-key', 'path-token']) expect(shown).not.toContain(secret);
   });
 });

@@ -10,6 +10,9 @@ export function hilConfig(overrides: Partial<HilConfig> = {}): HilConfig {
     secretKey: 'test-secret-key-of-at-least-32-characters!',
     firstSuperuser: undefined,
     accessTokenTtlMs: 3_600_000,
+    keySettings: new Map(),
+    mcpPathToken: undefined,
+    callbackAllowPrivateNetworks: false,
     ...overrides,
   };
 }
