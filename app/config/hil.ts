@@ -34,7 +34,11 @@ export interface KeySettings {
   readonly webhookSecret: string;
 }
 
-function readKeyEntry(name: string, entry: unknown, problems: Problems): { key: string; settings: KeySettings } | undefined {
+function readKeyEntry(
+  name: string,
+  entry: unknown,
+  problems: Problems,
+): { key: string; settings: KeySettings } | undefined {
   const object = typeof entry === 'object' && entry !== null && !Array.isArray(entry);
   const fields = object ? (entry as Record<string, unknown>) : { key: entry };
   const { key, defaultChat, webhookSecret } = fields;
