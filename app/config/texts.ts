@@ -114,6 +114,12 @@ export const DEFAULT_TEXTS = {
   /** Posted to the chat when an operator answered in the admin API; {result} e.g. 已批准. */
   HIL_OPERATOR_ANSWERED: '[#{id} {task}] 已由 {by} 处理：{result}',
   HIL_RESULT_COMPLETED: '已回复',
+  /** The /chatid command: the id to give hil-mcp's `--chat-id` (or a request's chat_id) for this chat. */
+  HIL_CHAT_ID: '当前会话的 chat_id：{chat_id}\n在 hil-mcp 中使用：--chat-id {chat_id}',
+  /** An image a hil-mcp message links to; {n} counts from 1. */
+  HIL_IMAGE_LINK: '[图片{n}]({url})',
+  /** Images sent inline (data: URLs) that a WeCom markdown message cannot carry. */
+  HIL_IMAGES_NOT_SHOWN: '（另有 {count} 张图片无法在企业微信消息中显示）',
 } as const;
 
 export type TextKey = keyof typeof DEFAULT_TEXTS;

@@ -5,11 +5,13 @@ import { errorFields } from '../logger';
 import type { ChatOutbox, ChatReachability } from '../services/channel';
 import type { Claimants } from '../services/intake/claimants';
 import type { Database } from '../store/database';
+import { hilMcpRoutes } from './routes/hilMcpRoutes';
 import { humanloopRoutes } from './routes/humanloopRoutes';
 import { CardCapture } from './services/cardCapture';
 import { HilAnswers } from './services/hilAnswers';
 import { HilClaimant } from './services/hilClaimant';
 import { HilDelivery } from './services/hilDelivery';
+import { HilMcpSessions } from './services/hilMcpSessions';
 import { HilOperatorDesk } from './services/hilOperatorDesk';
 import { HumanloopService } from './services/humanloopService';
 import { MessageCapture } from './services/messageCapture';
@@ -94,7 +96,8 @@ export function composeHil(deps: HilHubDeps): HilHub {
   const router = Router();
   router.use(humanloopRoutes({ logger, callers: admin.callers, service }));
   router.use(admin.router);
-  void core;
+  const hilMcp = new HilMcpSessions({ config, requests, ask, chats: core.chats, now });
+  router.use(hilMcpRoutes({ logger, token: config.hil.mcpPathToken, sessions: hilMcp }));
   let sweep: NodeJS.Timeout | undefined;
   return {
     router,

@@ -49,8 +49,10 @@ function detailsOf(request: HilRequest): string {
   );
 }
 
+/** `[#3f2a9c1b my-project]`, or `[#3f2a9c1b]` without a task (hil-mcp's header, hil.md §4.4). */
 export function headerOf(request: HilRequest): string {
-  return `[#${request.shortId} ${request.taskId}]`;
+  const task = request.taskId.trim();
+  return task === '' ? `[#${request.shortId}]` : `[#${request.shortId} ${task}]`;
 }
 
 function hintOf(request: HilRequest, texts: Texts): string {

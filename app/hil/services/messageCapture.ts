@@ -4,6 +4,7 @@ import type { MessageClaim } from '../../services/intake/claimants';
 import { chatAddressOf, partyOf } from '../../services/turn/conversationScope';
 import type { UserMessage } from '../../services/wecom/inbound';
 import { type HilRequest, type HilRequests, OPEN_STATUSES } from '../store/hilRequests';
+import { chatIdOf } from './hilChats';
 import { type AnswerOutcome, type Answerer, type HilAnswers, type PersonAnswer } from './hilAnswers';
 import { fill, listLine, stateLine } from './hilRendering';
 import { mayAnswer } from './hilTargets';
@@ -21,8 +22,8 @@ interface From extends Answerer {
 /**
  * Takes the messages that answer a request (hil.md §7.4) before they reach Dify: a quote of `[#id]`,
  * `#id text`, `/approve id`, `/reject id`, `/pending`, the comment after 填写意见, an approval word while
- * approvals wait in the chat, and the next message for a request that asked for it
- * (`metadata.capture = "next_message"`). Two candidates and no id: the hil-mcp hint. Everything else passes.
+ * approvals wait in the chat, the next message for a request that asked for it
+ * (`metadata.capture = "next_message"`), and `/chatid`. Two candidates and no id: the hil-mcp hint. Everything else passes.
  */
 export class MessageCapture {
   constructor(
@@ -56,6 +57,8 @@ export class MessageCapture {
         return this.byShortId(intent.shortId, from, undefined, intent.text);
       case 'pending':
         return this.pending(from);
+      case 'chatid':
+        return this.chatId(from);
       case 'plain':
         return this.plain(intent.text, from);
       default: {
@@ -114,6 +117,12 @@ export class MessageCapture {
     for (const r of mine.filter((r) => r.delivery === 'queued'))
       await this.deps.requests.setDelivery(r.id, 'delivered', r.cardTaskId, now);
     return answered(fill(texts.HIL_PENDING_LIST, { list: mine.map(listLine).join('\n') }), 'hil_pending');
+  }
+
+  /** `/chatid`: this chat as hil-mcp's `--chat-id` takes it (hil.md §4.4's idle hint); no store work. */
+  private chatId(from: From): MessageClaim {
+    const chatId = chatIdOf(this.deps.config, from.chat);
+    return answered(fill(this.deps.config.texts.HIL_CHAT_ID, { chat_id: chatId }), 'hil_chatid');
   }
 
   /** Text that names no request: a comment awaited, an approval word, or a request that takes the next message. */

@@ -5,11 +5,12 @@ import { stripMentions } from '../../services/wecom/mentions';
  * Reads a WeCom message as an answer to a request (hil.md §7.4): a quote of a message headed
  * `[#<short_id> …]` (the `quote` field, §5.8, or the `「…」` prefix the long connection was seen to
  * send), an explicit `#<short_id> text`, `/approve <id> [理由]`, `/reject <id> [理由]`, the `/pending`
- * (待办) command, or plain text. Pure: what the text means for which request is decided elsewhere.
+ * (待办) and `/chatid` commands, or plain text. Pure: what the text means for which request is decided elsewhere.
  */
 export type ReplyIntent =
   | { readonly kind: 'command'; readonly decision: Decision; readonly shortId: string; readonly reason: string }
   | { readonly kind: 'pending' }
+  | { readonly kind: 'chatid' }
   | { readonly kind: 'addressed'; readonly shortId: string; readonly text: string }
   | { readonly kind: 'plain'; readonly text: string };
 
@@ -19,6 +20,8 @@ const SHORT_ID_IN_QUOTE = /\[#([0-9a-f]{8})\b/;
 const HASH_ID = /^#([0-9a-f]{8})(?:[\s,，:：]+|$)([\s\S]*)$/;
 const COMMAND = /^\/(approve|reject)\s+#?([0-9a-f]{8})(?:\s+([\s\S]*))?$/i;
 const PENDING = /^(\/pending|待办)$/i;
+/** hil-mcp's idle hint tells a person their chat_id (hil.md §4.4); here they ask for it. */
+const CHAT_ID = /^\/chat_?id$/i;
 /** `「quoted」` then an optional separator line of dashes, then the reply. */
 const PREFIX_QUOTE = /^「([\s\S]*?)」[ \t]*(?:\n[-—－ \t]+(?=\n))?\s*([\s\S]*)$/;
 
@@ -73,6 +76,7 @@ export function readReply(message: UserMessage, mentionNames: readonly string[])
     return { kind: 'command', decision, shortId: command[2] as string, reason: (command[3] ?? '').trim() };
   }
   if (PENDING.test(text)) return { kind: 'pending' };
+  if (CHAT_ID.test(text)) return { kind: 'chatid' };
   const hash = HASH_ID.exec(text);
   if (hash !== null) return { kind: 'addressed', shortId: hash[1] as string, text: (hash[2] ?? '').trim() };
   return { kind: 'plain', text };
