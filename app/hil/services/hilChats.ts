@@ -10,7 +10,7 @@ export interface KnownChats {
 export type ChatResult =
   { readonly ok: true; readonly target: HilTarget } | { readonly ok: false; readonly error: string };
 
-const PREFIXED = /^(single|group):(.+)$/;
+const PREFIXED = /^(single|group):(.*)$/;
 
 /**
  * A hil-mcp `chat_id` (hil.md §4.3, issue #15 scope 1) as a chat of a configured bot. hil-mcp has one

@@ -137,7 +137,7 @@ export class MessageCapture {
     const candidates =
       decision !== undefined
         ? mine.filter((r) => r.loopType === 'approval')
-        : mine.filter((r) => r.loopType !== 'approval' && r.metadata['capture'] === 'next_message');
+        : mine.filter((r) => r.loopType !== 'approval' && takesNextMessage(r));
     if (candidates.length === 0) return PASS;
     if (candidates.length > 1) return this.hint(candidates);
     const only = candidates[0] as HilRequest;
@@ -164,6 +164,14 @@ export class MessageCapture {
 
 /** How long after 填写意见 the person's next message is the comment (issue #13 scope 5). */
 export const COMMENT_WAIT_MS = 10 * 60 * 1000;
+
+/**
+ * A request that takes the chat's next message, once shown: a queued one (a callback chat the bot could
+ * not write to yet) must not take the very message that lets it go out (hil.md §7.2 path 3).
+ */
+function takesNextMessage(request: HilRequest): boolean {
+  return request.metadata['capture'] === 'next_message' && request.delivery === 'delivered';
+}
 
 function answered(text: string, cause: string): MessageClaim {
   return { kind: 'answered', text, cause };

@@ -38,6 +38,9 @@ describe('readReply', () => {
     expect(readReply(text('/REJECT #0a1b2c3d'), [])).toMatchObject({ decision: 'rejected', reason: '' });
     expect(readReply(text('待办'), [])).toEqual({ kind: 'pending' });
     expect(readReply(text('/pending'), [])).toEqual({ kind: 'pending' });
+    expect(readReply(text(' /chatid '), [])).toEqual({ kind: 'chatid' });
+    expect(readReply(text('@bot /CHAT_ID', undefined), ['bot'])).toEqual({ kind: 'chatid' });
+    expect(readReply(text('/chatid please'), [])).toEqual({ kind: 'plain', text: '/chatid please' });
   });
 
   it('strips the @mention of the bot first; anything else is plain text', () => {
