@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OutboxFailure } from '../../services/channel';
 import type { HilReply } from '../store/hilRequests';
 
 /**
@@ -64,6 +65,20 @@ export const HIL_MCP_MESSAGES = {
   noChat: '未指定 chat_id',
   notFound: '会话不存在或已过期',
 } as const;
+
+/** Why a send_message_only was not sent, for the agent (the outbox's reasons, services/channel.ts). */
+const NOT_SENT: Readonly<Record<OutboxFailure, string>> = {
+  unknown_bot: '未知的机器人',
+  no_response_url: '机器人现在无法主动联系该会话：回调模式的机器人需要对方先给机器人发一条消息',
+  card_needs_single_chat: '该会话不能接收卡片',
+  not_connected: '机器人的长连接未连接',
+  invalid_message: '消息内容无效或过长',
+  refused: '企业微信拒绝了这条消息',
+};
+
+export function notSentMessage(reason: OutboxFailure): string {
+  return `发送失败：${NOT_SENT[reason]}`;
+}
 
 export function replyObject(reply: Pick<HilReply, 'userid' | 'text' | 'at'>): ReplyObject {
   return {

@@ -10,6 +10,7 @@ import {
   type ReplyObject,
   type SendAnswer,
   type SendBody,
+  notSentMessage,
   pollAnswer,
   replyObject,
   splitImages,
@@ -126,7 +127,7 @@ export class HilMcpSessions {
     ];
     const result = await this.deps.ask.notify(target, parts.filter((p) => p !== '').join('\n\n'));
     if (result.kind === 'sent') return { success: true, message: HIL_MCP_MESSAGES.sent };
-    return { success: false, message: `发送失败: ${result.reason}`, error: result.reason };
+    return { success: false, message: notSentMessage(result.reason), error: result.reason };
   }
 
   private imageLines(images: ReturnType<typeof splitImages>): string {

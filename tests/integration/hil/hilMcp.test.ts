@@ -8,7 +8,7 @@ import { PythonHilClient, TsHilClient } from '../../fakes/hilMcpClients';
 import { pngImage } from '../../fakes/images';
 import type { Harness } from '../harness';
 import { wsChat } from '../wsChat';
-import { lastSeq, markdownOf, pushTo, shortIdOf, startHilHarness, waitConnected } from './hilKit';
+import { ghl, lastSeq, markdownOf, pushTo, shortIdOf, startHilHarness, waitConnected } from './hilKit';
 
 const TOKEN = 'hilmcp-path-token-0123456789';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -128,7 +128,9 @@ describe('hil-mcp HIL-server API over the long connection', () => {
     expect((await py.poll(id)).json).toMatchObject({ status: 'timeout', has_reply: false });
     const late = await wsChat(h.ws!, wsText('现在回复', { userid: 'sunqi', quote: quote(text) }));
     expect(late.final?.content).toBe(`[#${shortIdOf(text)}] 已取消，无需再回复。`);
-    for (const unknown of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid'])
+    const other = await ghl(h).request('information', { question: '别人的' }, { bot: 'wsbot', userid: 'sunqi' });
+    const otherId = (other.answer.json as { id: string }).id;
+    for (const unknown of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', otherId])
       expect((await py.poll(unknown)).json).toMatchObject({ status: 'not_found', session_id: unknown });
     expect((await py.markTimeout('00000000-0000-4000-8000-000000000000')).json).toEqual({ success: false });
   });

@@ -57,6 +57,14 @@ describe('hil-mcp HIL-server API with a callback bot', () => {
     await wecom.chat('生产', { ...POLL, userid: 'cbmcp2' });
     expect((await py.poll(id)).json).toMatchObject({ status: 'replied', replies: [{ content: '生产' }] });
   });
+
+  it('send_message_only to a chat the callback bot cannot reach now is success:false with the reason', async () => {
+    expect((await py.send({ message: '通知', chatId: '*/cbmcp3', waitReply: false })).json).toEqual({
+      success: false,
+      message: '发送失败：机器人现在无法主动联系该会话：回调模式的机器人需要对方先给机器人发一条消息',
+      error: 'no_response_url',
+    });
+  });
 });
 
 describe('hil-mcp HIL-server API without HIL_MCP_PATH_TOKEN', () => {
