@@ -38,7 +38,8 @@ describe('people in the loop with a callback bot', () => {
     await turnsDone(h);
     const posted = await postTo(h, 'next');
     expect(posted).toMatchObject({ msgtype: 'template_card', template_card: { card_type: 'button_interaction' } });
-    expect((await h.gateway.hil.requests.byId(idOf(answer)))?.delivery).toBe('delivered');
+    // The post reaches the fake before the gateway records the delivery it made.
+    await deliveredState(h, idOf(answer));
     const card = posted['template_card'] as { task_id: string; button_list: Array<{ key: string }> };
     const clicked = await wecom.post(
       templateCardEventPayload(
@@ -152,3 +153,12 @@ describe('people in the loop with a callback bot', () => {
     expect(unknown.reply).toMatchObject({ template_card: { main_title: { title: '该请求不存在或已失效' } } });
   });
 });
+
+/** Waits (≤ 2 s) until the store says the request was delivered. */
+async function deliveredState(h: Harness, id: string): Promise<void> {
+  for (let i = 0; i < 80; i += 1) {
+    if ((await h.gateway.hil.requests.byId(id))?.delivery === 'delivered') return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`request ${id} was never recorded as delivered`);
+}
