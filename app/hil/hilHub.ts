@@ -22,6 +22,7 @@ import type { KnownChats } from './services/hilChats';
 import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
 import { adminSide } from './hilAdminSide';
+import { interactionsSide } from './interactionsSide';
 
 /** The people-in-the-loop hub of one process: its HTTP routes, and the timer that expires requests. */
 export interface HilHub {
@@ -94,7 +95,8 @@ export function composeHil(deps: HilHubDeps): HilHub {
   const router = Router();
   router.use(humanloopRoutes({ logger, callers: admin.callers, service }));
   router.use(admin.router);
-  void core;
+  const interactions = interactionsSide(core);
+  router.use(interactions.router);
   let sweep: NodeJS.Timeout | undefined;
   return {
     router,
@@ -102,6 +104,7 @@ export function composeHil(deps: HilHubDeps): HilHub {
     async start() {
       await admin.start();
       await gate.refresh();
+      interactions.start();
       sweep = setInterval(() => {
         if (gate.mayBeOpen()) void sweepOnce(requests, delivery, logger, now);
       }, config.hil.expirySweepMs);
@@ -109,6 +112,7 @@ export function composeHil(deps: HilHubDeps): HilHub {
     },
     stop() {
       if (sweep !== undefined) clearInterval(sweep);
+      interactions.stop();
     },
   };
 }
