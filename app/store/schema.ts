@@ -265,11 +265,13 @@ CREATE TABLE hil_batches (
 );
 CREATE INDEX hil_batches_delivery_pending ON hil_batches (created_at) WHERE delivery = 'pending';
 -- The interactions of a batch in the order posted; a re-raised interaction links its existing request.
+-- request_id has no foreign key: retention ages requests and batches out on its own schedule, and a
+-- request that is gone reads as not answered (the batch is expired), never as fewer interactions.
 CREATE TABLE hil_batch_items (
   batch_id uuid NOT NULL REFERENCES hil_batches (id) ON DELETE CASCADE,
   position integer NOT NULL,
   interaction_id text NOT NULL,
-  request_id uuid NOT NULL REFERENCES hil_requests (id) ON DELETE CASCADE,
+  request_id uuid NOT NULL,
   event jsonb NOT NULL,
   PRIMARY KEY (batch_id, position)
 );
