@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../store/database';
 import { OPEN_STATUSES, type HilRequest } from './hilRequests';
 import { REQUEST_COLUMNS, requestFromRow, type RequestRow } from './hilRows';
+import { SqlBatchDeliveries, snapshotOfRow } from './sqlBatchDeliveries';
 import type {
   BatchDelivery,
   BatchItem,
@@ -15,8 +16,6 @@ import type {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const at = (n: number): string => `to_timestamp($${n}::double precision / 1000)`;
 const OPEN = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
-/** The statuses that answer an interaction (approval: a decision; information: a reply). */
-const ANSWERED = `('approved', 'rejected', 'completed')`;
 
 const BATCH_COLUMNS = `b.id, b.owner, b.callback_url, b.delivery, b.delivery_id, b.attempts, b.superseded_by,
   (extract(epoch from b.expires_at) * 1000)::float8 AS expires_at_ms,
@@ -52,13 +51,13 @@ function batchFromRow(row: BatchRow): InteractionBatch {
   };
 }
 
-/** No batch can be ready while one of its requests is not answered. */
-const ALL_ANSWERED = `NOT EXISTS (SELECT 1 FROM hil_batch_items i JOIN hil_requests r ON r.id = i.request_id
-  WHERE i.batch_id = b.id AND r.status NOT IN ${ANSWERED})`;
-
 /** hil_batches and hil_batch_items of schema v7. */
 export class SqlInteractionBatches implements InteractionBatches {
-  constructor(private readonly db: Database) {}
+  private readonly deliveries: SqlBatchDeliveries;
+
+  constructor(private readonly db: Database) {
+    this.deliveries = new SqlBatchDeliveries(db);
+  }
 
   async create(input: NewBatch, now: number): Promise<{ readonly batch: InteractionBatch; readonly created: boolean }> {
     const id = await this.db.transaction((tx) => this.insert(tx, input, now));
@@ -101,69 +100,26 @@ export class SqlInteractionBatches implements InteractionBatches {
     return rows.map(requestFromRow);
   }
 
-  async dueDeliveries(now: number, limit: number, requestId?: string): Promise<string[]> {
-    if (requestId !== undefined && !UUID.test(requestId)) return [];
-    const { rows } = await this.db.query<{ id: string }>(
-      `SELECT b.id FROM hil_batches b
-        WHERE b.delivery = 'pending' AND b.superseded_by IS NULL
-          AND (b.next_attempt_at IS NULL OR b.next_attempt_at <= ${at(1)})
-          AND (b.claimed_until IS NULL OR b.claimed_until <= ${at(1)})
-          AND ($3::uuid IS NULL OR b.id IN (SELECT batch_id FROM hil_batch_items WHERE request_id = $3::uuid))
-          AND ${ALL_ANSWERED}
-        ORDER BY b.created_at LIMIT $2`,
-      [now, limit, requestId ?? null],
-    );
-    return rows.map((r) => r.id);
+  dueDeliveries(now: number, limit: number, requestId?: string): Promise<string[]> {
+    return this.deliveries.dueDeliveries(now, limit, requestId);
   }
 
   async claimDelivery(id: string, now: number, leaseMs: number): Promise<ClaimedDelivery | undefined> {
-    if (!UUID.test(id)) return undefined;
-    const token = randomUUID();
-    const { rows } = await this.db.query<ClaimRow>(
-      `UPDATE hil_batches SET claim_token = $2, claimed_until = ${at(3)}, attempts = attempts + 1, updated_at = ${at(4)}
-        WHERE id = $1 AND delivery = 'pending' AND superseded_by IS NULL AND callback_url IS NOT NULL
-          AND (next_attempt_at IS NULL OR next_attempt_at <= ${at(4)})
-          AND (claimed_until IS NULL OR claimed_until <= ${at(4)})
-        RETURNING callback_url, callback_secret, snapshot, snapshot_version`,
-      [id, token, now + leaseMs, now],
-    );
-    const row = rows[0];
-    const batch = row === undefined ? undefined : await this.byId(id);
-    if (row === undefined || batch === undefined || row.callback_url === null) return undefined;
-    const snapshot = snapshotOfRow(row);
-    return { batch, callbackUrl: row.callback_url, callbackSecret: row.callback_secret, snapshot, token };
+    const claim = await this.deliveries.claim(id, now, leaseMs);
+    const batch = claim === undefined ? undefined : await this.byId(id);
+    return claim === undefined || batch === undefined ? undefined : { batch, ...claim };
   }
 
-  async deliveryDone(id: string, token: string, now: number): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `UPDATE hil_batches SET delivery = 'delivered', delivered_at = ${at(3)}, updated_at = ${at(3)},
-         claim_token = NULL, claimed_until = NULL, last_error = NULL
-        WHERE id = $1 AND claim_token = $2 AND delivery = 'pending'`,
-      [id, token, now],
-    );
-    return rowCount > 0;
+  deliveryDone(id: string, token: string, now: number): Promise<boolean> {
+    return this.deliveries.done(id, token, now);
   }
 
-  async deliveryFailed(id: string, token: string, error: string, retryAt: number | null, now: number): Promise<void> {
-    await this.db.query(
-      `UPDATE hil_batches SET delivery = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
-         next_attempt_at = to_timestamp($3::float8 / 1000), last_error = $4, updated_at = ${at(5)},
-         claim_token = NULL, claimed_until = NULL
-        WHERE id = $1 AND claim_token = $2 AND delivery = 'pending'`,
-      [id, token, retryAt, error.slice(0, 500), now],
-    );
+  deliveryFailed(id: string, token: string, error: string, retryAt: number | null, now: number): Promise<void> {
+    return this.deliveries.failed(id, token, error, retryAt, now);
   }
 
-  async abandonStale(now: number): Promise<number> {
-    const { rowCount } = await this.db.query(
-      `UPDATE hil_batches b SET delivery = 'abandoned', updated_at = ${at(1)},
-         last_error = 'expired or cancelled before every interaction was answered'
-        WHERE b.delivery = 'pending' AND NOT ${ALL_ANSWERED}
-          AND (b.expires_at <= ${at(1)} OR EXISTS (SELECT 1 FROM hil_batch_items i JOIN hil_requests r
-            ON r.id = i.request_id WHERE i.batch_id = b.id AND r.status IN ('expired', 'cancelled', 'error')))`,
-      [now],
-    );
-    return rowCount;
+  abandonStale(now: number): Promise<number> {
+    return this.deliveries.abandonStale(now);
   }
 
   /** The new batch's id, or undefined when the owner already has one with this fingerprint. */
@@ -207,16 +163,4 @@ export class SqlInteractionBatches implements InteractionBatches {
     const { rows } = await this.db.query<BatchRow>(sql, params);
     return rows[0] === undefined ? undefined : batchFromRow(rows[0]);
   }
-}
-
-interface ClaimRow {
-  callback_url: string | null;
-  callback_secret: string | null;
-  snapshot: Buffer | null;
-  snapshot_version: string | null;
-}
-
-function snapshotOfRow(row: { snapshot: Buffer | null; snapshot_version: string | null } | undefined): Snapshot | null {
-  if (row?.snapshot === null || row?.snapshot === undefined) return null;
-  return { version: row.snapshot_version ?? '', bytes: row.snapshot };
 }

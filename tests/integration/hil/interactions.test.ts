@@ -11,6 +11,7 @@ import { waitConnected } from './hilKit';
 import {
   OTHER_KEY,
   type Receiver,
+  adminMadeKey,
   WEBHOOK_SECRET,
   api,
   clickCard,
@@ -224,5 +225,26 @@ describe('interactions API', () => {
     expect((await api(h, 'GET', `/${batchId}`, undefined, 'wrong-key-000000000000')).status).toBe(401);
     expect((await api(h, 'GET', '/not-a-uuid')).status).toBe(404);
     expect((await api(h, 'GET', `/${batchId}/wait?timeout=500`)).status).toBe(400);
+  });
+
+  it('refuses a callback_url without a secret for a key made in the admin API, and signs with the one given', async () => {
+    const key = await adminMadeKey(h, 'made-in-admin');
+    const body = {
+      interactions: [humanInput(interactionId(), '管理端的密钥')],
+      target: chatOf('grace'),
+      callback_url: receiver.url,
+    };
+    const refused = await api(h, 'POST', '', body, key);
+    expect(refused.status).toBe(400);
+    expect(refused.json['error']).toContain('callback_secret is required');
+    const posted = await api(h, 'POST', '', { ...body, callback_secret: 'admin-key-secret-0123' }, key);
+    expect(posted.status).toBe(201);
+    const [question] = await waitPushes(h, 'grace', 1);
+    await quoteReply(h, 'grace', question!, '好的');
+    const [call] = await receiver.waitForCalls(1);
+    expect(signatureValid(call!, 'admin-key-secret-0123')).toBe(true);
+    expect(call!.json['feedback_data']).toEqual([
+      { interaction_id: body.interactions[0]!['interaction_id'], data: '好的', timestamp: expect.any(String) },
+    ]);
   });
 });

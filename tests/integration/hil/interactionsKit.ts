@@ -10,19 +10,24 @@ import type { ClientFrame } from '../../fakes/fakeWecomWs';
 import { wsCardEvent, wsText } from '../../fakes/fakeWecomWs';
 import { type Harness, WS_BOT } from '../harness';
 import { wsChat } from '../wsChat';
-import { cardOf, markdownOf } from './hilKit';
+import { OPERATOR, cardOf, markdownOf } from './hilKit';
 
 export const BRIDGIC_KEY = 'bridgic-key-0123456789abcdef';
 export const WEBHOOK_SECRET = 'webhook-secret-0123456789';
 export const OTHER_KEY = 'other-key-0123456789abcdef00';
 
-/** HIL_API_KEYS for these tests: `bridgic` signs with WEBHOOK_SECRET, `other` is a second tenant. */
+/**
+ * HIL_API_KEYS for these tests: `bridgic` signs with WEBHOOK_SECRET, `other` is a second tenant; an
+ * operator, to make a key in the admin API (such a key has no webhookSecret).
+ */
 export function interactionsEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
     HIL_API_KEYS: JSON.stringify({
       bridgic: { key: BRIDGIC_KEY, webhookSecret: WEBHOOK_SECRET },
       other: OTHER_KEY,
     }),
+    FIRST_SUPERUSER: OPERATOR.email,
+    FIRST_SUPERUSER_PASSWORD: OPERATOR.password,
     HIL_CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
     HIL_CALLBACK_RETRY_DELAYS_MS: '300,300,300',
     ...extra,
@@ -159,4 +164,20 @@ export async function clickCard(h: Harness, userid: string, card: ClientFrame, b
 
 export function isCard(frame: ClientFrame): boolean {
   return frame.body?.['msgtype'] === 'template_card';
+}
+
+/** A key made in the admin API by the operator: it has no webhookSecret. */
+export async function adminMadeKey(h: Harness, name: string): Promise<string> {
+  const login = await fetch(`${h.url}/api/v1/login/access-token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: OPERATOR.email, password: OPERATOR.password }).toString(),
+  });
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  const made = await fetch(`${h.url}/api/v1/api-keys/`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  return ((await made.json()) as { data: { key: string } }).data.key;
 }

@@ -131,6 +131,15 @@ forEachDatabase('SqlInteractionBatches', (getDb) => {
     expect((await batches.byId(cancelled.id))?.delivery).toBe('abandoned');
   });
 
+  it('counts a request that retention deleted as never answered: not due, abandoned', async () => {
+    const gone = await ask();
+    const { batch } = await batches.create(batchOf('key-a', [gone]), T0);
+    await getDb().query('DELETE FROM hil_requests WHERE id = $1', [gone.id]);
+    expect(await batches.dueDeliveries(T0, 100)).not.toContain(batch.id);
+    await batches.abandonStale(T0);
+    expect((await batches.byId(batch.id))?.delivery).toBe('abandoned');
+  });
+
   it('names nothing with an id that is no uuid', async () => {
     expect(await batches.byId('nope')).toBeUndefined();
     expect(await batches.requestsOf('nope')).toEqual([]);
