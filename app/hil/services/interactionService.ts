@@ -38,6 +38,10 @@ export interface InteractionServiceDeps {
   readonly now: () => number;
 }
 
+/** How often a long-poll reads the whole batch while it waits on its first open interaction. */
+const LOOK_AGAIN_MS = 5000;
+const isOpen = (r: { readonly status: string }): boolean => (OPEN_STATUSES as readonly string[]).includes(r.status);
+
 const refused = (status: 400 | 413, error: string): SubmitResult => ({ kind: 'refused', status, error });
 
 /**
@@ -95,8 +99,9 @@ export class InteractionService {
       const state = batchState(batch, await batches.requestsOf(batch.id), now());
       const open = state.firstOpenRequest;
       if (state.status !== 'waiting' || open === undefined || now() >= until || signal?.aborted === true) break;
-      const stillOpen = (r: { status: string }): boolean => (OPEN_STATUSES as readonly string[]).includes(r.status);
-      await waitForRequest(this.deps, open, (r) => !stillOpen(r), { until, ...(signal ? { signal } : {}) });
+      // Ready needs this one answered too; another one cancelled or expired is seen at the next look.
+      const look = Math.min(until, now() + LOOK_AGAIN_MS);
+      await waitForRequest(this.deps, open, (r) => !isOpen(r), { until: look, ...(signal ? { signal } : {}) });
     }
     return this.render((await batches.byId(batch.id)) ?? batch);
   }

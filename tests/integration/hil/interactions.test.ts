@@ -154,6 +154,11 @@ describe('interactions API', () => {
     });
     expect(tooBig.status).toBe(413);
     expect(tooBig.json['success']).toBe(false);
+    const overLimit = await api(h, 'POST', '', {
+      interactions: [humanInput(interactionId(), '超过请求体上限')],
+      snapshot: { serialization_version: '1.0', serialized_bytes_b64: 'A'.repeat(15 * 1024 * 1024) },
+    });
+    expect([overLimit.status, overLimit.json['error']]).toEqual([413, 'request body too large']);
   }, 30000);
 
   it('the webhook is retried after a 500 and delivered with the same delivery id', async () => {
