@@ -6,8 +6,8 @@ import type { HilRequest, JsonObject, LoopType } from '../store/hilRequests';
  *
  * - approval card (批准 / 拒绝) when `event_type` contains APPROV or CONFIRM (any case), or
  *   `data.answer == "yes_no"`, or `data.kind == "approval"`; everything else asks for a quote reply;
- * - the question shown: `data.prompt`, `data.question`, `data.message`, `data` itself when it is a
- *   string, else `data` as JSON;
+ * - the question shown: `data.prompt`, `data.prompt_to_user` (bridgic-core's own tests), `data.question`,
+ *   `data.message`, `data` itself when it is a string, else `data` as JSON;
  * - the answer: an approval gives `{"decision": "approved"|"rejected", "reason": "…"}`, or the plain
  *   string "yes"/"no" when the event asked `data.answer == "yes_no"` (Bridgic's tutorial); an information
  *   request gives the reply's text.
@@ -36,7 +36,7 @@ export function loopTypeOf(event: JsonObject): LoopType {
 export function questionOfEvent(event: JsonObject): string {
   const data = event['data'];
   const fields = dataObject(data);
-  for (const name of ['prompt', 'question', 'message']) {
+  for (const name of ['prompt', 'prompt_to_user', 'question', 'message']) {
     const value = fields[name];
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
   }

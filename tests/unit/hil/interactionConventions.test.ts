@@ -39,8 +39,9 @@ describe('interaction conventions (hil.md §5.3)', () => {
     expect(loopTypeOf({ event_type: null, data: null })).toBe('information');
   });
 
-  it('shows prompt, question, message, a string, or the data as JSON', () => {
+  it('shows prompt, prompt_to_user, question, message, a string, or the data as JSON', () => {
     expect(questionOfEvent({ data: { prompt: 'P', question: 'Q' } })).toBe('P');
+    expect(questionOfEvent({ data: { prompt_to_user: 'U', question: 'Q' } })).toBe('U');
     expect(questionOfEvent({ data: { question: 'Q', message: 'M' } })).toBe('Q');
     expect(questionOfEvent({ data: { message: 'M' } })).toBe('M');
     expect(questionOfEvent({ data: '直接的问题' })).toBe('直接的问题');
