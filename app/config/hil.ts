@@ -1,4 +1,13 @@
-import { type Env, type Problems, hideSecret, readBool, readInt, readJsonObject, readString } from './readers';
+import {
+  type Env,
+  type Problems,
+  hideSecret,
+  readBool,
+  readInt,
+  readJsonObject,
+  readList,
+  readString,
+} from './readers';
 
 /** People in the loop (issue #13): API keys, expiry, the bot that asks, and the admin API's operator. */
 export interface HilConfig {
@@ -24,6 +33,11 @@ export interface HilConfig {
   readonly mcpPathToken: string | undefined;
   /** Whether interaction webhooks may go to private and loopback addresses (tests, an intranet receiver). */
   readonly callbackAllowPrivateNetworks: boolean;
+  /**
+   * The waits between attempts of an interaction webhook (HIL_CALLBACK_RETRY_DELAYS_MS): after the last
+   * one fails the delivery is given up, so there are length + 1 attempts.
+   */
+  readonly callbackRetryDelaysMs: readonly number[];
 }
 
 /** A key's extras (issue #15): `HIL_API_KEYS={"name": {"key": "…", "defaultChat": "…", "webhookSecret": "…"}}`. */
@@ -77,6 +91,27 @@ function readPathToken(env: Env, problems: Problems): string | undefined {
   return token;
 }
 
+/** 1 s, 5 s, 30 s, 2 min, 10 min, 30 min, 1 h: eight attempts over about 1 h 45 min. */
+const DEFAULT_RETRY_DELAYS_MS = [1000, 5000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+/** A receiver that is down is not hammered, whatever the setting says; a day is the longest wait. */
+const RETRY_DELAY_FLOOR_MS = 100;
+const RETRY_DELAY_CEILING_MS = 86_400_000;
+
+function readRetryDelays(env: Env, problems: Problems): readonly number[] {
+  const listed = readList(env, 'HIL_CALLBACK_RETRY_DELAYS_MS');
+  if (listed.length === 0) return DEFAULT_RETRY_DELAYS_MS;
+  const delays = listed.map(Number);
+  const fits = (ms: number): boolean =>
+    Number.isInteger(ms) && ms >= RETRY_DELAY_FLOOR_MS && ms <= RETRY_DELAY_CEILING_MS;
+  if (delays.length > 20 || !delays.every(fits)) {
+    problems.add(
+      `HIL_CALLBACK_RETRY_DELAYS_MS must list at most 20 waits in ms, each ${RETRY_DELAY_FLOOR_MS}–${RETRY_DELAY_CEILING_MS}`,
+    );
+    return DEFAULT_RETRY_DELAYS_MS;
+  }
+  return delays;
+}
+
 function readFirstSuperuser(env: Env, problems: Problems): HilConfig['firstSuperuser'] {
   const email = readString(env, 'FIRST_SUPERUSER');
   const password = readString(env, 'FIRST_SUPERUSER_PASSWORD');
@@ -99,6 +134,7 @@ export function readHil(env: Env, problems: Problems): HilConfig {
     firstSuperuser: readFirstSuperuser(env, problems),
     accessTokenTtlMs: readInt(env, 'ACCESS_TOKEN_EXPIRE_MINUTES', 60 * 24 * 8, 1, 60 * 24 * 365, problems) * 60_000,
     callbackAllowPrivateNetworks: readBool(env, 'HIL_CALLBACK_ALLOW_PRIVATE_NETWORKS', false, problems),
+    callbackRetryDelaysMs: readRetryDelays(env, problems),
   };
   const { keys, settings } = readApiKeys(env, problems);
   hideSecret(config, 'apiKeys', keys);

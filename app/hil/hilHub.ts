@@ -24,6 +24,7 @@ import type { KnownChats } from './services/hilChats';
 import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
 import { adminSide } from './hilAdminSide';
+import { interactionsSide } from './interactionsSide';
 
 /** The people-in-the-loop hub of one process: its HTTP routes, and the timer that expires requests. */
 export interface HilHub {
@@ -98,6 +99,8 @@ export function composeHil(deps: HilHubDeps): HilHub {
   router.use(admin.router);
   const hilMcp = new HilMcpSessions({ config, requests, ask, chats: core.chats, now });
   router.use(hilMcpRoutes({ logger, token: config.hil.mcpPathToken, sessions: hilMcp }));
+  const interactions = interactionsSide(core);
+  router.use(interactions.router);
   let sweep: NodeJS.Timeout | undefined;
   return {
     router,
@@ -105,6 +108,7 @@ export function composeHil(deps: HilHubDeps): HilHub {
     async start() {
       await admin.start();
       await gate.refresh();
+      interactions.start();
       sweep = setInterval(() => {
         if (gate.mayBeOpen()) void sweepOnce(requests, delivery, logger, now);
       }, config.hil.expirySweepMs);
@@ -112,6 +116,7 @@ export function composeHil(deps: HilHubDeps): HilHub {
     },
     stop() {
       if (sweep !== undefined) clearInterval(sweep);
+      interactions.stop();
     },
   };
 }

@@ -16,6 +16,8 @@ export interface RetentionResult {
   readonly conversations: number;
   /** Ended people-in-the-loop requests (with their replies), by the message period. */
   readonly hilRequests: number;
+  /** Interaction batches (and their snapshots) whose webhook is settled, past the message period. */
+  readonly hilBatches: number;
   readonly admissions: number;
 }
 
@@ -28,6 +30,9 @@ const DELETE_OLDER = {
   // An open request is kept whatever its age: it ends by its own expiry first.
   hilRequests: `DELETE FROM hil_requests WHERE status NOT IN ('pending', 'inprogress')
     AND updated_at < now() - make_interval(secs => $1::double precision / 1000)`,
+  // A batch whose webhook is still to be sent is kept; the others go once ended as long as their requests.
+  hilBatches: `DELETE FROM hil_batches WHERE delivery <> 'pending'
+    AND GREATEST(updated_at, expires_at) < now() - make_interval(secs => $1::double precision / 1000)`,
   admissions:
     'DELETE FROM user_admission WHERE updated_at < now() - make_interval(secs => $1::double precision / 1000)',
   commentWaits: 'DELETE FROM hil_comment_waits WHERE wait_until < now()',
@@ -40,6 +45,7 @@ export async function applyRetention(db: Queryable, periods: RetentionPeriods): 
   const messages = await db.query(DELETE_OLDER.messages, [periods.messageMs]);
   const conversations = await db.query(DELETE_OLDER.conversations, [periods.conversationMs]);
   const hilRequests = await db.query(DELETE_OLDER.hilRequests, [periods.messageMs]);
+  const hilBatches = await db.query(DELETE_OLDER.hilBatches, [periods.messageMs]);
   const admissions = await db.query(DELETE_OLDER.admissions, [periods.admissionMs]);
   await db.query(DELETE_OLDER.commentWaits);
   return {
@@ -48,6 +54,7 @@ export async function applyRetention(db: Queryable, periods: RetentionPeriods): 
     messages: messages.rowCount,
     conversations: conversations.rowCount,
     hilRequests: hilRequests.rowCount,
+    hilBatches: hilBatches.rowCount,
     admissions: admissions.rowCount,
   };
 }

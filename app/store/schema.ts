@@ -231,4 +231,51 @@ ALTER TABLE streams ADD COLUMN req_id text;
 CREATE INDEX messages_group_chat ON messages (chatid, bot_key) WHERE chatid IS NOT NULL;
 `,
   },
+  {
+    version: 7,
+    name: 'people in the loop: interaction batches (pause, persist, resume) and their webhook deliveries',
+    sql: `
+-- A Bridgic InteractionException posted to /api/hil/v1/interactions (hil.md §5.3, issue #15 scope 3): the
+-- snapshot the app resumes from, and the webhook told once every interaction is answered. One batch per
+-- owner and set of interaction ids (fingerprint), so a retried POST finds its batch. delivery: none (no
+-- callback_url), pending, delivered, failed (attempts used up), superseded (a newer batch re-raised one of
+-- its interactions), abandoned (expired or cancelled before it was ready). A sender claims a delivery with
+-- claim_token until claimed_until (a conditional UPDATE): one instance sends it, a dead one's claim lapses.
+CREATE TABLE hil_batches (
+  id uuid PRIMARY KEY,
+  owner text NOT NULL,
+  fingerprint text NOT NULL,
+  snapshot bytea,
+  snapshot_version text,
+  callback_url text,
+  callback_secret text,
+  delivery text NOT NULL CHECK (delivery IN ('none', 'pending', 'delivered', 'failed', 'superseded', 'abandoned')),
+  delivery_id uuid NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz,
+  claim_token uuid,
+  claimed_until timestamptz,
+  last_error text,
+  delivered_at timestamptz,
+  superseded_by uuid,
+  expires_at timestamptz NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  UNIQUE (owner, fingerprint)
+);
+CREATE INDEX hil_batches_delivery_pending ON hil_batches (created_at) WHERE delivery = 'pending';
+-- The interactions of a batch in the order posted; a re-raised interaction links its existing request.
+-- request_id has no foreign key: retention ages requests and batches out on its own schedule, and a
+-- request that is gone reads as not answered (the batch is expired), never as fewer interactions.
+CREATE TABLE hil_batch_items (
+  batch_id uuid NOT NULL REFERENCES hil_batches (id) ON DELETE CASCADE,
+  position integer NOT NULL,
+  interaction_id text NOT NULL,
+  request_id uuid NOT NULL,
+  event jsonb NOT NULL,
+  PRIMARY KEY (batch_id, position)
+);
+CREATE INDEX hil_batch_items_request ON hil_batch_items (request_id);
+`,
+  },
 ];

@@ -20,6 +20,7 @@ const config: HilConfig = {
   keySettings: new Map(),
   mcpPathToken: undefined,
   callbackAllowPrivateNetworks: false,
+  callbackRetryDelaysMs: [1000],
 };
 const JAN_10 = Date.UTC(2025, 0, 10, 12);
 const JAN_20 = Date.UTC(2025, 0, 20, 23, 59, 59, 500);

@@ -87,4 +87,16 @@ describe('loadConfig: people in the loop', () => {
     const shown = JSON.stringify(hil);
     for (const secret of ['hook-secret', 'plain-key', 'path-token']) expect(shown).not.toContain(secret);
   });
+  it('reads the webhook retry waits with a floor, eight attempts over about 1 h 45 min by default', () => {
+    expect(loadConfig({}).config.hil.callbackRetryDelaysMs).toEqual([
+      1000, 5000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000,
+    ]);
+    expect(loadConfig({ HIL_CALLBACK_RETRY_DELAYS_MS: '200, 1000' }).config.hil.callbackRetryDelaysMs).toEqual([
+      200, 1000,
+    ]);
+    for (const bad of ['50', 'soon', '1000,-1', Array(21).fill('1000').join(',')])
+      expect(problemsOf({ HIL_CALLBACK_RETRY_DELAYS_MS: bad })).toEqual([
+        expect.stringContaining('HIL_CALLBACK_RETRY_DELAYS_MS must list at most 20 waits'),
+      ]);
+  });
 });

@@ -13,6 +13,7 @@ export function hilConfig(overrides: Partial<HilConfig> = {}): HilConfig {
     keySettings: new Map(),
     mcpPathToken: undefined,
     callbackAllowPrivateNetworks: false,
+    callbackRetryDelaysMs: [1000],
     ...overrides,
   };
 }

@@ -77,6 +77,7 @@ forEachDatabase('applyRetention', (getDb) => {
       messages: 0,
       conversations: 0,
       hilRequests: 0,
+      hilBatches: 0,
       admissions: 0,
     });
     expect(await ids('SELECT id FROM streams')).toEqual(['s-new', 's-recent']);
@@ -119,6 +120,7 @@ forEachDatabase('applyRetention', (getDb) => {
       messages: 2,
       conversations: 1,
       hilRequests: 0,
+      hilBatches: 0,
       admissions: 0,
     });
     expect(await ids('SELECT stream_id AS id FROM messages')).toEqual(['m-new', 'm-recent']);
@@ -135,7 +137,15 @@ forEachDatabase('applyRetention', (getDb) => {
     await log.received(arrivedNow('m-fresh'));
     await log.flush();
     await new SqlConversationStore(getDb()).set({ key: 'k-fresh', agentId: 'agent-1', difyUser: 'u' }, 'conv');
-    const nothing = { streams: 0, claims: 0, messages: 0, conversations: 0, hilRequests: 0, admissions: 0 };
+    const nothing = {
+      streams: 0,
+      claims: 0,
+      messages: 0,
+      conversations: 0,
+      hilRequests: 0,
+      hilBatches: 0,
+      admissions: 0,
+    };
 
     expect(await applyRetention(getDb(), PERIODS)).toEqual(nothing);
     await backdate('streams', 'updated_at', 'id', 's-fresh', '2 hours');
@@ -173,6 +183,23 @@ forEachDatabase('applyRetention', (getDb) => {
 
     expect((await applyRetention(getDb(), PERIODS)).hilRequests).toBe(1);
     expect(await ids('SELECT id::text AS id FROM hil_requests')).toEqual([open]);
+  });
+
+  it('deletes interaction batches past the message period unless their webhook is still to be sent', async () => {
+    const batch = async (id: string, delivery: string): Promise<void> => {
+      await getDb().query(
+        `INSERT INTO hil_batches (id, owner, fingerprint, snapshot, delivery, delivery_id, expires_at, created_at, updated_at)
+         VALUES ($1::uuid, 'agents', $1::text, $2, $3, $1::uuid, now() - interval '3 days', now() - interval '3 days', now() - interval '3 days')`,
+        [id, Buffer.from('snapshot'), delivery],
+      );
+    };
+    const pending = '00000000-0000-4000-8000-00000000000a';
+    await batch(pending, 'pending');
+    await batch('00000000-0000-4000-8000-00000000000b', 'delivered');
+    await batch('00000000-0000-4000-8000-00000000000c', 'none');
+
+    expect((await applyRetention(getDb(), PERIODS)).hilBatches).toBe(2);
+    expect(await ids('SELECT id::text AS id FROM hil_batches')).toEqual([pending]);
   });
 
   it('deletes the admission rows of users not seen for the admission period', async () => {
