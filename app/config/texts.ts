@@ -114,6 +114,8 @@ export const DEFAULT_TEXTS = {
   /** Posted to the chat when an operator answered in the admin API; {result} e.g. 已批准. */
   HIL_OPERATOR_ANSWERED: '[#{id} {task}] 已由 {by} 处理：{result}',
   HIL_RESULT_COMPLETED: '已回复',
+  /** Said in the chat a request named when it went to WeCom's 审批 app instead (issue #16); {sp_no} 审批单号. */
+  HIL_OA_FILED: '已提交审批 {sp_no}',
 } as const;
 
 export type TextKey = keyof typeof DEFAULT_TEXTS;

@@ -22,6 +22,7 @@ import type { KnownChats } from './services/hilChats';
 import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
 import { adminSide } from './hilAdminSide';
+import { oaSide } from './hilOaSide';
 
 /** The people-in-the-loop hub of one process: its HTTP routes, and the timer that expires requests. */
 export interface HilHub {
@@ -94,6 +95,8 @@ export function composeHil(deps: HilHubDeps): HilHub {
   const router = Router();
   router.use(humanloopRoutes({ logger, callers: admin.callers, service }));
   router.use(admin.router);
+  const oa = oaSide({ config, logger, db, requests, ask, delivery, now });
+  router.use(oa.router);
   void core;
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -102,12 +105,14 @@ export function composeHil(deps: HilHubDeps): HilHub {
     async start() {
       await admin.start();
       await gate.refresh();
+      oa.start();
       sweep = setInterval(() => {
         if (gate.mayBeOpen()) void sweepOnce(requests, delivery, logger, now);
       }, config.hil.expirySweepMs);
       sweep.unref();
     },
     stop() {
+      oa.stop();
       if (sweep !== undefined) clearInterval(sweep);
     },
   };
