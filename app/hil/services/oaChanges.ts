@@ -36,11 +36,13 @@ export class OaChanges {
     if (approval === undefined) return 'unknown';
     if (approval.state !== 'open' || approval.lastStatus === state.spStatus) return 'duplicate';
     const request = await requests.byId(approval.requestId);
-    if (request === undefined || !OPEN_STATUSES.includes(request.status)) {
-      await approvals.close(approval.requestId, now());
-      return 'closed';
-    }
+    if (request === undefined) return 'unknown';
     const answer = outcomeOf(request, state, now());
+    if (!OPEN_STATUSES.includes(request.status)) {
+      await approvals.close(approval.requestId, now());
+      // Answered by this very change (a concurrent copy of it was first), or closed here before it came.
+      return request.status === answer?.status ? 'duplicate' : 'closed';
+    }
     if (answer === undefined) {
       await approvals.claimStatus(state.spNo, state.spStatus, now());
       return 'pending';
