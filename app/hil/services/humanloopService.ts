@@ -4,7 +4,7 @@ import type { HilAsk } from './hilAsk';
 import type { CancelBody, CancelConversationBody, ContinueBody, RequestBody, StatusQuery } from './humanloopFormat';
 import { statusAnswer } from './humanloopFormat';
 import { resolveTarget } from './hilTargets';
-import { OA_CANCEL_NOTE, OA_CONVERSATION_REFUSED, isOaRequest, oaTargetOf, routesToOa } from './oaRouting';
+import { OA_CANCEL_NOTE, isOaRequest, oaRefusal, oaTargetOf, routesToOa } from './oaRouting';
 
 /** An answer of the GoHumanLoop API: always a JSON object with `success` (hil.md §2.10). */
 export type HumanloopAnswer = Record<string, unknown> & { readonly success: boolean };
@@ -29,8 +29,9 @@ export class HumanloopService {
   async request(owner: string, body: RequestBody, fallbackTarget?: HilRequest): Promise<HumanloopAnswer> {
     const { config, now } = this.deps;
     // Issue #16: a request for WeCom's 审批 app needs no bot chat; a conversation cannot go there.
+    const refused = oaRefusal(config, body.metadata, body.loop_type);
+    if (refused !== undefined) return { success: false, error: refused };
     const oa = routesToOa(config, body.metadata);
-    if (oa && body.loop_type === 'conversation') return { success: false, error: OA_CONVERSATION_REFUSED };
     const found = oa ? oaTargetOf(config, body.metadata) : resolveTarget(config, body.metadata);
     if (!found.ok && fallbackTarget === undefined) return { success: false, error: found.error };
     const target = found.ok ? found.target : (fallbackTarget as HilRequest).target;

@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import type { HilRequest, HilTarget, JsonObject, NewHilRequest } from '../store/hilRequests';
+import type { HilRequest, HilTarget, JsonObject, LoopType, NewHilRequest } from '../store/hilRequests';
 import { type TargetResult, resolveTarget } from './hilTargets';
 
 /**
@@ -27,6 +27,16 @@ export function routesToOa(config: Config, metadata: JsonObject): boolean {
 /** The one loop type WeCom's approvals cannot carry (hil.md §3.6). */
 export const OA_CONVERSATION_REFUSED =
   'WeCom approvals (backend oa) take approval and information requests only, not conversations';
+
+/**
+ * Why a GoHumanLoop request cannot go the way it asks (its answer's `error`), or undefined: a
+ * conversation routed to the 审批 app, or `metadata.backend = "oa"` on a gateway without the app.
+ */
+export function oaRefusal(config: Config, metadata: JsonObject, loopType: LoopType): string | undefined {
+  if (metadata['backend'] === 'oa' && config.approvals.app === undefined)
+    return 'WeCom approvals (metadata.backend = "oa") are not configured on this gateway';
+  return routesToOa(config, metadata) && loopType === 'conversation' ? OA_CONVERSATION_REFUSED : undefined;
+}
 
 /**
  * The chat a routed request is also announced in ("已提交审批 <sp_no>"): only one the client named with

@@ -5,7 +5,7 @@
  */
 import { encrypt, getSignature } from '@wecom/crypto';
 import { assertLoopback } from '../shared/localServer';
-import { APP } from './index';
+import { APP } from './templates';
 
 export interface CallbackAnswer {
   readonly status: number;

@@ -5,10 +5,10 @@
  * completed, cancelled in WeCom — plus a filing WeCom refuses, a conversation, a client's cancel, and
  * the "已提交审批" note in the bot chat.
  */
-import { WS_BOT } from '../harness';
+import { type Harness, WS_BOT } from '../harness';
 import { APP } from '../../fakes/fakeWecomApi';
 import { approvalContext } from '../../fakes/goHumanLoop';
-import { ghl, markdownOf, pushTo, waitConnected } from './hilKit';
+import { ghl, markdownOf, pushTo, startHilHarness, waitConnected } from './hilKit';
 import { type OaHarness, lastSpNo, outcomesOf, sendChange, startOaHarness } from './oaKit';
 
 describe('formal WeCom approvals (HIL_APPROVAL_BACKEND=oa)', () => {
@@ -177,5 +177,46 @@ describe('formal WeCom approvals (HIL_APPROVAL_BACKEND=oa)', () => {
     const spNo = lastSpNo(o.api);
     expect(markdownOf(await push)).toBe(`已提交审批 ${spNo}`);
     expect(o.api.approval(spNo).applied['approver']).toEqual([{ attr: 2, userid: [APP.defaultApprover] }]);
+  });
+});
+
+describe('formal WeCom approvals per request (HIL_APPROVAL_BACKEND=chat)', () => {
+  let o: OaHarness;
+  beforeAll(async () => {
+    o = await startOaHarness({ HIL_APPROVAL_BACKEND: 'chat' });
+  });
+  afterAll(() => o.close());
+
+  it('metadata.backend = "oa" files that request; the others stay in the chat', async () => {
+    await waitConnected(o.h);
+    const client = ghl(o.h);
+    const chat = await client.request('approval', approvalContext('聊天？'), { bot: WS_BOT.key, userid: 'u1' });
+    expect(chat.answer.json).toMatchObject({ success: true, delivery: 'delivered' });
+    expect(o.api.approvals.size).toBe(0);
+    const { sent } = await client.request('approval', approvalContext('正式审批？'), {
+      backend: 'oa',
+      approverid: 'cfo',
+    });
+    const spNo = lastSpNo(o.api);
+    o.api.decide(spNo, 2, '可以');
+    await sendChange(o, spNo);
+    expect(await client.waitForResult(sent)).toMatchObject({ status: 'approved', responded_by: 'cfo' });
+  });
+});
+
+describe('without the self-built app', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHilHarness();
+  });
+  afterAll(() => h.close());
+
+  it('metadata.backend = "oa" is refused with the reason, and /wecom/app/callback does not exist', async () => {
+    const { answer } = await ghl(h).request('approval', approvalContext('审批？'), { backend: 'oa', userid: 'x' });
+    expect(answer.json).toEqual({
+      success: false,
+      error: 'WeCom approvals (metadata.backend = "oa") are not configured on this gateway',
+    });
+    expect((await fetch(`${h.url}/wecom/app/callback`)).status).toBe(404);
   });
 });
