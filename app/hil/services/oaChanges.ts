@@ -4,7 +4,7 @@ import { OPEN_STATUSES, type HilRequests } from '../store/hilRequests';
 import type { OaApprovals } from '../store/oaApprovals';
 import { outcomeOf } from './oaOutcome';
 
-/** What one report of an approval came to (logged, and read by tests through the logs' absence of doubles). */
+/** What one report of an approval came to; logged with its sp_no, so a change applied twice would show. */
 export type OaChangeOutcome = 'applied' | 'pending' | 'duplicate' | 'unknown' | 'closed';
 
 /**

@@ -27,21 +27,25 @@ export class OaHealing {
     },
   ) {}
 
+  /** A first round at once (callbacks that came while no instance was up), then every interval. */
   start(): void {
-    this.timer = setInterval(() => {
+    const tick = (): void => {
       this.running ??= this.round().finally(() => {
         this.running = undefined;
       });
-    }, this.deps.pollMs);
+    };
+    tick();
+    this.timer = setInterval(tick, this.deps.pollMs);
     this.timer.unref();
   }
 
+  /** Stops the timer; a round under way finishes on its own (each of its steps is conditional). */
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
   }
 
-  /** One round; exported for the composition root's use at start and for tests of a single round. */
-  async round(): Promise<void> {
+  /** One round: every open approval read back once. */
+  private async round(): Promise<void> {
     const { approvals, client, changes, logger, now } = this.deps;
     try {
       const open = await approvals.takeForPoll(BATCH, now());
