@@ -86,7 +86,7 @@ export default tseslint.config(
   ),
   restrict(['app/store/**'], [NOT_THE_EDGES, NOT_THE_SERVICES, NOT_OUTSIDE_APP]),
   restrict(
-    ['app/services/wecom/**', 'app/services/dify/**', 'app/services/media/**'],
+    ['app/services/wecom/**', 'app/services/wecomApp/**', 'app/services/dify/**', 'app/services/media/**'],
     [
       NOT_THE_EDGES,
       [['intake', 'turn', 'outbox'], 'vendor rooms (wecom, dify, media) are below the turn and the intake'],
@@ -121,7 +121,7 @@ export default tseslint.config(
     ['app/hil/store/**'],
     [
       [
-        ['services', 'routes', 'websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'],
+        ['services', 'routes', 'websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide', 'hilOaSide'],
         "the hub's store is below its services: it imports only the store and config",
       ],
       NOT_OUTSIDE_APP,
@@ -131,7 +131,7 @@ export default tseslint.config(
     ['app/hil/services/**'],
     [
       [
-        ['routes', 'websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'],
+        ['routes', 'websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide', 'hilOaSide'],
         "the hub's services never import an edge (its routes, the gateway's routes or websocket) or its wiring",
       ],
       NOT_OUTSIDE_APP,
@@ -140,7 +140,10 @@ export default tseslint.config(
   restrict(
     ['app/hil/routes/**'],
     [
-      [['websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide'], "the hub's routes are an edge"],
+      [
+        ['websocket', 'compose', 'server', 'index', 'hilHub', 'hilAdminSide', 'hilOaSide'],
+        "the hub's routes are an edge",
+      ],
       NOT_OUTSIDE_APP,
     ],
   ),

@@ -3,6 +3,7 @@ import { type BotsConfig, readBots } from './bots';
 import { type Env, Problems, readBool, readEnum, readInt, readString } from './readers';
 import { type ConversationControls, readControls } from './access';
 import { type HilConfig, readHil } from './hil';
+import { type ApprovalsConfig, readApprovals } from './wecomApp';
 import { type MediaConfig, readMedia } from './media';
 import { type StoreConfig, readStore } from './store';
 import { type WebsocketConfig, readWebsocket } from './wsBots';
@@ -13,6 +14,7 @@ export type { BotProfile } from './botProfile';
 export type { BotConfig } from './callbackBots';
 export type { WebsocketConfig, WsBotConfig } from './wsBots';
 export type { HilConfig } from './hil';
+export type { ApprovalBackend, ApprovalsConfig, WecomAppConfig } from './wecomApp';
 export type { MediaConfig } from './media';
 export type { StoreConfig } from './store';
 
@@ -49,6 +51,8 @@ export interface Config {
   readonly websocket: WebsocketConfig;
   readonly store: StoreConfig;
   readonly hil: HilConfig;
+  /** Formal WeCom approvals (审批) through a self-built app (issue #16). */
+  readonly approvals: ApprovalsConfig;
   readonly conversation: { readonly groupScope: GroupScope };
   readonly controls: ConversationControls;
   readonly texts: Texts;
@@ -140,6 +144,7 @@ export function loadConfig(env: Env): LoadedConfig {
     websocket: readWebsocket(env, problems),
     store: readStore(env, problems),
     hil: readHil(env, problems),
+    approvals: readApprovals(env, problems),
     conversation: {
       groupScope: readEnum(env, 'WECOM_GROUP_CONVERSATION_SCOPE', ['group', 'member'] as const, 'group', problems),
     },

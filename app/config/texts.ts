@@ -120,6 +120,8 @@ export const DEFAULT_TEXTS = {
   HIL_IMAGE_LINK: '[图片{n}]({url})',
   /** Images sent inline (data: URLs) that a WeCom markdown message cannot carry. */
   HIL_IMAGES_NOT_SHOWN: '（另有 {count} 张图片无法在企业微信消息中显示）',
+  /** Said in the chat a request named when it went to WeCom's 审批 app instead (issue #16); {sp_no} 审批单号. */
+  HIL_OA_FILED: '已提交审批 {sp_no}',
 } as const;
 
 export type TextKey = keyof typeof DEFAULT_TEXTS;

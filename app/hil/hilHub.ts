@@ -25,6 +25,7 @@ import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
 import { adminSide } from './hilAdminSide';
 import { interactionsSide } from './interactionsSide';
+import { oaSide } from './hilOaSide';
 
 /** The people-in-the-loop hub of one process: its HTTP routes, and the timer that expires requests. */
 export interface HilHub {
@@ -101,6 +102,8 @@ export function composeHil(deps: HilHubDeps): HilHub {
   router.use(hilMcpRoutes({ logger, token: config.hil.mcpPathToken, sessions: hilMcp }));
   const interactions = interactionsSide(core);
   router.use(interactions.router);
+  const oa = oaSide({ config, logger, db, requests, ask, delivery, now });
+  router.use(oa.router);
   let sweep: NodeJS.Timeout | undefined;
   return {
     router,
@@ -109,12 +112,14 @@ export function composeHil(deps: HilHubDeps): HilHub {
       await admin.start();
       await gate.refresh();
       interactions.start();
+      oa.start();
       sweep = setInterval(() => {
         if (gate.mayBeOpen()) void sweepOnce(requests, delivery, logger, now);
       }, config.hil.expirySweepMs);
       sweep.unref();
     },
     stop() {
+      oa.stop();
       if (sweep !== undefined) clearInterval(sweep);
       interactions.stop();
     },

@@ -278,4 +278,27 @@ CREATE TABLE hil_batch_items (
 CREATE INDEX hil_batch_items_request ON hil_batch_items (request_id);
 `,
   },
+  {
+    version: 9,
+    name: 'people in the loop: formal WeCom approvals (审批) filed for requests',
+    sql: `
+-- A request routed to WeCom's 审批 app (issue #16, hil.md §3.4): the approval filed for it (sp_no, unique:
+-- callbacks name it) and the last SpStatus applied, so a repeated sys_approval_change applies nothing twice.
+-- state: filing (applyevent under way), open (waiting for the approver), closed (a final status was seen,
+-- or the request closed here), failed (WeCom refused it).
+CREATE TABLE hil_oa_approvals (
+  request_id uuid PRIMARY KEY REFERENCES hil_requests (id) ON DELETE CASCADE,
+  sp_no text UNIQUE,
+  template_id text NOT NULL,
+  approvers jsonb NOT NULL,
+  state text NOT NULL CHECK (state IN ('filing', 'open', 'closed', 'failed')),
+  last_status integer,
+  polled_at timestamptz,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+-- The healing poll reads the open ones, least recently polled first.
+CREATE INDEX hil_oa_approvals_open ON hil_oa_approvals (polled_at NULLS FIRST) WHERE state = 'open';
+`,
+  },
 ];

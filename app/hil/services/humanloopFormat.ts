@@ -54,11 +54,17 @@ export function isoOf(ms: number | null): string | null {
 export function statusAnswer(request: HilRequest): Record<string, unknown> {
   return {
     success: true,
-    error: null,
+    error: request.status === 'error' ? errorOf(request.response) : null,
     status: request.status,
     response: request.response,
     feedback: request.feedback ?? null,
     responded_by: request.respondedBy,
     responded_at: isoOf(request.respondedAt),
   };
+}
+
+/** Why a request ended in `error` (a WeCom approval that could not be filed, issue #16), when it says. */
+function errorOf(response: Record<string, unknown> | null): string | null {
+  const error = response?.['error'];
+  return typeof error === 'string' ? error : null;
 }

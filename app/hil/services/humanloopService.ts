@@ -4,6 +4,7 @@ import type { HilAsk } from './hilAsk';
 import type { CancelBody, CancelConversationBody, ContinueBody, RequestBody, StatusQuery } from './humanloopFormat';
 import { statusAnswer } from './humanloopFormat';
 import { resolveTarget } from './hilTargets';
+import { OA_CANCEL_NOTE, isOaRequest, oaRefusal, oaTargetOf, routesToOa } from './oaRouting';
 
 /** An answer of the GoHumanLoop API: always a JSON object with `success` (hil.md §2.10). */
 export type HumanloopAnswer = Record<string, unknown> & { readonly success: boolean };
@@ -27,7 +28,11 @@ export class HumanloopService {
 
   async request(owner: string, body: RequestBody, fallbackTarget?: HilRequest): Promise<HumanloopAnswer> {
     const { config, now } = this.deps;
-    const found = resolveTarget(config, body.metadata);
+    // Issue #16: a request for WeCom's 审批 app needs no bot chat; a conversation cannot go there.
+    const refused = oaRefusal(config, body.metadata, body.loop_type);
+    if (refused !== undefined) return { success: false, error: refused };
+    const oa = routesToOa(config, body.metadata);
+    const found = oa ? oaTargetOf(config, body.metadata) : resolveTarget(config, body.metadata);
     if (!found.ok && fallbackTarget === undefined) return { success: false, error: found.error };
     const target = found.ok ? found.target : (fallbackTarget as HilRequest).target;
     const approvers = found.ok ? found.approvers : [...(fallbackTarget as HilRequest).approvers];
@@ -93,6 +98,11 @@ export class HumanloopService {
   }
 
   private async cancelOne(request: HilRequest): Promise<HumanloopAnswer> {
+    const answer = await this.cancelled(request);
+    return answer.success && isOaRequest(request) ? { ...answer, note: OA_CANCEL_NOTE } : answer;
+  }
+
+  private async cancelled(request: HilRequest): Promise<HumanloopAnswer> {
     if (request.status === 'cancelled') return { success: true, status: 'cancelled' };
     const cancelled = await this.deps.requests.answer(request.id, {
       status: 'cancelled',

@@ -62,7 +62,8 @@ forEachDatabase('SqlHilRequests', (getDb) => {
 
   beforeEach(async () => {
     // Each test starts from empty tables: anyOpen, expireDue and stats look at every row.
-    await getDb().query('TRUNCATE hil_requests, hil_replies, hil_comment_waits, hil_task_syncs');
+    // CASCADE: tables of later schema versions (hil_oa_approvals, v9) refer to hil_requests.
+    await getDb().query('TRUNCATE hil_requests, hil_replies, hil_comment_waits, hil_task_syncs CASCADE');
   });
 
   const store = (draw?: () => string): SqlHilRequests => new SqlHilRequests(getDb(), draw);
