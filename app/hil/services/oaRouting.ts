@@ -15,12 +15,14 @@ export function isOaRequest(request: Pick<HilRequest, 'target'>): boolean {
 
 /**
  * Whether a request goes to the 审批 app: `metadata.backend` ("oa" or "chat") when given, else
- * HIL_APPROVAL_BACKEND. Without a self-built app nothing does (config rejects backend=oa then).
+ * HIL_APPROVAL_BACKEND — except for a request answered by the chat's next message (a hil-mcp session,
+ * issue #15), which only a chat can answer. Without a self-built app nothing does (config rejects backend=oa then).
  */
 export function routesToOa(config: Config, metadata: JsonObject): boolean {
   if (config.approvals.app === undefined) return false;
   const asked = metadata['backend'];
   if (asked === 'oa' || asked === 'chat') return asked === 'oa';
+  if (metadata['capture'] === 'next_message') return false;
   return config.approvals.backend === 'oa';
 }
 
