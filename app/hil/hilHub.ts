@@ -22,6 +22,7 @@ import type { KnownChats } from './services/hilChats';
 import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
 import { adminSide } from './hilAdminSide';
+import { mcpSide } from './hilMcpSide';
 
 /** The people-in-the-loop hub of one process: its HTTP routes, and the timer that expires requests. */
 export interface HilHub {
@@ -94,7 +95,8 @@ export function composeHil(deps: HilHubDeps): HilHub {
   const router = Router();
   router.use(humanloopRoutes({ logger, callers: admin.callers, service }));
   router.use(admin.router);
-  void core;
+  const mcp = mcpSide(core);
+  router.use(mcp.router);
   let sweep: NodeJS.Timeout | undefined;
   return {
     router,
@@ -109,6 +111,7 @@ export function composeHil(deps: HilHubDeps): HilHub {
     },
     stop() {
       if (sweep !== undefined) clearInterval(sweep);
+      mcp.stop();
     },
   };
 }

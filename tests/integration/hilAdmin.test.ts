@@ -1,4 +1,4 @@
-import type { HilConfig } from '../../app/config/hil';
+import { type HilConfig, MCP_DEFAULTS } from '../../app/config/hil';
 import { hashApiKey } from '../../app/hil/store/apiKeys';
 import type { HilRequest, LoopType, NewHilRequest } from '../../app/hil/store/hilRequests';
 import { hashPassword } from '../../app/hil/services/passwords';
@@ -20,6 +20,7 @@ const config: HilConfig = {
   keySettings: new Map(),
   mcpPathToken: undefined,
   callbackAllowPrivateNetworks: false,
+  mcp: MCP_DEFAULTS,
 };
 const JAN_10 = Date.UTC(2025, 0, 10, 12);
 const JAN_20 = Date.UTC(2025, 0, 20, 23, 59, 59, 500);

@@ -1,4 +1,4 @@
-import type { HilConfig } from '../../../app/config/hil';
+import { type HilConfig, MCP_DEFAULTS } from '../../../app/config/hil';
 
 /** A HilConfig for tests: no env keys, a fixed secret unless told otherwise. */
 export function hilConfig(overrides: Partial<HilConfig> = {}): HilConfig {
@@ -13,6 +13,7 @@ export function hilConfig(overrides: Partial<HilConfig> = {}): HilConfig {
     keySettings: new Map(),
     mcpPathToken: undefined,
     callbackAllowPrivateNetworks: false,
+    mcp: MCP_DEFAULTS,
     ...overrides,
   };
 }
