@@ -1,36 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { errorFields } from '../../logger';
-import {
-  type HilRequest,
-  type HilRequests,
-  type HilTarget,
-  type JsonObject,
-  type LoopType,
-  OPEN_STATUSES,
-} from '../store/hilRequests';
+import { WECOM_CONTENT_MAX_BYTES, truncateUtf8 } from '../../services/wecom/utf8';
+import { type HilRequest, type HilRequests, type HilTarget, OPEN_STATUSES } from '../store/hilRequests';
 import type { HilAsk } from './hilAsk';
 import { type KnownChats, resolveChat } from './hilChats';
+import type {
+  ApprovalArgs,
+  ApprovalResult,
+  InformationArgs,
+  InformationResult,
+  MessageArgs,
+  MessageResult,
+  WaitReplyArgs,
+  WaitReplyResult,
+} from './mcpFormat';
 import {
-  type ApprovalArgs,
-  type ApprovalResult,
-  DEFAULT_WAIT_SECONDS,
-  type InformationArgs,
-  type InformationResult,
-  MAX_WAIT_SECONDS,
-  type MessageArgs,
-  type MessageResult,
-  type WaitReplyArgs,
-  type WaitReplyResult,
+  type AskSpec,
   approvalResult,
   informationResult,
+  newRequest,
+  notSentMessage,
   waitReplyResult,
-} from './mcpFormat';
+} from './mcpMapping';
 import { type RequestSignals, waitForRequest } from './requestSignals';
-
-/** The platform of requests made through MCP: the same convention as the hil-mcp HTTP API (issue #15 scope 1). */
-export const MCP_PLATFORM = 'hil-mcp';
 
 /** One tool call of an MCP session, as the MCP edge hands it over. */
 export interface McpCall {
@@ -55,15 +48,6 @@ type McpChat =
   | { readonly ok: true; readonly target: HilTarget; readonly chatId: string }
   | { readonly ok: false; readonly error: string };
 
-interface AskSpec {
-  readonly loopType: LoopType;
-  readonly context: JsonObject;
-  readonly taskId: string;
-  readonly approvers: readonly string[];
-  readonly timeoutSeconds: number | undefined;
-  readonly chatId: string;
-}
-
 /**
  * The four MCP tools over the hub (issue #15 scope 2): each question is a request made through
  * `HilAsk` (stored, then shown in WeCom); the call waits on `RequestSignals` until a person answers,
@@ -87,11 +71,14 @@ export class McpAsks {
   async sendAndWait(call: McpCall, args: WaitReplyArgs): Promise<ToolAnswer<WaitReplyResult>> {
     const chat = await this.chatOf(call.owner, args.chat_id);
     if (!chat.ok) return refused(chat.error, { status: 'error', replies: [], message: chat.error });
-    const spec = {
-      ...{ loopType: 'information' as const, context: { question: args.message }, approvers: [] },
-      ...{ taskId: args.project_name ?? '', timeoutSeconds: args.timeout_seconds, chatId: chat.chatId },
-    };
-    const request = await this.askAndWait(call, chat.target, spec);
+    const request = await this.askAndWait(call, chat.target, {
+      loopType: 'information',
+      context: { question: args.message },
+      taskId: args.project_name ?? '',
+      approvers: [],
+      timeoutSeconds: args.timeout_seconds,
+      chatId: chat.chatId,
+    });
     return { kind: 'result', result: waitReplyResult(request, await this.deps.requests.replies(request.id)) };
   }
 
@@ -101,7 +88,7 @@ export class McpAsks {
     if (!chat.ok) return refused(chat.error, { status: 'error', message: chat.error });
     const project = args.project_name?.trim() ?? '';
     const markdown = project === '' ? args.message : `**[${project}]**\n\n${args.message}`;
-    const sent = await this.deps.ask.notify(chat.target, markdown);
+    const sent = await this.deps.ask.notify(chat.target, truncateUtf8(markdown, WECOM_CONTENT_MAX_BYTES));
     if (sent.kind === 'sent') return { kind: 'result', result: { status: 'success', message: 'message sent' } };
     return { kind: 'result', result: { status: 'error', message: notSentMessage(sent.reason) } };
   }
@@ -111,19 +98,29 @@ export class McpAsks {
     if (!chat.ok) return refused(chat.error);
     const context = { question: args.question, ...(args.context === undefined ? {} : { additional: args.context }) };
     const approvers = [...new Set((args.approvers ?? []).map((a) => a.trim()).filter((a) => a !== ''))];
-    const spec = { loopType: 'approval' as const, context, approvers, taskId: '', chatId: chat.chatId };
-    const request = await this.askAndWait(call, chat.target, { ...spec, timeoutSeconds: args.timeout_seconds });
+    const request = await this.askAndWait(call, chat.target, {
+      loopType: 'approval',
+      context,
+      taskId: '',
+      approvers,
+      timeoutSeconds: args.timeout_seconds,
+      chatId: chat.chatId,
+    });
     return { kind: 'result', result: approvalResult(request) };
   }
 
   async information(call: McpCall, args: InformationArgs): Promise<ToolAnswer<InformationResult>> {
     const chat = await this.chatOf(call.owner, args.chat_id);
     if (!chat.ok) return refused(chat.error);
-    const spec = {
-      ...{ loopType: 'information' as const, context: { question: args.question }, approvers: [], taskId: '' },
-      ...{ timeoutSeconds: args.timeout_seconds, chatId: chat.chatId },
-    };
-    return { kind: 'result', result: informationResult(await this.askAndWait(call, chat.target, spec)) };
+    const request = await this.askAndWait(call, chat.target, {
+      loopType: 'information',
+      context: { question: args.question },
+      taskId: '',
+      approvers: [],
+      timeoutSeconds: args.timeout_seconds,
+      chatId: chat.chatId,
+    });
+    return { kind: 'result', result: informationResult(request) };
   }
 
   /** `chat_id`, else the key's defaultChat (HIL_API_KEYS), as a chat of a configured bot (hilChats.ts). */
@@ -136,21 +133,10 @@ export class McpAsks {
     return chat.ok ? { ok: true, target: chat.target, chatId: raw } : chat;
   }
 
-  /**
-   * Asks (hil-mcp's convention: conversation = the chat, a fresh request id, the next message in the
-   * chat answers an information request) and waits; progress every `progressMs` when the caller asked.
-   */
+  /** Asks, then waits; progress every `progressMs` while it waits, when the caller asked for progress. */
   private async askAndWait(call: McpCall, target: HilTarget, spec: AskSpec): Promise<HilRequest> {
     const { requests, signals, now, config } = this.deps;
-    const seconds = Math.min(spec.timeoutSeconds ?? DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS);
-    const capture = spec.loopType === 'approval' ? {} : { capture: 'next_message' };
-    const { request } = await this.deps.ask.ask({
-      ...{ owner: call.owner, platform: MCP_PLATFORM, requestId: randomUUID(), taskId: spec.taskId },
-      conversationId: `${target.botKey}|${target.chattype}|${target.chatid}`,
-      ...{ loopType: spec.loopType, context: spec.context, target, approvers: spec.approvers },
-      metadata: { ...capture, source: 'mcp', chat_id: spec.chatId },
-      ...{ delivery: 'queued', cardTaskId: null, expiresAt: now() + Math.ceil(seconds * 1000) },
-    });
+    const { request } = await this.deps.ask.ask(newRequest(call.owner, target, spec, now()));
     const progress = call.progress;
     const waited = await waitForRequest({ requests, signals, now }, request.id, (r) => !isOpen(r), {
       until: request.expiresAt,
@@ -171,8 +157,8 @@ export class McpAsks {
     const { requests, now } = this.deps;
     try {
       if (abandoned) {
-        const { response, respondedBy } = request;
-        const answer = { status: 'cancelled' as const, response, respondedBy, respondedAt: now() };
+        const { response, respondedBy, respondedAt } = request;
+        const answer = { status: 'cancelled' as const, response, respondedBy, respondedAt: respondedAt ?? now() };
         await requests.answer(request.id, answer);
       } else await requests.expireDue(now());
       return (await requests.byId(request.id)) ?? request;
@@ -189,11 +175,4 @@ function refused<R>(error: string, result?: R): ToolAnswer<R> {
 
 function isOpen(request: HilRequest): boolean {
   return OPEN_STATUSES.includes(request.status);
-}
-
-function notSentMessage(reason: string): string {
-  if (reason === 'no_response_url')
-    return 'not sent: this callback bot can write to the chat only after the person wrote to it (within the hour)';
-  if (reason === 'not_connected') return "not sent: the bot's long connection is down";
-  return `not sent (${reason})`;
 }

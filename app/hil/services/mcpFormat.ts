@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { HilReply, HilRequest } from '../store/hilRequests';
 
 /**
  * The remote MCP endpoint's tools as data (issue #15 scope 2): their arguments and results, zod shapes
@@ -32,7 +31,8 @@ const projectName = z
   .max(100)
   .optional()
   .describe('Shown in the header of the message, e.g. `[#3f2a9c1b my-project]`.');
-const text = (what: string) => z.string().min(1).max(10_000).describe(what);
+/** WeCom takes 20480 bytes of markdown (wecom-aibot-protocol.md §9): 6000 characters fit with room for the header. */
+const text = (what: string) => z.string().min(1).max(6000).describe(what);
 
 export const waitReplyInput = {
   message: text('The message or question shown to the person (markdown).'),
@@ -47,7 +47,7 @@ export const messageInput = {
 };
 export const approvalInput = {
   question: text('What the person approves or rejects.'),
-  context: z.string().max(10_000).optional().describe('Details shown below the question.'),
+  context: z.string().max(6000).optional().describe('Details shown below the question.'),
   approvers: z
     .array(z.string().min(1).max(64))
     .max(20)
@@ -96,86 +96,3 @@ export type WaitReplyResult = Of<typeof waitReplyOutput>;
 export type MessageResult = Of<typeof messageOutput>;
 export type ApprovalResult = Of<typeof approvalOutput>;
 export type InformationResult = Of<typeof informationOutput>;
-
-function stringOf(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-/** hil-mcp's `Reply` (hil.md §4.3): WeCom tells the gateway a userid only, so it is also the name. */
-function replyOf(userid: string, content: string, at: number): WaitReplyResult['replies'][number] {
-  const fromUser = { userid, name: userid, alias: '' };
-  return { msg_type: 'text', content, image_url: null, from_user: fromUser, timestamp: new Date(at).toISOString() };
-}
-
-/** An operator may have answered in the admin API: then there is no reply row, only the response. */
-function repliesOf(request: HilRequest, replies: readonly HilReply[]): WaitReplyResult['replies'] {
-  if (replies.length > 0) return replies.map((r) => replyOf(r.userid, r.text, r.at));
-  const answered = stringOf(request.response?.['information']) ?? stringOf(request.response?.['text']);
-  if (answered === null) return [];
-  return [replyOf(request.respondedBy ?? '', answered, request.respondedAt ?? request.updatedAt)];
-}
-
-export function waitReplyResult(request: HilRequest, replies: readonly HilReply[]): WaitReplyResult {
-  const seconds = Math.round((request.expiresAt - request.createdAt) / 1000);
-  switch (request.status) {
-    case 'completed':
-    case 'inprogress':
-    case 'approved':
-    case 'rejected':
-      return { status: 'success', replies: repliesOf(request, replies), message: 'the person replied' };
-    case 'expired':
-      return { status: 'timeout', replies: [], message: `no reply within ${seconds} s; the question was closed` };
-    case 'cancelled':
-      return { status: 'error', replies: [], message: 'the question was cancelled' };
-    case 'error':
-    case 'pending':
-      return { status: 'error', replies: [], message: `the question ended without a reply (${request.status})` };
-    default: {
-      const exhaustive: never = request.status;
-      return exhaustive;
-    }
-  }
-}
-
-/** Anything but an explicit decision reads as cancelled: an agent must never take it as approved. */
-export function approvalResult(request: HilRequest): ApprovalResult {
-  const by = request.respondedBy;
-  switch (request.status) {
-    case 'approved':
-    case 'rejected':
-      return { status: request.status, reason: stringOf(request.response?.['reason']), responded_by: by };
-    case 'expired':
-      return { status: 'expired', reason: null, responded_by: null };
-    case 'cancelled':
-    case 'completed':
-    case 'inprogress':
-    case 'pending':
-    case 'error':
-      return { status: 'cancelled', reason: null, responded_by: null };
-    default: {
-      const exhaustive: never = request.status;
-      return exhaustive;
-    }
-  }
-}
-
-export function informationResult(request: HilRequest): InformationResult {
-  const answer = stringOf(request.response?.['information']) ?? stringOf(request.response?.['text']);
-  switch (request.status) {
-    case 'completed':
-    case 'inprogress':
-    case 'approved':
-    case 'rejected':
-      return { status: 'completed', answer, responded_by: request.respondedBy };
-    case 'expired':
-      return { status: 'expired', answer: null, responded_by: null };
-    case 'cancelled':
-    case 'pending':
-    case 'error':
-      return { status: 'cancelled', answer: null, responded_by: null };
-    default: {
-      const exhaustive: never = request.status;
-      return exhaustive;
-    }
-  }
-}

@@ -26,6 +26,14 @@ async function turnsDone(h: Harness): Promise<void> {
   for (let i = 0; i < 200 && h.gateway.turns.activeTurns > 0; i += 1) await new Promise((r) => setTimeout(r, 25));
 }
 
+async function stored(h: Harness, cardTaskId: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if ((await h.gateway.hil.requests.byCardTaskId(WS_BOT.key, cardTaskId)) !== undefined) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the card task id was never stored');
+}
+
 describe('the remote MCP endpoint', () => {
   let h: Harness;
   let mcp: Connected;
@@ -111,7 +119,8 @@ describe('the remote MCP endpoint', () => {
       metadata: { capture: 'next_message', source: 'mcp', chat_id: '*/single:cbmcp' },
       delivery: 'delivered',
     });
-    expect(request.expiresAt - request.createdAt).toBe(1_200_000);
+    expect(request.expiresAt - request.createdAt).toBeGreaterThan(1_199_000); // hil-mcp's 1200 s
+    expect(request.expiresAt - request.createdAt).toBeLessThanOrEqual(1_200_000);
     const quote = { msgtype: 'text', text: { content: text } };
     const reply = await wecom.chat('发吧', { ...POLL, userid: 'cbmcp', quote });
     expect(reply.final?.content).toBe(`已收到你的回复 [#${request.shortId}] ✅`);
@@ -129,6 +138,29 @@ describe('the remote MCP endpoint', () => {
         },
       ],
     });
+    // Neither the question nor the key reaches the info logs.
+    const info = JSON.stringify(h.logs.filter((line) => (line['level'] as number) >= 30));
+    expect(info).toContain('MCP tool call ended');
+    expect(info).not.toContain('要不要直接发布？');
+    expect(h.logText()).not.toContain(API_KEY);
+  });
+
+  it('a callback chat that left no response_url: send_message_only says so, a question stays queued', async () => {
+    const sent = await mcp.client.callTool({
+      name: 'send_message_only',
+      arguments: { message: '你好', chat_id: '*/single:silent' },
+    });
+    expect(structured(sent)).toEqual({ status: 'error', message: expect.stringMatching(/^not sent: .*wrote to it/) });
+    const asked = await mcp.client.callTool({
+      name: 'send_and_wait_reply',
+      arguments: { message: '在吗？', chat_id: '*/single:silent', timeout_seconds: 0.5 },
+    });
+    expect(structured(asked)).toMatchObject({
+      status: 'timeout',
+      message: expect.stringMatching(/without being shown/),
+    });
+    const { rows } = await h.gateway.hil.requests.list({ platform: 'hil-mcp', status: 'expired', skip: 0, limit: 10 });
+    expect(rows.find((r) => r.target.chatid === 'silent')?.delivery).toBe('queued');
   });
 
   it('request_approval shows the card to the approver; a click decides the call', async () => {
@@ -144,6 +176,8 @@ describe('the remote MCP endpoint', () => {
     });
     const card = cardOf(await pushTo(h, 'mcpboss', seq));
     expect(card.title).toBe('需要你的审批');
+    // The card's task id is stored right after the push; no person clicks within those milliseconds.
+    await stored(h, card.taskId);
     const reqId = h.ws!.pushEvent(
       WS_BOT.botId,
       wsCardEvent(

@@ -36,7 +36,7 @@ export interface Connected {
 }
 
 /** The SDK client as Claude Code or Cursor configure it: the key in a header of every request. */
-export async function connect(h: Harness, key: string = API_KEY): Promise<Connected> {
+export async function connect(h: Pick<Harness, 'url'>, key: string = API_KEY): Promise<Connected> {
   const client = new Client({ name: 'mcp-test', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(`${h.url}/mcp`), {
     requestInit: { headers: { Authorization: `Bearer ${key}` } },
