@@ -3,6 +3,7 @@
  * the four tools, delivery through both bot kinds, answers captured from WeCom, and who may use a session.
  */
 import { wsCardEvent, wsText } from '../../fakes/fakeWecomWs';
+import type { HilRequest } from '../../../app/hil/store/hilRequests';
 import type { Harness } from '../harness';
 import { WS_BOT } from '../harness';
 import { wsChat } from '../wsChat';
@@ -24,6 +25,15 @@ const POLL = { pollIntervalMs: 20, maxPolls: 500 };
 
 async function turnsDone(h: Harness): Promise<void> {
   for (let i = 0; i < 200 && h.gateway.turns.activeTurns > 0; i += 1) await new Promise((r) => setTimeout(r, 25));
+}
+
+async function deliveredSoon(h: Harness, text: string): Promise<HilRequest> {
+  for (let i = 0; i < 200; i += 1) {
+    const request = await requestNamed(h, text);
+    if (request.delivery === 'delivered') return request;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the request was never marked delivered');
 }
 
 async function stored(h: Harness, cardTaskId: string): Promise<void> {
@@ -108,7 +118,8 @@ describe('the remote MCP endpoint', () => {
     const text = (posted['markdown'] as { content: string }).content;
     expect(text).toContain(`[#${shortIdOf(text)} my-project]`);
     expect(text).toContain('要不要直接发布？');
-    const request = await requestNamed(h, text);
+    // `delivered` is written right after the post; no person answers within those milliseconds.
+    const request = await deliveredSoon(h, text);
     expect(request).toMatchObject({
       owner: 'agents',
       platform: 'hil-mcp',
