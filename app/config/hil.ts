@@ -38,7 +38,24 @@ export interface HilConfig {
    * one fails the delivery is given up, so there are length + 1 attempts.
    */
   readonly callbackRetryDelaysMs: readonly number[];
+  /** The remote MCP endpoint's timings and bounds: fixed (MCP_DEFAULTS), not read from the environment. */
+  readonly mcp: McpSettings;
 }
+
+/** The remote MCP endpoint (issue #15 scope 2, POST|GET|DELETE /mcp); tests shorten the times. */
+export interface McpSettings {
+  /**
+   * How often a waiting tool call sends notifications/progress when its caller gave a progress token:
+   * well inside the MCP TypeScript SDK's 60 s request timeout (hil-clients.md "The MCP TypeScript SDK client").
+   */
+  readonly progressMs: number;
+  /** A session that made no request for this long, and runs no tool call, is closed. */
+  readonly sessionIdleMs: number;
+  /** Sessions kept by one instance; a new one past this closes the longest idle session, if one is idle. */
+  readonly maxSessions: number;
+}
+
+export const MCP_DEFAULTS: McpSettings = { progressMs: 15_000, sessionIdleMs: 60 * 60_000, maxSessions: 1000 };
 
 /** A key's extras (issue #15): `HIL_API_KEYS={"name": {"key": "…", "defaultChat": "…", "webhookSecret": "…"}}`. */
 export interface KeySettings {
@@ -135,6 +152,7 @@ export function readHil(env: Env, problems: Problems): HilConfig {
     accessTokenTtlMs: readInt(env, 'ACCESS_TOKEN_EXPIRE_MINUTES', 60 * 24 * 8, 1, 60 * 24 * 365, problems) * 60_000,
     callbackAllowPrivateNetworks: readBool(env, 'HIL_CALLBACK_ALLOW_PRIVATE_NETWORKS', false, problems),
     callbackRetryDelaysMs: readRetryDelays(env, problems),
+    mcp: MCP_DEFAULTS,
   };
   const { keys, settings } = readApiKeys(env, problems);
   hideSecret(config, 'apiKeys', keys);

@@ -26,6 +26,7 @@ import type { HilRequests } from './store/hilRequests';
 import { adminSide } from './hilAdminSide';
 import { interactionsSide } from './interactionsSide';
 import { oaSide } from './hilOaSide';
+import { mcpSide } from './hilMcpSide';
 
 /** The people-in-the-loop hub of one process: its HTTP routes, and the timer that expires requests. */
 export interface HilHub {
@@ -104,6 +105,8 @@ export function composeHil(deps: HilHubDeps): HilHub {
   router.use(interactions.router);
   const oa = oaSide({ config, logger, db, requests, ask, delivery, now });
   router.use(oa.router);
+  const mcp = mcpSide(core);
+  router.use(mcp.router);
   let sweep: NodeJS.Timeout | undefined;
   return {
     router,
@@ -122,6 +125,7 @@ export function composeHil(deps: HilHubDeps): HilHub {
       oa.stop();
       if (sweep !== undefined) clearInterval(sweep);
       interactions.stop();
+      mcp.stop();
     },
   };
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { type Gateway, composeGateway } from '../../app/compose';
 import { type Config, loadConfig } from '../../app/config';
+import type { HilConfig, McpSettings } from '../../app/config/hil';
 import { createLogger } from '../../app/logger';
 import { createApp } from '../../app/server';
 import type { Database } from '../../app/store/database';
@@ -56,6 +57,8 @@ export interface HarnessOptions {
    * what the gateway is configured with (the fake expects WS_BOT.secret), `bot` adds WECOM_BOTS fields.
    */
   websocket?: boolean | WebsocketOptions;
+  /** The MCP endpoint's timings (not in the environment): tests shorten the progress interval. */
+  hilMcp?: Partial<McpSettings>;
 }
 
 interface OpenedStore {
@@ -110,9 +113,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** config.hil with other MCP settings; its secrets are not enumerable, so it stays the prototype. */
+function withMcp(hil: HilConfig, mcp: Partial<McpSettings> | undefined): HilConfig {
+  if (mcp === undefined) return hil;
+  return Object.create(hil, { mcp: { value: { ...hil.mcp, ...mcp }, enumerable: true } }) as HilConfig;
+}
+
 function withDurations(config: Config, opts: HarnessOptions): Config {
   return {
     ...config,
+    hil: withMcp(config.hil, opts.hilMcp),
     stream: { ...config.stream, ...(opts.windowMs !== undefined ? { windowMs: opts.windowMs } : {}) },
     websocket: { ...config.websocket, ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}) },
     store: Object.assign(

@@ -1,4 +1,4 @@
-import type { HilConfig } from '../../app/config/hil';
+import { type HilConfig, MCP_DEFAULTS } from '../../app/config/hil';
 import { hashApiKey } from '../../app/hil/store/apiKeys';
 import type { HilRequest, LoopType, NewHilRequest } from '../../app/hil/store/hilRequests';
 import { hashPassword } from '../../app/hil/services/passwords';
@@ -21,6 +21,7 @@ const config: HilConfig = {
   mcpPathToken: undefined,
   callbackAllowPrivateNetworks: false,
   callbackRetryDelaysMs: [1000],
+  mcp: MCP_DEFAULTS,
 };
 const JAN_10 = Date.UTC(2025, 0, 10, 12);
 const JAN_20 = Date.UTC(2025, 0, 20, 23, 59, 59, 500);

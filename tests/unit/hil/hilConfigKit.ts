@@ -1,4 +1,4 @@
-import type { HilConfig } from '../../../app/config/hil';
+import { type HilConfig, MCP_DEFAULTS } from '../../../app/config/hil';
 
 /** A HilConfig for tests: no env keys, a fixed secret unless told otherwise. */
 export function hilConfig(overrides: Partial<HilConfig> = {}): HilConfig {
@@ -14,6 +14,7 @@ export function hilConfig(overrides: Partial<HilConfig> = {}): HilConfig {
     mcpPathToken: undefined,
     callbackAllowPrivateNetworks: false,
     callbackRetryDelaysMs: [1000],
+    mcp: MCP_DEFAULTS,
     ...overrides,
   };
 }
