@@ -30,9 +30,12 @@ export class HilDelivery {
   /** Sends the request; its card task_id is fixed on first use (unique per bot, §7). */
   async deliver(request: HilRequest): Promise<HilRequest> {
     const withCard = this.withCardTaskId(request);
+    // The card's task_id is stored before the card goes out: a click in the moment after must find it.
+    if (withCard.cardTaskId !== request.cardTaskId)
+      await this.deps.requests.setDelivery(withCard.id, withCard.delivery, withCard.cardTaskId, this.deps.now());
     const result = await this.send(withCard);
     const delivery = result.kind === 'sent' ? 'delivered' : 'queued';
-    if (delivery !== withCard.delivery || withCard.cardTaskId !== request.cardTaskId)
+    if (delivery !== withCard.delivery)
       await this.deps.requests.setDelivery(withCard.id, delivery, withCard.cardTaskId, this.deps.now());
     this.deps.logger.info(
       {
