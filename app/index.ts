@@ -94,6 +94,8 @@ function listen(config: Config, logs: Logs, listener: RequestListener): Promise<
           defaultBot: config.bots.fallback !== undefined,
           agents: [...config.agents.byId.keys()],
           hilApiKeys: [...config.hil.apiKeys.keys()],
+          hilMcpApi: config.hil.mcpPathToken !== undefined,
+          approvals: config.approvals.app === undefined ? 'chat only' : config.approvals.backend,
         },
         'gateway listening',
       );

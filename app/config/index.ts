@@ -120,7 +120,7 @@ function collectWarnings(config: Config): string[] {
   }
   if (config.hil.apiKeys.size === 0 && config.hil.firstSuperuser === undefined) {
     warnings.push(
-      'People in the loop has no API key: set HIL_API_KEYS (or FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD, then create keys in the admin API); GoHumanLoop clients get 401 until then',
+      'People in the loop has no API key: set HIL_API_KEYS (or FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD, then create keys in the admin API); GoHumanLoop clients, /mcp and /api/hil/v1/interactions get 401 until then',
     );
   }
   return warnings;
