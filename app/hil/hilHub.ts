@@ -22,6 +22,9 @@ import type { KnownChats } from './services/hilChats';
 import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
 import { adminSide } from './hilAdminSide';
+import { difyFormSide } from './difyFormSide';
+import type { DifyRunDeps } from '../services/dify/difyRun';
+import type { PausedForms } from '../services/turn/pausedForms';
 
 /** The people-in-the-loop hub of one process: its HTTP routes, and the timer that expires requests. */
 export interface HilHub {
@@ -59,6 +62,9 @@ export interface HilHubDeps {
   readonly reachability: ChatReachability;
   readonly claimants: Claimants;
   readonly now: () => number;
+  /** Dify's Human Input forms answered in the chat (difyFormSide). */
+  readonly dify: DifyRunDeps;
+  readonly pausedForms: PausedForms;
 }
 
 /**
@@ -94,7 +100,7 @@ export function composeHil(deps: HilHubDeps): HilHub {
   const router = Router();
   router.use(humanloopRoutes({ logger, callers: admin.callers, service }));
   router.use(admin.router);
-  void core;
+  const forms = difyFormSide({ ...core, claimants: deps.claimants, pausedForms: deps.pausedForms, dify: deps.dify });
   let sweep: NodeJS.Timeout | undefined;
   return {
     router,
@@ -106,9 +112,11 @@ export function composeHil(deps: HilHubDeps): HilHub {
         if (gate.mayBeOpen()) void sweepOnce(requests, delivery, logger, now);
       }, config.hil.expirySweepMs);
       sweep.unref();
+      forms.start();
     },
     stop() {
       if (sweep !== undefined) clearInterval(sweep);
+      forms.stop();
     },
   };
 }
