@@ -15,6 +15,9 @@ import { fill } from './hilRendering';
 /** Forms answered on another instance are left to it this long before the sweep here takes them. */
 export const SWEEP_GRACE_MS = 10_000;
 const SWEEP_BATCH = 20;
+/** A chat with no way in yet is tried again this often, this many times. */
+const OUTBOX_RETRY_MS = 1000;
+const OUTBOX_RETRIES = 3;
 
 /** Answers a form and reads the resumed run (services/dify/difyHumanInput answerForm, bound to the agent). */
 export type FormAnswerer = (
@@ -145,9 +148,17 @@ export class DifyFormResume {
     const late = this.late.get(request.id);
     this.late.delete(request.id);
     if (late !== undefined && (await late(markdown, { stream: request.id, msgid: request.id }))) return;
-    const sent = await this.deps.delivery.sendMarkdown(request.target, markdown);
-    if (sent.kind === 'not_sent')
-      this.deps.logger.warn({ hil: request.id, reason: sent.reason }, 'Dify form result could not reach the chat');
+    for (let attempt = 0; ; attempt += 1) {
+      const sent = await this.deps.delivery.sendMarkdown(request.target, markdown);
+      if (sent.kind === 'sent') return;
+      // A quote reply's own response_url reaches the book once its reply went out, a moment later.
+      const passing = sent.reason === 'no_response_url' || sent.reason === 'not_connected';
+      if (!passing || attempt >= OUTBOX_RETRIES) {
+        this.deps.logger.warn({ hil: request.id, reason: sent.reason }, 'Dify form result could not reach the chat');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, OUTBOX_RETRY_MS));
+    }
   }
 
   private notice(key: 'HIL_FORM_EXPIRED' | 'HIL_FORM_FAILED' | 'HIL_FORM_NO_ANSWER', request: HilRequest): string {
