@@ -12,8 +12,11 @@ import { type DifyFormMeta, formMetaOf } from './difyFormAnswer';
 import type { HilDelivery } from './hilDelivery';
 import { fill } from './hilRendering';
 
-/** Forms answered on another instance are left to it this long before the sweep here takes them. */
-export const SWEEP_GRACE_MS = 10_000;
+/**
+ * Forms answered on another instance are left to it for two sweeps before the sweep here takes them: its
+ * own change signal settles them at once, and a click's late delivery is only known there.
+ */
+const GRACE_SWEEPS = 2;
 const SWEEP_BATCH = 20;
 /** A chat with no way in yet is tried again this often, this many times. */
 const OUTBOX_RETRY_MS = 1000;
@@ -69,7 +72,8 @@ export class DifyFormResume {
 
   async sweep(): Promise<void> {
     const now = this.deps.now();
-    const ids = await this.deps.forms.unsettled(now - SWEEP_GRACE_MS, now, SWEEP_BATCH);
+    const grace = GRACE_SWEEPS * this.deps.config.hil.expirySweepMs;
+    const ids = await this.deps.forms.unsettled(now - grace, now, SWEEP_BATCH);
     for (const id of ids) await this.settle(id);
   }
 
