@@ -16,6 +16,8 @@ const RETRY_BATCH = 200;
 export class HilDelivery {
   /** Chats being flushed on this instance: two announcements at once must not show a request twice. */
   private readonly flushing = new Set<string>();
+  /** Requests being sent on this instance; `again`: a flush found it queued meanwhile. */
+  private readonly inFlight = new Map<string, { again: boolean }>();
 
   constructor(
     private readonly deps: {
@@ -27,8 +29,28 @@ export class HilDelivery {
     },
   ) {}
 
-  /** Sends the request; its card task_id is fixed on first use (unique per bot, §7). */
+  /**
+   * Sends the request; its card task_id is fixed on first use (unique per bot, §7). One delivery of a request
+   * at a time on this instance: a flush that finds it queued while its first send is under way (the chat
+   * became reachable just then) does not show it twice, and sends it once more if that first send failed.
+   */
   async deliver(request: HilRequest): Promise<HilRequest> {
+    const flight = this.inFlight.get(request.id);
+    if (flight !== undefined) {
+      flight.again = true;
+      return request;
+    }
+    const mine = { again: false };
+    this.inFlight.set(request.id, mine);
+    try {
+      const first = await this.deliverOnce(request);
+      return first.delivery === 'queued' && mine.again ? await this.deliverOnce(first) : first;
+    } finally {
+      this.inFlight.delete(request.id);
+    }
+  }
+
+  private async deliverOnce(request: HilRequest): Promise<HilRequest> {
     const withCard = this.withCardTaskId(request);
     const result = await this.send(withCard);
     const delivery = result.kind === 'sent' ? 'delivered' : 'queued';

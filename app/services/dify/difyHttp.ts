@@ -175,7 +175,11 @@ export class DifyHttp {
     idle.watch(response);
     return {
       read: (onChunk) => readBody(response, idle, signal, onChunk),
-      cancel: (reason) => response.destroy(reason),
+      // A body cancelled before it was read (a form Dify refused) must not leave its idle timer running.
+      cancel: (reason) => {
+        idle.stop();
+        response.destroy(reason);
+      },
     };
   }
 }

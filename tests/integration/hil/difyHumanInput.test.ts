@@ -3,14 +3,28 @@
  * docs/dify-human-input.md): the answer so far, the form as a card (or markdown), the click or quote reply
  * submitted to the fake Dify once, and the resumed run's answer pushed into the same chat.
  */
-import { wsCardEvent, wsText } from '../../fakes/fakeWecomWs';
+import { type ClientFrame, wsCardEvent, wsText } from '../../fakes/fakeWecomWs';
 import type { RecordedRequest } from '../../fakes/fakeDify';
 import { type Harness, WS_BOT, startHarness } from '../harness';
 import { wsChat } from '../wsChat';
-import { answerTo, cardOf, lastSeq, markdownOf, pushTo, shortIdOf, updatedCard, waitConnected } from './hilKit';
+import { cardOf, lastSeq, markdownOf, shortIdOf, updatedCard, waitConnected } from './hilKit';
 
 const FLOW = 'app-flow';
 const WAITING = '⏸ 需要你的确认才能继续，请查看下一条消息。';
+
+/** Generous waits: the resumed answer takes a few hops, and CI machines are shared. */
+const WAIT_MS = 8000;
+
+function pushTo(h: Harness, chatid: string, afterSeq: number): Promise<ClientFrame> {
+  return h.ws!.waitForFrame(
+    (f) => f.cmd === 'aibot_send_msg' && f.body?.['chatid'] === chatid && f.seq > afterSeq,
+    WAIT_MS,
+  );
+}
+
+function answerTo(h: Harness, reqId: string, cmd: string): Promise<ClientFrame> {
+  return h.ws!.waitForFrame((f) => f.reqId === reqId && f.cmd === cmd, WAIT_MS);
+}
 
 function submits(h: Harness, token?: string): RecordedRequest[] {
   return h.dify.requests.filter(

@@ -61,8 +61,9 @@ forEachDatabase('SqlHilRequests', (getDb) => {
   });
 
   beforeEach(async () => {
-    // Each test starts from empty tables: anyOpen, expireDue and stats look at every row.
-    await getDb().query('TRUNCATE hil_requests, hil_replies, hil_comment_waits, hil_task_syncs');
+    // Each test starts from empty tables: anyOpen, expireDue and stats look at every row (CASCADE: the
+    // tables of later schema versions that reference hil_requests, dify_forms of v8).
+    await getDb().query('TRUNCATE hil_requests, hil_replies, hil_comment_waits, hil_task_syncs CASCADE');
   });
 
   const store = (draw?: () => string): SqlHilRequests => new SqlHilRequests(getDb(), draw);
