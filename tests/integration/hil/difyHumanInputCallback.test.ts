@@ -98,6 +98,46 @@ describe('a Dify Human Input form with a callback bot', () => {
     ]);
   });
 
+  it('a resumed run that pauses at a second form shows it too', async () => {
+    h.dify.script(FLOW, {
+      kind: 'humanInput',
+      form: {
+        nodeTitle: '初审',
+        then: { nodeTitle: '终审', actions: [{ id: 'publish', title: '发布' }], answer: () => '已发布。' },
+        answer: () => '初审通过，',
+      },
+    });
+    const wecom = h.wecom();
+    await wecom.chat('两级审批', { ...POLL, userid: 'chain', responseUrl: h.responseUrls.url('c0') });
+    await turnsDone(h);
+    const first = (await postTo(h, 'c0'))['template_card'] as { task_id: string; button_list: Array<{ key: string }> };
+    const clickOn = (card: typeof first, code: string) =>
+      wecom.post(
+        templateCardEventPayload(
+          { card_type: 'button_interaction', event_key: card.button_list[0]!.key, task_id: card.task_id },
+          { aibotid: wecom.aibotid, userid: 'chain', responseUrl: h.responseUrls.url(code) },
+        ),
+      );
+    await clickOn(first, 'c1');
+    expect(await postTo(h, 'c1')).toEqual({
+      msgtype: 'markdown',
+      markdown: { content: '初审通过，\n\n⏸ 需要你的确认才能继续，请查看下一条消息。' },
+    });
+    // The second card needs a way into the chat: the person's next message leaves a fresh response_url.
+    await wecom.chat('在吗', { ...POLL, userid: 'chain', responseUrl: h.responseUrls.url('c2') });
+    await turnsDone(h);
+    const second = (await postTo(h, 'c2'))['template_card'] as {
+      task_id: string;
+      button_list: Array<{ key: string; text: string }>;
+    };
+    expect(second.button_list.map((b) => b.text)).toEqual(['发布']);
+    await clickOn(second, 'c3');
+    expect(await postTo(h, 'c3')).toEqual({ msgtype: 'markdown', markdown: { content: '已发布。' } });
+    const [a, b] = h.dify.forms.slice(-2);
+    expect([a!.submitted?.action, b!.submitted?.action]).toEqual(['approve', 'publish']);
+    expect(b!.workflowRunId).toBe(a!.workflowRunId);
+  });
+
   it('a form Dify cannot take through its API (e-mail delivery) ends the answer with the old notice', async () => {
     h.dify.script(FLOW, { kind: 'humanInput', form: { before: '需要邮件审批。', delivery: 'email' } });
     const chat = await h.wecom().chat('走邮件', { ...POLL, userid: 'mailer' });
