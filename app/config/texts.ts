@@ -121,8 +121,6 @@ export const DEFAULT_TEXTS = {
   /** Under a Dify form sent as markdown: how to answer it. {actions}: the action names. */
   HIL_FORM_ACTIONS_HINT: '> 请引用回复此消息，以操作名开头（{actions}），后面写上要填写的内容',
   HIL_FORM_CHOICE_HINT: '> 请引用回复此消息，回复其中一个操作名：{actions}',
-  /** The form's answer went to Dify; the rest of the answer follows. */
-  HIL_FORM_SUBMITTED: '[#{id}] 已提交，正在继续……',
   HIL_FORM_EXPIRED: '[#{id} {task}] 表单已过期，流程未能继续。如需继续，请重新发起对话。',
   HIL_FORM_FAILED: '[#{id} {task}] 表单未能提交给智能体，流程未能继续，请稍后重新发起对话。',
   /** The resumed run gave no text. */

@@ -53,7 +53,9 @@ export class PausedForms {
     form: HumanInputForm | undefined,
     ids: RunIds,
   ): { form: PausedForm['form']; workflowRunId: string } | undefined {
-    if (form === undefined || form.formToken === null || ids.workflowRunId === undefined) return undefined;
+    // A submit names one of the form's actions (docs/dify-human-input.md §4): a form with none cannot be answered.
+    if (form === undefined || form.formToken === null || form.actions.length === 0) return undefined;
+    if (ids.workflowRunId === undefined) return undefined;
     return { form: { ...form, formToken: form.formToken }, workflowRunId: ids.workflowRunId };
   }
 }
