@@ -41,9 +41,8 @@ export class DifyFormAsk {
   ) {}
 
   readonly handle = async (paused: PausedForm): Promise<void> => {
-    const { request } = await this.deps.ask.ask(this.requestOf(paused));
-    // An answer given before this row exists is found by the sweep (DifyFormResume.sweep).
-    await this.deps.forms.add(request.id, this.deps.now());
+    // The form's row before the card goes out: an answer must always find its form waiting.
+    await this.deps.ask.ask(this.requestOf(paused), (request) => this.deps.forms.add(request.id, this.deps.now()));
   };
 
   private requestOf(paused: PausedForm): NewHilRequest {

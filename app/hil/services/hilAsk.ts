@@ -18,9 +18,14 @@ export class HilAsk {
     },
   ) {}
 
-  async ask(input: NewHilRequest): Promise<{ readonly request: HilRequest; readonly created: boolean }> {
+  /** `made`: what the client keeps beside a new request, stored before anyone can see (and answer) it. */
+  async ask(
+    input: NewHilRequest,
+    made?: (request: HilRequest) => Promise<void>,
+  ): Promise<{ readonly request: HilRequest; readonly created: boolean }> {
     const { request, created } = await this.deps.requests.create(input, this.deps.now());
     if (!created) return { request, created };
+    await made?.(request);
     this.deps.gate.opened();
     return { request: await this.deps.delivery.deliver(request), created };
   }

@@ -5,6 +5,8 @@ import { newTaskId } from '../../services/wecom/templateCards';
 import type { HilRequest, HilRequests } from '../store/hilRequests';
 import { outboundOf } from './hilRendering';
 
+/** How long a request this instance sent is not sent again by a flush that read it as queued. */
+const RESEND_GUARD_MS = 10_000;
 /** Pending requests looked at per sweep for a push retry (newest first). */
 const RETRY_BATCH = 200;
 
@@ -18,6 +20,8 @@ export class HilDelivery {
   private readonly flushing = new Set<string>();
   /** Requests being sent on this instance; `again`: a flush found it queued meanwhile. */
   private readonly inFlight = new Map<string, { again: boolean }>();
+  /** Requests this instance sent lately (ms): a flush that read them as queued just before must not resend. */
+  private readonly justSent = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -40,6 +44,9 @@ export class HilDelivery {
       flight.again = true;
       return request;
     }
+    const sentAt = this.justSent.get(request.id);
+    if (sentAt !== undefined && this.deps.now() - sentAt < RESEND_GUARD_MS)
+      return { ...request, delivery: 'delivered' };
     const mine = { again: false };
     this.inFlight.set(request.id, mine);
     try {
@@ -54,6 +61,7 @@ export class HilDelivery {
     const withCard = this.withCardTaskId(request);
     const result = await this.send(withCard);
     const delivery = result.kind === 'sent' ? 'delivered' : 'queued';
+    if (delivery === 'delivered') this.noteSent(request.id);
     if (delivery !== withCard.delivery || withCard.cardTaskId !== request.cardTaskId)
       await this.deps.requests.setDelivery(withCard.id, delivery, withCard.cardTaskId, this.deps.now());
     this.deps.logger.info(
@@ -67,6 +75,12 @@ export class HilDelivery {
       delivery === 'delivered' ? 'people-in-the-loop request delivered' : 'people-in-the-loop request queued',
     );
     return { ...withCard, delivery };
+  }
+
+  private noteSent(id: string): void {
+    const now = this.deps.now();
+    for (const [key, at] of this.justSent) if (now - at >= RESEND_GUARD_MS) this.justSent.delete(key);
+    this.justSent.set(id, now);
   }
 
   /** The chat can be reached again: the oldest request queued for it goes out (one response_url, one message). */

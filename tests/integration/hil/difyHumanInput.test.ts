@@ -122,18 +122,20 @@ describe('a Dify Human Input form over the long connection', () => {
     expect(notice).toMatch(/^\[#[0-9a-f]{8} 审批\] 表单已过期/);
     expect(submits(h, first.form.token)).toHaveLength(1);
 
-    const second = await pause('wangwu', { kind: 'humanInput', form: { nodeTitle: '限时审批', expiresInSeconds: 1 } });
+    // Another chat: each conversation may be sent only so many messages a minute (§12).
+    const second = await pause('zhaoliu', { kind: 'humanInput', form: { nodeTitle: '限时审批', expiresInSeconds: 1 } });
     const late = markdownOf(
       await h.ws!.waitForFrame(
         (f) =>
           f.cmd === 'aibot_send_msg' &&
-          f.body?.['chatid'] === 'wangwu' &&
+          f.body?.['chatid'] === 'zhaoliu' &&
           markdownOf(f).includes('限时审批] 表单已过期'),
+        WAIT_MS,
       ),
     );
     expect(late).toContain('表单已过期');
     const again = cardOf(second.pushed);
-    expect((await click('wangwu', again.taskId, again.keys[0]!)).title).toBe('已过期');
+    expect((await click('zhaoliu', again.taskId, again.keys[0]!)).title).toBe('已过期');
     expect(submits(h, second.form.token)).toHaveLength(0);
   });
 });
