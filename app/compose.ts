@@ -19,6 +19,7 @@ import { DifyFiles } from './services/dify/difyFiles';
 import { DifyHttp } from './services/dify/difyHttp';
 import { KeyedLock } from './services/turn/keyedLock';
 import { MessageIntake } from './services/intake/messageIntake';
+import { PausedForms } from './services/turn/pausedForms';
 import { TurnRunner } from './services/turn/turnRunner';
 import { TurnMedia } from './services/turn/turnMedia';
 import { ResponseUrlClient } from './services/wecom/responseUrlClient';
@@ -106,8 +107,10 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
   const admission = new Admission(config, now, admissionCounts(db, config), accessRules, onCountError);
   // A previous life of this INSTANCE_ID may have left running turns behind.
   admission.forgetInstance().catch(onCountError);
+  const pausedForms = new PausedForms();
   const turns = new TurnRunner({
     config,
+    pausedForms,
     dify,
     media,
     conversations,
@@ -156,7 +159,7 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     push: new WsOutbox((key) => websocket.connectionOf(key), quota, logger),
     responseUrl: new ResponseUrlOutbox(book, responseUrl),
   });
-  const hil = composeHil({ config, logger, db, outbox, reachability, claimants, now });
+  const hil = composeHil({ config, logger, db, outbox, reachability, claimants, now, dify, pausedForms });
   websocket.start();
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);

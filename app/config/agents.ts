@@ -28,6 +28,11 @@ export interface AgentConfig {
   readonly access: AccessRules;
   /** After an answer, show Dify's follow-up questions as a card whose buttons ask them (dify-api.md §6.8). */
   readonly suggestions: boolean;
+  /**
+   * A chatflow/workflow that pauses at a Human Input node shows its form in the chat and resumes when it is
+   * answered there (issue #15 scope 4); off: the answer ends with a notice, as before. Default on.
+   */
+  readonly formsInChat: boolean;
 }
 
 export interface AgentsConfig {
@@ -47,6 +52,7 @@ interface AgentFields {
   filesBaseUrl?: unknown;
   access?: unknown;
   suggestions?: unknown;
+  formsInChat?: unknown;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -78,6 +84,8 @@ function readAgent(
     problems.add(`${label}: fileVariable must be a string`);
   if (fields.suggestions !== undefined && typeof fields.suggestions !== 'boolean')
     problems.add(`${label}: suggestions must be true or false`);
+  if (fields.formsInChat !== undefined && typeof fields.formsInChat !== 'boolean')
+    problems.add(`${label}: formsInChat must be true or false`);
   const filesBase =
     typeof fields.filesBaseUrl === 'string'
       ? normalizeBaseUrl(fields.filesBaseUrl, `${label} filesBaseUrl`, problems)
@@ -96,6 +104,7 @@ function readAgent(
     filesBaseUrl: filesBase ?? baseUrl.replace(/\/v1$/, ''),
     access: envAccess ?? accessFromJson(fields.access, label, problems),
     suggestions: fields.suggestions === true,
+    formsInChat: fields.formsInChat !== false,
   };
   hideSecret(agent, 'apiKey', (fields.apiKey as string).trim());
   return Object.freeze(agent) as unknown as AgentConfig;
@@ -111,6 +120,7 @@ function readDefaultAgent(env: Env, problems: Problems): AgentConfig | undefined
     mode: readString(env, 'DIFY_APP_MODE'),
     filesBaseUrl: readString(env, 'DIFY_FILES_BASE_URL'),
     suggestions: ['1', 'true', 'yes', 'on'].includes(readString(env, 'DIFY_SUGGESTIONS')?.toLowerCase() ?? ''),
+    formsInChat: !['0', 'false', 'no', 'off'].includes(readString(env, 'DIFY_FORMS_IN_CHAT')?.toLowerCase() ?? ''),
   };
   return readAgent(DEFAULT_AGENT_ID, 'DIFY_API_BASE_URL/DIFY_API_KEY', fields, problems, accessFromEnv(env));
 }

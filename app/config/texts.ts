@@ -122,6 +122,17 @@ export const DEFAULT_TEXTS = {
   HIL_IMAGES_NOT_SHOWN: '（另有 {count} 张图片无法在企业微信消息中显示）',
   /** Said in the chat a request named when it went to WeCom's 审批 app instead (issue #16); {sp_no} 审批单号. */
   HIL_OA_FILED: '已提交审批 {sp_no}',
+  /** After the answer so far, when a Dify Human Input form goes to the chat (issue #15 scope 4). */
+  HIL_FORM_WAITING: '⏸ 需要你的确认才能继续，请查看下一条消息。',
+  /** A per-action card's state once a button was chosen. */
+  HIL_ACTION_BY: '已选择「{action}」✅ 由 {userid}',
+  /** Under a Dify form sent as markdown: how to answer it. {actions}: the action names. */
+  HIL_FORM_ACTIONS_HINT: '> 请引用回复此消息，以操作名开头（{actions}），后面写上要填写的内容',
+  HIL_FORM_CHOICE_HINT: '> 请引用回复此消息，回复其中一个操作名：{actions}',
+  HIL_FORM_EXPIRED: '[#{id} {task}] 表单已过期，流程未能继续。如需继续，请重新发起对话。',
+  HIL_FORM_FAILED: '[#{id} {task}] 表单未能提交给智能体，流程未能继续，请稍后重新发起对话。',
+  /** The resumed run gave no text. */
+  HIL_FORM_NO_ANSWER: '[#{id} {task}] 已提交，流程已继续。',
 } as const;
 
 export type TextKey = keyof typeof DEFAULT_TEXTS;

@@ -18,15 +18,17 @@ import { MessageCapture } from './services/messageCapture';
 import { OpenGate } from './services/openGate';
 import { SqlHilRequests } from './store/sqlHilRequests';
 import { SqlKnownChats } from './store/sqlKnownChats';
-import type { ApiKeyAuth } from './services/apiKeyAuth';
 import { HilAsk } from './services/hilAsk';
-import type { KnownChats } from './services/hilChats';
 import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
 import { adminSide } from './hilAdminSide';
+import type { HilCore, HilSide } from './hilCore';
 import { interactionsSide } from './interactionsSide';
 import { oaSide } from './hilOaSide';
 import { mcpSide } from './hilMcpSide';
+import { difyFormSide } from './difyFormSide';
+import type { DifyRunDeps } from '../services/dify/difyRun';
+import type { PausedForms } from '../services/turn/pausedForms';
 
 /** The people-in-the-loop hub of one process: its HTTP routes, and the timer that expires requests. */
 export interface HilHub {
@@ -37,25 +39,6 @@ export interface HilHub {
   stop(): void;
 }
 
-/**
- * The wing's shared parts, for its edges (issue #15: hil-mcp, MCP, interactions, Dify forms): every
- * client's question goes through `ask`, every wait through `signals` (services/requestSignals).
- */
-export interface HilCore {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly db: Database;
-  readonly requests: HilRequests;
-  readonly signals: RequestSignals;
-  readonly ask: HilAsk;
-  readonly delivery: HilDelivery;
-  readonly answers: HilAnswers;
-  readonly gate: OpenGate;
-  readonly chats: KnownChats;
-  readonly callers: ApiKeyAuth;
-  readonly now: () => number;
-}
-
 export interface HilHubDeps {
   readonly config: Config;
   readonly logger: Logger;
@@ -64,6 +47,9 @@ export interface HilHubDeps {
   readonly reachability: ChatReachability;
   readonly claimants: Claimants;
   readonly now: () => number;
+  /** Dify's Human Input forms answered in the chat (difyFormSide). */
+  readonly dify: DifyRunDeps;
+  readonly pausedForms: PausedForms;
 }
 
 /**
@@ -99,14 +85,14 @@ export function composeHil(deps: HilHubDeps): HilHub {
   const router = Router();
   router.use(humanloopRoutes({ logger, callers: admin.callers, service }));
   router.use(admin.router);
-  const hilMcp = new HilMcpSessions({ config, requests, ask, chats: core.chats, now });
-  router.use(hilMcpRoutes({ logger, token: config.hil.mcpPathToken, sessions: hilMcp }));
-  const interactions = interactionsSide(core);
-  router.use(interactions.router);
-  const oa = oaSide({ config, logger, db, requests, ask, delivery, now });
-  router.use(oa.router);
-  const mcp = mcpSide(core);
-  router.use(mcp.router);
+  const sides: HilSide[] = [
+    { router: hilMcpRoutes({ logger, token: config.hil.mcpPathToken, sessions: new HilMcpSessions(core) }) },
+    mcpSide(core),
+    interactionsSide(core),
+    oaSide(core),
+    difyFormSide({ ...core, claimants: deps.claimants, pausedForms: deps.pausedForms, dify: deps.dify }),
+  ];
+  for (const side of sides) if (side.router !== undefined) router.use(side.router);
   let sweep: NodeJS.Timeout | undefined;
   return {
     router,
@@ -114,18 +100,15 @@ export function composeHil(deps: HilHubDeps): HilHub {
     async start() {
       await admin.start();
       await gate.refresh();
-      interactions.start();
-      oa.start();
+      for (const side of sides) side.start?.();
       sweep = setInterval(() => {
         if (gate.mayBeOpen()) void sweepOnce(requests, delivery, logger, now);
       }, config.hil.expirySweepMs);
       sweep.unref();
     },
     stop() {
-      oa.stop();
       if (sweep !== undefined) clearInterval(sweep);
-      interactions.stop();
-      mcp.stop();
+      for (const side of sides) side.stop?.();
     },
   };
 }

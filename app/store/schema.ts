@@ -279,6 +279,24 @@ CREATE INDEX hil_batch_items_request ON hil_batch_items (request_id);
 `,
   },
   {
+    version: 8,
+    name: 'people in the loop: Dify Human Input forms answered in the chat, submitted once',
+    sql: `
+-- A Dify form shown as a request (issue #15 scope 4; docs/dify-human-input.md): once the request is
+-- answered or expired, one instance claims the row (state waiting -> submitting) and submits the form;
+-- a claim older than five minutes may be taken again (the instance died). The form itself (token, actions,
+-- run id, Dify user) is in the request's metadata.
+CREATE TABLE dify_forms (
+  request_id uuid PRIMARY KEY REFERENCES hil_requests (id) ON DELETE CASCADE,
+  state text NOT NULL CHECK (state IN ('waiting', 'submitting', 'submitted', 'expired', 'failed')),
+  attempts integer NOT NULL DEFAULT 0,
+  claimed_at timestamptz,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX dify_forms_unsettled ON dify_forms (updated_at) WHERE state IN ('waiting', 'submitting');
+`,
+  },
+  {
     version: 9,
     name: 'people in the loop: formal WeCom approvals (审批) filed for requests',
     sql: `

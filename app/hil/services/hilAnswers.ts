@@ -1,5 +1,6 @@
 import type { Texts } from '../../config/texts';
 import type { HilRequest, HilRequests, JsonObject } from '../store/hilRequests';
+import { type ActionChoice, actionsOf, chooseAction } from './hilActions';
 
 /** What a person said to a request, once read (replyParsing.ts): a decision, or text. */
 export type PersonAnswer =
@@ -37,10 +38,16 @@ export class HilAnswers {
 
   async apply(request: HilRequest, answer: PersonAnswer, by: Answerer): Promise<AnswerOutcome> {
     switch (request.loopType) {
-      case 'approval':
+      case 'approval': {
+        // A request with its own actions (a Dify form): the text names one of them.
+        const actions = actionsOf(request);
+        const choice = actions === undefined ? undefined : chooseAction(actions, answer);
+        if (actions !== undefined)
+          return choice === undefined ? { kind: 'needs_decision', request } : this.choose(request, choice, by);
         return answer.kind === 'decide'
           ? this.settle(request, answer.decision, decisionResponse(answer, by), by)
           : { kind: 'needs_decision', request };
+      }
       case 'information': {
         const text = textOf(answer);
         await this.record(request, by, text);
@@ -53,6 +60,14 @@ export class HilAnswers {
         return exhaustive;
       }
     }
+  }
+
+  /** One of the request's own actions (a card button, or its name in a reply): completed with that action. */
+  async choose(request: HilRequest, choice: ActionChoice, by: Answerer): Promise<AnswerOutcome> {
+    if (choice.text !== '') await this.record(request, by, choice.text);
+    const { id, title } = choice.action;
+    const response = { action: id, action_title: title, text: choice.text, userid: by.userid, channel: 'wecom' };
+    return this.settle(request, 'completed', response, by);
   }
 
   private async converse(request: HilRequest, text: string, by: Answerer): Promise<AnswerOutcome> {

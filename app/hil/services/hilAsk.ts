@@ -33,10 +33,15 @@ export class HilAsk {
     this.backend = backend;
   }
 
-  async ask(input: NewHilRequest): Promise<{ readonly request: HilRequest; readonly created: boolean }> {
+  /** `made`: what the client keeps beside a new request, stored before anyone can see (and answer) it. */
+  async ask(
+    input: NewHilRequest,
+    made?: (request: HilRequest) => Promise<void>,
+  ): Promise<{ readonly request: HilRequest; readonly created: boolean }> {
     const routed = this.backend?.route(input);
     const { request, created } = await this.deps.requests.create(routed ?? input, this.deps.now());
     if (!created) return { request, created };
+    await made?.(request);
     this.deps.gate.opened();
     if (routed !== undefined && this.backend !== undefined)
       return { request: await this.backend.deliver(request, input), created };

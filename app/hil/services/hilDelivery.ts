@@ -5,6 +5,8 @@ import { newTaskId } from '../../services/wecom/templateCards';
 import type { HilRequest, HilRequests } from '../store/hilRequests';
 import { outboundOf } from './hilRendering';
 
+/** How long a request this instance sent is not sent again by a flush that read it as queued. */
+const RESEND_GUARD_MS = 10_000;
 /** Pending requests looked at per sweep for a push retry (newest first). */
 const RETRY_BATCH = 200;
 
@@ -16,6 +18,10 @@ const RETRY_BATCH = 200;
 export class HilDelivery {
   /** Chats being flushed on this instance: two announcements at once must not show a request twice. */
   private readonly flushing = new Set<string>();
+  /** Requests being sent on this instance; `again`: a flush found it queued meanwhile. */
+  private readonly inFlight = new Map<string, { again: boolean }>();
+  /** Requests this instance sent lately (ms): a flush that read them as queued just before must not resend. */
+  private readonly justSent = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -27,14 +33,38 @@ export class HilDelivery {
     },
   ) {}
 
-  /** Sends the request; its card task_id is fixed on first use (unique per bot, §7). */
+  /**
+   * Sends the request; its card task_id is fixed on first use (unique per bot, §7). One delivery of a request
+   * at a time on this instance: a flush that finds it queued while its first send is under way (the chat
+   * became reachable just then) does not show it twice, and sends it once more if that first send failed.
+   */
   async deliver(request: HilRequest): Promise<HilRequest> {
+    const flight = this.inFlight.get(request.id);
+    if (flight !== undefined) {
+      flight.again = true;
+      return request;
+    }
+    const sentAt = this.justSent.get(request.id);
+    if (sentAt !== undefined && this.deps.now() - sentAt < RESEND_GUARD_MS)
+      return { ...request, delivery: 'delivered' };
+    const mine = { again: false };
+    this.inFlight.set(request.id, mine);
+    try {
+      const first = await this.deliverOnce(request);
+      return first.delivery === 'queued' && mine.again ? await this.deliverOnce(first) : first;
+    } finally {
+      this.inFlight.delete(request.id);
+    }
+  }
+
+  private async deliverOnce(request: HilRequest): Promise<HilRequest> {
     const withCard = this.withCardTaskId(request);
     // The card's task_id is stored before the card goes out: a click in the moment after must find it.
     if (withCard.cardTaskId !== request.cardTaskId)
       await this.deps.requests.setDelivery(withCard.id, withCard.delivery, withCard.cardTaskId, this.deps.now());
     const result = await this.send(withCard);
     const delivery = result.kind === 'sent' ? 'delivered' : 'queued';
+    if (delivery === 'delivered') this.noteSent(request.id);
     if (delivery !== withCard.delivery)
       await this.deps.requests.setDelivery(withCard.id, delivery, withCard.cardTaskId, this.deps.now());
     this.deps.logger.info(
@@ -48,6 +78,12 @@ export class HilDelivery {
       delivery === 'delivered' ? 'people-in-the-loop request delivered' : 'people-in-the-loop request queued',
     );
     return { ...withCard, delivery };
+  }
+
+  private noteSent(id: string): void {
+    const now = this.deps.now();
+    for (const [key, at] of this.justSent) if (now - at >= RESEND_GUARD_MS) this.justSent.delete(key);
+    this.justSent.set(id, now);
   }
 
   /** The chat can be reached again: the oldest request queued for it goes out (one response_url, one message). */

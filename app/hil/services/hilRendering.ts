@@ -2,6 +2,7 @@ import type { Texts } from '../../config/texts';
 import type { OutboundMessage } from '../../services/channel';
 import { type ButtonInteractionCard, CARD_TEXT_LIMITS, buttonCard, fitText } from '../../services/wecom/templateCards';
 import type { HilRequest } from '../store/hilRequests';
+import { actionButtons, actionsOf } from './hilActions';
 
 /**
  * How a request looks in WeCom (hil.md §7.3): an approval is a button_interaction card with 批准 / 拒绝 /
@@ -56,11 +57,16 @@ export function headerOf(request: HilRequest): string {
 }
 
 function hintOf(request: HilRequest, texts: Texts): string {
+  const actions = actionsOf(request);
+  const names = actions?.map((a) => a.title).join(' / ') ?? '';
   switch (request.loopType) {
     case 'approval':
+      if (actions !== undefined) return fill(texts.HIL_FORM_CHOICE_HINT, { actions: names });
       return fill(texts.HIL_APPROVAL_HINT, { id: request.shortId });
     case 'information':
-      return texts.HIL_QUOTE_HINT;
+      return actions !== undefined && actions.length > 1
+        ? fill(texts.HIL_FORM_ACTIONS_HINT, { actions: names })
+        : texts.HIL_QUOTE_HINT;
     case 'conversation':
       return texts.HIL_CONVERSATION_HINT;
     default: {
@@ -99,6 +105,8 @@ function cardOf(
 
 /** The card asking for a decision (hil.md §7.3); its task_id is the request's cardTaskId. */
 export function approvalCard(request: HilRequest, texts: Texts, title = texts.HIL_CARD_TITLE): ButtonInteractionCard {
+  const actions = actionsOf(request);
+  if (actions !== undefined) return cardOf(request, title, actionButtons(request, actions));
   return cardOf(request, title, [
     { text: texts.HIL_BUTTON_APPROVE, style: 1, key: keyOf('approve', request) },
     { text: texts.HIL_BUTTON_REJECT, style: 2, key: keyOf('reject', request) },
@@ -118,9 +126,12 @@ export function stateLine(request: HilRequest, texts: Texts): string {
       return texts.HIL_EXPIRED;
     case 'cancelled':
       return texts.HIL_CANCELLED;
+    case 'completed': {
+      const action = request.response?.['action_title'];
+      return typeof action === 'string' ? fill(texts.HIL_ACTION_BY, { action, userid }) : texts.HIL_CLOSED;
+    }
     case 'pending':
     case 'inprogress':
-    case 'completed':
     case 'error':
       return texts.HIL_CLOSED;
     default: {

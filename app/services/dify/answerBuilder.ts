@@ -1,5 +1,6 @@
 import type { DifyAppMode } from '../../config';
 import type { DifyEnvelope, DifyEvent, DifyEventOf } from './events';
+import type { HumanInputForm } from './humanInputForm';
 import { ThinkFilter } from './thinkFilter';
 
 /** How a run ended, as far as the stream said (dify-api.md §4.4, §5.3). EOF without one = truncated. */
@@ -7,7 +8,7 @@ export type RunTerminal =
   | { kind: 'completed' } // message_end, or workflow_finished succeeded
   | { kind: 'failed'; code: string; status?: number; message: string } // error event, workflow_finished failed
   | { kind: 'stopped' } // workflow_finished stopped
-  | { kind: 'paused' }; // human input needed — out of scope, ends the run
+  | { kind: 'paused' }; // waits at a Human Input node: the stream ends (docs/dify-human-input.md §2)
 
 /** A tool-made file (dify-api.md §4.7); `url` may be relative (`/files/tools/…`), resolved elsewhere. */
 export interface DifyFileRef {
@@ -42,6 +43,8 @@ export class AnswerBuilder {
   private terminalSignal: RunTerminal | undefined;
   private sawAgentMessage = false;
   private seen = false;
+  private pausedAt: HumanInputForm | undefined;
+  private formTimedOut = false;
 
   constructor(private readonly opts: AnswerBuilderOptions) {}
 
@@ -71,6 +74,16 @@ export class AnswerBuilder {
 
   get sawEvents(): boolean {
     return this.seen;
+  }
+
+  /** The Human Input form the run paused at (the first one, when parallel branches pause at several). */
+  get form(): HumanInputForm | undefined {
+    return this.pausedAt;
+  }
+
+  /** A resumed stream said the form had expired (`human_input_form_timeout`). */
+  get timedOut(): boolean {
+    return this.formTimedOut;
   }
 
   /** Returns true when the answer or the thinking visibly changed. */
@@ -115,6 +128,12 @@ export class AnswerBuilder {
         return this.setTerminal({ kind: 'completed' });
       case 'paused':
         return this.setTerminal({ kind: 'paused' });
+      case 'human_input_required':
+        this.pausedAt ??= event.form;
+        return this.setTerminal({ kind: 'paused' });
+      case 'form_timeout':
+        this.formTimedOut = true;
+        return;
       // `agent_thought.thought` repeats the answer (§4.3): progress only, never text.
       case 'agent_thought':
       case 'workflow_started':

@@ -42,21 +42,30 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * One streaming POST: resolves with the response once its headers arrived. No redirects are followed.
+ * One streaming POST (or, with no body, a GET: a paused run's events, docs/dify-human-input.md §5):
+ * resolves with the response once its headers arrived. No redirects are followed.
  * Plain options and an array of headers: a URL argument and a header object are each copied into
  * objects the request keeps while the answer streams (~1.5 KB per open turn).
  */
-function post(url: URL, body: string, headers: string[], signal: AbortSignal, agents: Agents, idle: IdleWatch) {
+function post(
+  url: URL,
+  body: string | undefined,
+  headers: string[],
+  signal: AbortSignal,
+  agents: Agents,
+  idle: IdleWatch,
+) {
   return new Promise<IncomingMessage>((resolve, reject) => {
     const secure = url.protocol === 'https:';
+    const length = body === undefined ? [] : ['Content-Length', String(Buffer.byteLength(body))];
     const req = (secure ? https : http).request(
       {
-        method: 'POST',
+        method: body === undefined ? 'GET' : 'POST',
         host: url.hostname,
         port: url.port,
         path: `${url.pathname}${url.search}`,
         agent: secure ? agents.https : agents.http,
-        headers: [...headers, 'Host', url.host, 'Content-Length', String(Buffer.byteLength(body))],
+        headers: [...headers, 'Host', url.host, ...length],
       },
       resolve,
     );
@@ -122,22 +131,32 @@ export class DifyHttp {
     }
   }
 
-  private async openOnce(agent: AgentConfig, path: string, body: object, signal: AbortSignal): Promise<DifyBody> {
+  /** `GET path` as an event stream, once (no retries: the caller knows whether reading again is safe). */
+  openEvents(agent: AgentConfig, path: string, signal: AbortSignal): Promise<DifyBody> {
+    return this.openOnce(agent, path, undefined, signal);
+  }
+
+  private async openOnce(
+    agent: AgentConfig,
+    path: string,
+    body: object | undefined,
+    signal: AbortSignal,
+  ): Promise<DifyBody> {
     const idle = new IdleWatch(this.settings.idleTimeoutMs);
     let response: IncomingMessage;
     try {
       const headers = [
         'Authorization',
         `Bearer ${agent.apiKey}`,
-        'Content-Type',
-        'application/json',
+        ...(body === undefined ? [] : ['Content-Type', 'application/json']),
         'Accept',
         'text/event-stream',
         'User-Agent',
         'wecom-dify-gateway',
       ];
       const url = new URL(`${agent.baseUrl}${path}`);
-      response = await post(url, JSON.stringify(body), headers, signal, this.agents, idle);
+      const json = body === undefined ? undefined : JSON.stringify(body);
+      response = await post(url, json, headers, signal, this.agents, idle);
     } catch (err) {
       idle.stop();
       throw toDifyError(err, idle, signal, false);
@@ -156,7 +175,11 @@ export class DifyHttp {
     idle.watch(response);
     return {
       read: (onChunk) => readBody(response, idle, signal, onChunk),
-      cancel: (reason) => response.destroy(reason),
+      // A body cancelled before it was read (a form Dify refused) must not leave its idle timer running.
+      cancel: (reason) => {
+        idle.stop();
+        response.destroy(reason);
+      },
     };
   }
 }

@@ -106,7 +106,7 @@ async function openWithConversationFallback(
  * Feeds the body's events to the builder as they are decoded. The grace after a terminal event cancels
  * the body itself: no AbortController chained to the turn's signal (issue #14 scope 3).
  */
-async function consume(
+export async function consume(
   body: DifyBody,
   builder: AnswerBuilder,
   callbacks: RunCallbacks,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type HumanInputForm, parseHumanInputForm } from './humanInputForm';
 
 /**
  * Envelope ids (dify-api.md §4.2). All optional: which ones appear depends on the app family,
@@ -32,6 +33,8 @@ export type DifyEventBody =
   | { event: 'reasoning_chunk'; reasoning: string }
   | { event: 'error'; status?: number; code: string; message: string }
   | { event: 'paused' }
+  | { event: 'human_input_required'; form: HumanInputForm }
+  | { event: 'form_timeout' }
   | { event: 'ping' }
   | { event: 'unknown'; name: string };
 
@@ -111,9 +114,9 @@ const PROGRESS_EVENTS: ReadonlySet<string> = new Set([
   'parallel_branch_started',
   'parallel_branch_finished',
   'agent_log',
+  // A resumed stream's first event (docs/dify-human-input.md §5): the answer that follows is what counts.
+  'human_input_form_filled',
 ]);
-/** Human Input is out of scope; the stream ends at `workflow_paused` (§4.3, §4.4). */
-const PAUSED_EVENTS: ReadonlySet<string> = new Set(['workflow_paused', 'human_input_required']);
 
 type BodyParser = (raw: Record<string, unknown>) => DifyEventBody | null;
 
@@ -147,11 +150,18 @@ const BODY_PARSERS: Readonly<Record<string, BodyParser>> = {
   reasoning_chunk: parseWith(reasoningSchema, (v) => ({ event: 'reasoning_chunk', reasoning: v.data.reasoning })),
   error: parseWith(errorSchema, (v) => ({ event: 'error', ...defined(v) })),
   ping: () => ({ event: 'ping' }),
+  // The run waits at a Human Input node (docs/dify-human-input.md §2); `workflow_paused` follows and ends
+  // the stream. A form we cannot read still pauses the run.
+  human_input_required: (raw) => {
+    const form = parseHumanInputForm(raw['data']);
+    return form === undefined ? { event: 'paused' } : { event: 'human_input_required', form };
+  },
+  workflow_paused: () => ({ event: 'paused' }),
+  human_input_form_timeout: () => ({ event: 'form_timeout' }),
 };
 
 function parseBody(name: string, raw: Record<string, unknown>): DifyEventBody {
   if (PROGRESS_EVENTS.has(name)) return { event: 'progress', name };
-  if (PAUSED_EVENTS.has(name)) return { event: 'paused' };
   const parser = Object.hasOwn(BODY_PARSERS, name) ? BODY_PARSERS[name] : undefined;
   // Forward compatibility (§4.3): unknown names and known names with a bad shape are ignorable.
   return parser?.(raw) ?? { event: 'unknown', name };

@@ -8,6 +8,7 @@ import { questionCard } from '../wecom/questionCard';
 import { utf8Length } from '../wecom/utf8';
 import { AnswerStream } from './answerStream';
 import { type TurnOutcome, classifyRun } from './turnOutcome';
+import { pausedFormOf } from './turnPause';
 import { type TurnDeps, type TurnTask, type TurnWork, doTurnWork } from './turnWork';
 
 /**
@@ -79,6 +80,7 @@ export class TurnRunner {
     );
     let work: TurnWork | undefined;
     let outcome: TurnOutcome;
+    let pause: ReturnType<typeof pausedFormOf>;
     const abort = new AbortController();
     if (this.shutdownReason !== undefined) abort.abort(this.shutdownReason);
     this.controllers.add(abort);
@@ -90,6 +92,8 @@ export class TurnRunner {
         work.result.builder.answer,
         config.texts,
       );
+      pause = pausedFormOf(task, work, this.deps.pausedForms, config.texts);
+      if (pause !== undefined) outcome = pause.outcome;
     } catch (err) {
       log.error({ err: errorFields(err) }, 'turn crashed');
       outcome = { outcome: 'failed', notice: config.texts.ANSWER_FAILED, cause: 'internal_error' };
@@ -97,7 +101,11 @@ export class TurnRunner {
       clearTimeout(windowTimer);
       this.controllers.delete(abort);
     }
-    return this.conclude(task, { stream, images, log }, work, outcome);
+    const end = await this.conclude(task, { stream, images, log }, work, outcome);
+    // After the answer so far went out: the form comes below it (and a callback chat's response_url is free).
+    if (pause !== undefined)
+      this.deps.pausedForms?.hand(pause.paused, (err) => log.error({ err: errorFields(err) }, 'paused form lost'));
+    return end;
   }
 
   /** The answer's images, the final snapshot (or late delivery), the turn's log line and message log row. */

@@ -13,6 +13,7 @@ import type { TurnQuery } from '../wecom/turnQuery';
 import type { AnswerStream } from './answerStream';
 import { type ChatParty, type ConversationScope, conversationScope } from './conversationScope';
 import type { KeyedLock } from './keyedLock';
+import type { PausedForms } from './pausedForms';
 import { composeQuery } from './queryText';
 import { NO_MEDIA, type PreparedMedia, type TurnMedia } from './turnMedia';
 
@@ -48,6 +49,8 @@ export interface TurnDeps {
   readonly logger: Logger;
   readonly now: () => number;
   readonly metrics?: GatewayMetrics;
+  /** Where a run that paused at a Human Input form goes (the people-in-the-loop wing), when anywhere. */
+  readonly pausedForms?: PausedForms;
 }
 
 /** Where a run's events go: the user's stream, the answer's images, and the first-token time. */

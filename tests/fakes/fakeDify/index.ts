@@ -8,6 +8,9 @@ export { legacyJson } from './encoding';
 export type {
   Chunking,
   DifyMode,
+  FakeForm,
+  FormSubmission,
+  HumanInputScript,
   FakeDify,
   FakeDifyApp,
   JsonStyle,

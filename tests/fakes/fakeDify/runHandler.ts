@@ -60,9 +60,14 @@ export async function handleRun(
 ): Promise<void> {
   const ctx = validateRun(deps.state, route, app, body);
   if (isDifyError(ctx)) return sendDifyError(res, ctx);
-  const reply = deps.state.nextReply(app.apiKey);
-  if (reply?.kind === 'error') return sendScriptedError(res, reply);
-  if (reply?.kind === 'hang') return; // accepted, never answered; close() drops the socket
+  const scripted = deps.state.nextReply(app.apiKey);
+  if (scripted?.kind === 'error') return sendScriptedError(res, scripted);
+  if (scripted?.kind === 'hang') return; // accepted, never answered; close() drops the socket
+  // A run that pauses at a Human Input form: its events, and the form registered for the submit.
+  const reply =
+    scripted?.kind === 'humanInput'
+      ? { kind: 'stream' as const, events: deps.state.humanInput.pauseEvents(scripted.form, ctx, app) }
+      : scripted;
   const prepared = prepareReply(reply, ctx);
   // Fixtures carry their own conversation id: register it for this (app, user) so that a
   // follow-up turn using it continues instead of getting 404 (§1.3).

@@ -22,7 +22,9 @@ type Route =
   | { kind: 'run'; route: RunRoute }
   | { kind: 'stop'; route: RunRoute; taskId: string }
   | { kind: 'feedback'; messageId: string }
-  | { kind: 'suggested'; messageId: string };
+  | { kind: 'suggested'; messageId: string }
+  | { kind: 'formSubmit'; token: string }
+  | { kind: 'runEvents'; runId: string };
 
 const RUN_PATHS: Record<string, RunRoute> = {
   '/chat-messages': 'chat',
@@ -35,7 +37,11 @@ function matchRoute(method: string, path: string): Route | undefined {
   if (method === 'GET' && path === '/parameters') return { kind: 'parameters' };
   const suggested = /^\/messages\/([^/]+)\/suggested$/.exec(path);
   if (method === 'GET' && suggested?.[1]) return { kind: 'suggested', messageId: decodeURIComponent(suggested[1]) };
+  const events = /^\/workflow\/([^/]+)\/events$/.exec(path);
+  if (method === 'GET' && events?.[1]) return { kind: 'runEvents', runId: decodeURIComponent(events[1]) };
   if (method !== 'POST') return undefined;
+  const form = /^\/form\/human_input\/([^/]+)$/.exec(path);
+  if (form?.[1]) return { kind: 'formSubmit', token: decodeURIComponent(form[1]) };
   if (path === '/files/upload') return { kind: 'upload' };
   const feedback = /^\/messages\/([^/]+)\/feedbacks$/.exec(path);
   if (feedback?.[1]) return { kind: 'feedback', messageId: decodeURIComponent(feedback[1]) };
@@ -78,10 +84,15 @@ async function dispatch(
   if (route.kind === 'parameters') return sendParameters(res, app, deps.state.uploadLimitsMb);
   if (route.kind === 'upload') return handleUpload(deps.state, app, req.headers['content-type'], raw, res);
   if (route.kind === 'suggested') return handleSuggested(app, res);
+  if (route.kind === 'runEvents') {
+    const user = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('user') ?? undefined;
+    return deps.state.humanInput.events(app, route.runId, user, res);
+  }
   const body = parseJsonBody(req.headers['content-type'], raw);
   if (isDifyError(body)) return sendDifyError(res, body);
   if (route.kind === 'stop') return handleStop(deps.state, route.route, route.taskId, app, body, res);
   if (route.kind === 'feedback') return handleFeedback(body, res);
+  if (route.kind === 'formSubmit') return deps.state.humanInput.submit(app, route.token, body, res);
   return handleRun(deps, route.route, app, body, res);
 }
 
@@ -171,8 +182,11 @@ export async function startFakeDify(opts: StartFakeDifyOptions = {}): Promise<Fa
       const path = state.served.addToolFile(fileOpts);
       return { path, url: `${local.origin}${path}` };
     },
+    forms: state.humanInput.forms,
+    expireForm: (token) => state.humanInput.expire(token),
     close: async () => {
       for (const task of state.tasks.values()) task.stream.abort();
+      state.humanInput.close();
       await local.close();
     },
   };

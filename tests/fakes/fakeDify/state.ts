@@ -4,6 +4,7 @@
  * uploads and signed files (§6.1, §4.7).
  */
 import { randomUUID } from 'node:crypto';
+import { FakeHumanInput } from './humanInput';
 import { ServedFiles } from './servedFiles';
 import type { SseStream } from './sseWriter';
 import type { FakeDifyApp, RecordedRequest, RunContext, ScriptedReply, UploadLimitsMb, UploadRecord } from './types';
@@ -34,6 +35,7 @@ export class FakeDifyState {
   readonly tasks = new Map<string, OpenTask>();
   readonly uploads: UploadRecord[] = [];
   readonly served = new ServedFiles();
+  readonly humanInput = new FakeHumanInput();
   uploadLimitsMb: UploadLimitsMb = { ...DEFAULT_UPLOAD_LIMITS_MB };
   /** The workspace every file belongs to (`tenant_id` of upload answers). */
   readonly tenantId = randomUUID();

@@ -44,7 +44,51 @@ export type ScriptedReply =
       end?: StreamEnd;
     }
   | { kind: 'error'; status: number; body: Record<string, unknown> | string; contentType?: string }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'humanInput'; form: HumanInputScript };
+
+/**
+ * A chatflow run that pauses at a Human Input node (docs/dify-human-input.md §2): streams `before`, then
+ * `human_input_required` and `workflow_paused`, and ends. The form is answered with
+ * `POST /form/human_input/{token}`; the resumed run is published to `GET /workflow/{run}/events`.
+ */
+export interface HumanInputScript {
+  before?: string;
+  nodeTitle?: string;
+  content?: string;
+  /** Default: approve 批准 / reject 拒绝. */
+  actions?: Array<{ id: string; title: string }>;
+  inputs?: Array<{ name: string; type?: 'paragraph' | 'select' | 'file'; options?: string[] }>;
+  /** Seconds until the form expires (default 3600); ≤ 0 makes a form that is already expired. */
+  expiresInSeconds?: number;
+  /** Dify's form delivery: `webapp` has a token; `email` sends `form_token: null` (§2). */
+  delivery?: 'webapp' | 'email';
+  /** The resumed run's answer (default `已选择：<title>` and the inputs). */
+  answer?: (submitted: FormSubmission) => string;
+  /** The resumed run pauses again at this form instead of finishing. */
+  then?: HumanInputScript;
+}
+
+/** An accepted form answer. */
+export interface FormSubmission {
+  token: string;
+  action: string;
+  actionTitle: string;
+  inputs: Record<string, unknown>;
+  user: string;
+}
+
+/** A form the fake paused at, as the tests see it. */
+export interface FakeForm {
+  token: string;
+  apiKey: string;
+  /** The user that started the run (the events stream needs the same one). */
+  user: string;
+  workflowRunId: string;
+  nodeTitle: string;
+  expiresAt: number;
+  submitted: FormSubmission | undefined;
+}
 
 /** compact = orjson (raw UTF-8); legacy = json.dumps (spaced, \uXXXX) — §4.1 "JSON style". */
 export type JsonStyle = 'compact' | 'legacy';
@@ -91,6 +135,10 @@ export interface FakeDify {
    * and markdown images point to.
    */
   serveFile(opts: ServeFileOptions): ServedFile;
+  /** Every Human Input form a run paused at, in order. */
+  readonly forms: FakeForm[];
+  /** Makes a form expired on the Dify side (its submit then gets 412 human_input_form_expired). */
+  expireForm(token: string): void;
   close(): Promise<void>;
 }
 

@@ -177,3 +177,20 @@ describe('loadConfig: WECOM_AIBOT_AGENT_MAPPING', () => {
     ]);
   });
 });
+
+describe('loadConfig: Human Input forms in the chat (formsInChat, DIFY_FORMS_IN_CHAT)', () => {
+  it('is on unless turned off, for the default agent and per agent', () => {
+    const base = { baseUrl: 'https://d.example/v1', apiKey: 'k' };
+    const on = config({ DIFY_API_KEY: 'k', DIFY_AGENTS: agents({ a: base, b: { ...base, formsInChat: false } }) });
+    expect(['default', 'a', 'b'].map((id) => on.agents.byId.get(id)?.formsInChat)).toEqual([true, true, false]);
+    const off = config({ DIFY_API_KEY: 'k', DIFY_FORMS_IN_CHAT: 'false' });
+    expect(off.agents.byId.get('default')?.formsInChat).toBe(false);
+  });
+
+  it('rejects a formsInChat that is no boolean', () => {
+    const problems = configError({
+      DIFY_AGENTS: agents({ x: { baseUrl: 'https://d.example/v1', apiKey: 'k', formsInChat: 'yes' } }),
+    }).problems;
+    expect(problems).toEqual(['DIFY_AGENTS["x"]: formsInChat must be true or false']);
+  });
+});

@@ -61,8 +61,8 @@ forEachDatabase('SqlHilRequests', (getDb) => {
   });
 
   beforeEach(async () => {
-    // Each test starts from empty tables: anyOpen, expireDue and stats look at every row.
-    // CASCADE: tables of later schema versions (hil_oa_approvals, v9) refer to hil_requests.
+    // Each test starts from empty tables: anyOpen, expireDue and stats look at every row (CASCADE: the
+    // tables of later schema versions that reference hil_requests: dify_forms v8, hil_oa_approvals v9).
     await getDb().query('TRUNCATE hil_requests, hil_replies, hil_comment_waits, hil_task_syncs CASCADE');
   });
 

@@ -14,6 +14,7 @@ const agent: AgentConfig = {
   filesBaseUrl: 'https://dify.example',
   access: OPEN_ACCESS,
   suggestions: false,
+  formsInChat: true,
 };
 const input = { query: '报销流程是什么？', user: 'wecom:aib:zhangsan', conversationId: undefined };
 const CHAT_FAMILY: DifyAppMode[] = ['chat', 'agent-chat', 'advanced-chat', 'agent'];
