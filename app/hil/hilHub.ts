@@ -23,6 +23,8 @@ import { HilAsk } from './services/hilAsk';
 import type { KnownChats } from './services/hilChats';
 import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
+import type { OperatorDesk } from './services/operatorDesk';
+import type { OperatorAccounts } from './services/operatorAccounts';
 import { adminSide } from './hilAdminSide';
 import { interactionsSide } from './interactionsSide';
 import { oaSide } from './hilOaSide';
@@ -32,6 +34,9 @@ import { mcpSide } from './hilMcpSide';
 export interface HilHub {
   readonly router: Router;
   readonly requests: HilRequests;
+  /** The operators' desk and accounts, for the console (app/console, issue #17): the admin API's own. */
+  readonly desk: OperatorDesk;
+  readonly accounts: OperatorAccounts;
   /** Makes the first operator (FIRST_SUPERUSER) and starts the expiry sweep. */
   start(): Promise<void>;
   stop(): void;
@@ -111,6 +116,8 @@ export function composeHil(deps: HilHubDeps): HilHub {
   return {
     router,
     requests,
+    desk,
+    accounts: admin.accounts,
     async start() {
       await admin.start();
       await gate.refresh();
