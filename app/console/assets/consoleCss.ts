@@ -28,5 +28,7 @@ button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible
 .status-rejected, .status-failed, .status-error { color: #b00020; }
 .login { max-width: 22rem; margin: 4rem auto; background: #fff; padding: 1.5rem; border: 1px solid #d0d5dc; }
 .login label { display: flex; flex-direction: column; margin-bottom: 0.75rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+dd { margin: 0; }
 .muted { color: #555; font-size: 0.85rem; }
 `;

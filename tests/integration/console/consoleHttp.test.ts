@@ -116,6 +116,50 @@ describe('the console over plain HTTP', () => {
     expect((await client.waitForResult(sent)).status).toBe('rejected');
   });
 
+  it('filters the list by type, status, bot and age; the live JSON follows the same filters', async () => {
+    const client = ghl(h);
+    const { sent } = await client.request(
+      'information',
+      { question: '服务器地址？' },
+      { bot: WS_BOT.key, userid: 'f1' },
+    );
+    const info = (await h.gateway.hil.requests.byClientIds(
+      'agents',
+      sent.platform,
+      sent.conversationId,
+      sent.requestId,
+    ))!;
+    const cookie = await session();
+    const rowsOf = async (query: string): Promise<string> => {
+      const res = await get(`/console/requests/live?${query}`, cookie);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { stamp: string; rows: string };
+      expect(typeof body.stamp).toBe('string');
+      return body.rows;
+    };
+    expect(await rowsOf('type=information&status=pending&age=1h')).toContain(info.id);
+    expect(await rowsOf('type=approval')).not.toContain(info.id);
+    expect(await rowsOf(`bot=${WS_BOT.key}`)).toContain(info.id);
+    expect(await rowsOf('bot=another-bot')).not.toContain(info.id);
+    const page = await (await get('/console/requests?type=information', cookie)).text();
+    expect(page).toContain(`data-id="${info.id}"`);
+    expect(page).toMatch(/<option value="information"\s+selected>/);
+    const answered = await post(
+      `/console/requests/${info.id}/answer`,
+      form({ action: 'information', text: '10.0.0.1' }),
+      {
+        cookie,
+        origin,
+      },
+    );
+    expect(answered.status).toBe(303);
+    expect(await client.waitForResult(sent)).toMatchObject({
+      status: 'completed',
+      response: { information: '10.0.0.1' },
+    });
+    expect(await rowsOf('status=pending&type=information')).not.toContain(info.id);
+  });
+
   it('shows the message text when CONSOLE_SHOW_MESSAGE_TEXT=true, escaped', async () => {
     await wsChat(h.ws!, wsText('<b>你好</b>', { userid: 'texty' }));
     const cookie = await session();
