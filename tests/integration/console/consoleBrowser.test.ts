@@ -3,13 +3,13 @@
  * answer a request made through the GoHumanLoop API, see a WeCom card click land without a reload, a
  * refused password, the message log, and axe-core on every page; screenshots under test-artifacts/.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { wsCardEvent, wsText } from '../../fakes/fakeWecomWs';
 import { approvalContext } from '../../fakes/goHumanLoop';
 import { type Harness, WS_BOT } from '../harness';
 import { wsChat } from '../wsChat';
 import { answerTo, cardOf, ghl, lastSeq, pushTo, startHilHarness, updatedCard, waitConnected } from '../hil/hilKit';
-import { type ConsoleBrowser, launchBrowser, logIn, screenshot, seriousViolations } from './consoleKit';
+import { launchBrowser, logIn, screenshot, seriousViolations } from './consoleKit';
 
 jest.setTimeout(60_000);
 
@@ -17,7 +17,7 @@ const BOT = { bot: WS_BOT.key };
 
 describe('the operator console in a browser', () => {
   let h: Harness;
-  let chrome: ConsoleBrowser;
+  let chrome: Browser;
   let context: BrowserContext;
   let page: Page;
   /** What Chromium reported as refused by the Content-Security-Policy: must stay empty. */
@@ -26,7 +26,7 @@ describe('the operator console in a browser', () => {
   beforeAll(async () => {
     [h, chrome] = await Promise.all([startHilHarness(), launchBrowser()]);
     await waitConnected(h);
-    context = await chrome.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    context = await chrome.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) refused.push(message.text());

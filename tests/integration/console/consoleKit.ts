@@ -2,8 +2,7 @@
  * What the console's browser tests share: one headless Debian Chromium per suite (playwright-core, no
  * browser download), logging in through the form, axe-core run inside the page, screenshots.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { OPERATOR } from '../hil/hilKit';
@@ -23,31 +22,12 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-export interface ConsoleBrowser {
-  readonly browser: Browser;
-  close(): Promise<void>;
-}
-
 /**
- * Playwright refuses --user-data-dir in `launch` (it makes a fresh profile itself); a persistent context
- * would share one page set, so the fresh, empty directory is given the way Playwright allows: as the
- * temp dir its own profile is created under.
+ * One browser per suite. Playwright gives each launch a fresh, empty `--user-data-dir` itself (seen:
+ * /tmp/playwright_chromiumdev_profile-*, removed at close) and refuses one in `args`.
  */
-export async function launchBrowser(): Promise<ConsoleBrowser> {
-  const profiles = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: FLAGS,
-    chromiumSandbox: false,
-    env: { ...process.env, TMPDIR: profiles },
-  });
-  return {
-    browser,
-    async close() {
-      await browser.close();
-      rmSync(profiles, { recursive: true, force: true });
-    },
-  };
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, chromiumSandbox: false });
 }
 
 export async function logIn(page: Page, base: string, password = OPERATOR.password): Promise<number> {
