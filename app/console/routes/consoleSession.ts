@@ -42,14 +42,15 @@ export function clearSession(req: Request, res: Response): void {
 
 /**
  * Pages need an active operator's valid token (the same check as the admin API's Bearer); without one a
- * page redirects to the login form and the live JSON answers 401.
+ * page or a form post redirects to the login form and the live JSON answers 401.
  */
 export function requireSession(accounts: OperatorAccounts, logger: Logger): RequestHandler {
   return (req, res, next) => {
     const token = sessionToken(req);
     const away = (): void => {
-      if (req.method === 'GET' && !req.path.endsWith('/live')) res.redirect(303, '/console/login');
-      else res.status(401).json({ error: 'not logged in' });
+      // A form post after the session expired lands on the login form too; only the live poll wants JSON.
+      if (req.path.endsWith('/live')) res.status(401).json({ error: 'not logged in' });
+      else res.redirect(303, '/console/login');
     };
     if (token === undefined || token === '') return away();
     accounts

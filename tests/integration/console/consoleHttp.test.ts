@@ -50,6 +50,8 @@ describe('the console over plain HTTP', () => {
     const page = await get('/console/requests');
     expect([page.status, page.headers.get('location')]).toEqual([303, '/console/login']);
     expect((await get('/console/requests/live')).status).toBe(401);
+    const stale = await post('/console/requests/batch', 'action=approved', { origin });
+    expect([stale.status, stale.headers.get('location')]).toEqual([303, '/console/login']);
     const forged = await get('/console/health', 'console_session=eyJhbGciOiJub25lIn0.e30.');
     expect([forged.status, forged.headers.get('location')]).toEqual([303, '/console/login']);
   });
