@@ -36,14 +36,18 @@ export function overHttps(req: Request): boolean {
  * the SameSite=Strict cookie is the second wall.
  */
 export function sameOrigin(req: Request): boolean {
-  const host = req.get('host');
   const origin = req.get('origin');
   if (origin !== undefined && origin !== 'null') {
+    let from: string;
     try {
-      return host !== undefined && new URL(origin).host === host;
+      from = new URL(origin).host;
     } catch {
       return false;
     }
+    // Behind a proxy that rewrites Host, X-Forwarded-Host is the host the browser used. A cross-site form
+    // cannot set either header, so both are safe to compare with.
+    const forwarded = req.get('x-forwarded-host')?.split(',')[0]?.trim();
+    return from === req.get('host') || (forwarded !== undefined && from === forwarded);
   }
   return req.get('sec-fetch-site') === 'same-origin';
 }

@@ -73,6 +73,10 @@ describe('the console over plain HTTP', () => {
     expect((await login({ origin: 'http://evil.example' })).status).toBe(403);
     expect((await login({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await login({ 'sec-fetch-site': 'same-origin' })).status).toBe(303);
+    // Behind a proxy that rewrites Host: the browser's host arrives as X-Forwarded-Host.
+    const proxied = { origin: 'https://console.example.com', 'x-forwarded-host': 'console.example.com' };
+    expect((await login(proxied)).status).toBe(303);
+    expect((await login({ ...proxied, 'x-forwarded-host': 'other.example.com' })).status).toBe(403);
   });
 
   it('sets the JWT in an HttpOnly, SameSite=Strict cookie for /console, Secure behind https', async () => {
