@@ -147,6 +147,34 @@ export default tseslint.config(
       NOT_OUTSIDE_APP,
     ],
   ),
+  // The operator console (issue #17): its own rooms, store → views → routes, over the HIL wing's services.
+  restrict(
+    ['app/console/store/**'],
+    [
+      [
+        ['services', 'routes', 'views', 'websocket', 'compose', 'server', 'index', 'consoleSide', 'hil'],
+        "the console's store only reads the gateway's store",
+      ],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
+  restrict(
+    ['app/console/views/**'],
+    [
+      [
+        ['routes', 'websocket', 'compose', 'server', 'index', 'consoleSide'],
+        "the console's views render what the routes hand them",
+      ],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
+  restrict(
+    ['app/console/routes/**', 'app/console/*.ts'],
+    [
+      [['websocket', 'compose', 'server', 'index'], 'the console is an edge: it never imports the other edges'],
+      NOT_OUTSIDE_APP,
+    ],
+  ),
   {
     files: ['tests/**/*.ts'],
     rules: {

@@ -1,4 +1,5 @@
 import axios from 'axios';
+import { type RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorFields } from './logger';
@@ -40,6 +41,7 @@ import { WsInbound } from './websocket/wsInbound';
 import { WsOrphans } from './websocket/wsOrphans';
 import { WsOutbox } from './websocket/wsOutbox';
 import { type HilHub, composeHil } from './hil/hilHub';
+import { consoleRouter } from './console/consoleSide';
 import { type Readiness, readiness } from './readiness';
 import { startRetention, startRulesRefresh } from './upkeep';
 
@@ -53,6 +55,8 @@ export interface Gateway {
   readonly claimants: Claimants;
   /** People in the loop: its routes (GoHumanLoop API, admin API) and its start (first operator, expiry sweep). */
   readonly hil: HilHub;
+  /** Every HTTP route beside WeCom's callbacks and health: the operator console (/console) and the HIL APIs. */
+  readonly routes: RequestHandler;
   readonly metrics: GatewayMetrics;
   readonly turns: TurnRunner;
   /** Readiness: the store answers a query within 2 s, and every websocket bot is connected (see readiness()). */
@@ -160,6 +164,16 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     responseUrl: new ResponseUrlOutbox(book, responseUrl),
   });
   const hil = composeHil({ config, logger, db, outbox, reachability, claimants, now, dify, pausedForms });
+  const ready = (): Promise<Readiness> =>
+    readiness(db, websocket, config.bots.fallback !== undefined || config.bots.byKey.size > 0);
+  const routes = Router();
+  routes.use(
+    consoleRouter({
+      ...{ config, logger, db, now, ready, requests: hil.requests, desk: hil.desk, accounts: hil.accounts },
+      runningTurns: () => turns.activeTurns,
+    }),
+  );
+  routes.use(hil.router);
   websocket.start();
   const retention = startRetention(db, config, logger);
   const rulesTimer = startRulesRefresh(accessRules, logger);
@@ -168,10 +182,11 @@ export function composeGateway(config: Config, logger: Logger, db: Database, now
     outbox,
     claimants,
     hil,
+    routes,
     metrics,
     turns,
     accessRules,
-    ready: () => readiness(db, websocket, config.bots.fallback !== undefined || config.bots.byKey.size > 0),
+    ready,
     async shutdown() {
       callbacks.startDraining();
       wsInbound.startDraining();

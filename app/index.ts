@@ -120,7 +120,7 @@ async function start(config: Config, logs: Logs, listener: SwitchableListener): 
       logger: logs.logger,
       metrics: gateway.metrics,
       ready: () => gateway.ready(),
-      routes: gateway.hil.router,
+      routes: gateway.routes,
     }),
   );
   logs.logger.info({ ms: Date.now() - started }, 'gateway ready');

@@ -56,6 +56,8 @@ export interface Config {
   readonly conversation: { readonly groupScope: GroupScope };
   readonly controls: ConversationControls;
   readonly texts: Texts;
+  /** The operator console (issue #17): message text is shown only when CONSOLE_SHOW_MESSAGE_TEXT=true (privacy). */
+  readonly console: { readonly showMessageText: boolean };
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
 }
@@ -150,6 +152,7 @@ export function loadConfig(env: Env): LoadedConfig {
     },
     controls: readControls(env, problems),
     texts: loadTexts(env),
+    console: { showMessageText: readBool(env, 'CONSOLE_SHOW_MESSAGE_TEXT', false, problems) },
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
     logFormat: readEnum(env, 'LOG_FORMAT', LOG_FORMATS, 'auto', problems),
   };

@@ -20,7 +20,12 @@ export function adminSide(deps: {
   readonly requests: HilRequests;
   readonly desk: OperatorDesk;
   readonly now: () => number;
-}): { readonly router: Router; readonly callers: ApiKeyAuth; start(): Promise<void> } {
+}): {
+  readonly router: Router;
+  readonly callers: ApiKeyAuth;
+  readonly accounts: OperatorAccounts;
+  start(): Promise<void>;
+} {
   const { config, logger, db, requests, desk } = deps;
   const apiKeys = new SqlApiKeys(db);
   const keyAuth = new ApiKeyAuth(config.hil, apiKeys);
@@ -29,6 +34,7 @@ export function adminSide(deps: {
   return {
     router: adminApi({ logger, requests, desk, apiKeys, keyAuth, accounts }),
     callers: keyAuth,
+    accounts,
     start: () => accounts.ensureFirstSuperuser(),
   };
 }

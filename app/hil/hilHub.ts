@@ -21,6 +21,8 @@ import { SqlKnownChats } from './store/sqlKnownChats';
 import { HilAsk } from './services/hilAsk';
 import { RequestSignals } from './services/requestSignals';
 import type { HilRequests } from './store/hilRequests';
+import type { OperatorDesk } from './services/operatorDesk';
+import type { OperatorAccounts } from './services/operatorAccounts';
 import { adminSide } from './hilAdminSide';
 import type { HilCore, HilSide } from './hilCore';
 import { interactionsSide } from './interactionsSide';
@@ -34,6 +36,9 @@ import type { PausedForms } from '../services/turn/pausedForms';
 export interface HilHub {
   readonly router: Router;
   readonly requests: HilRequests;
+  /** The operators' desk and accounts, for the console (app/console, issue #17): the admin API's own. */
+  readonly desk: OperatorDesk;
+  readonly accounts: OperatorAccounts;
   /** Makes the first operator (FIRST_SUPERUSER) and starts the expiry sweep. */
   start(): Promise<void>;
   stop(): void;
@@ -97,6 +102,8 @@ export function composeHil(deps: HilHubDeps): HilHub {
   return {
     router,
     requests,
+    desk,
+    accounts: admin.accounts,
     async start() {
       await admin.start();
       await gate.refresh();

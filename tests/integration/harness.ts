@@ -227,7 +227,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       logger,
       metrics: gateway.metrics,
       ready: () => gateway.ready(),
-      routes: gateway.hil.router,
+      routes: gateway.routes,
     }),
   ).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -98,6 +98,8 @@ export interface HilListFilter {
   readonly loopType?: LoopType;
   readonly status?: HilStatus;
   readonly platform?: string;
+  /** The bot whose chat shows the request (the console's filter). */
+  readonly botKey?: string;
   /** ms since epoch, inclusive / exclusive. */
   readonly createdFrom?: number;
   readonly createdBefore?: number;

@@ -61,6 +61,7 @@ function listWhere(filter: HilListFilter): { readonly sql: string; readonly para
   if (filter.loopType !== undefined) add(filter.loopType, (p) => `loop_type = ${p}`);
   if (filter.status !== undefined) add(filter.status, (p) => `status = ${p}`);
   if (filter.platform !== undefined) add(filter.platform, (p) => `platform = ${p}`);
+  if (filter.botKey !== undefined) add(filter.botKey, (p) => `bot_key = ${p}`);
   if (filter.createdFrom !== undefined) {
     add(filter.createdFrom, (p) => `created_at >= to_timestamp(${p}::double precision / 1000)`);
   }
