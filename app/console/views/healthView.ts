@@ -5,6 +5,7 @@ import { minuteChart } from './chart';
 import { statusCell, timeText } from './format';
 import { type Html, html } from './html';
 import { layout } from './layout';
+import { dataTable } from './table';
 
 export interface BotState {
   readonly key: string;
@@ -34,18 +35,7 @@ function botTable(bots: readonly BotState[]): Html {
       </tr>`,
   );
   return html`<h2>${t('BOTS')}</h2>
-    <table id="bots">
-      <thead>
-        <tr>
-          <th scope="col">${t('BOT')}</th>
-          <th scope="col">${t('CHANNEL')}</th>
-          <th scope="col">${t('STATE')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>`;
+    ${dataTable([t('BOT'), t('CHANNEL'), t('STATE')], rows, 'bots')}`;
 }
 
 function agentTable(agents: HealthView['agents']): Html {
@@ -57,17 +47,7 @@ function agentTable(agents: HealthView['agents']): Html {
       </tr>`,
   );
   return html`<h2>${t('AGENTS')}</h2>
-    <table id="agents">
-      <thead>
-        <tr>
-          <th scope="col">${t('AGENT')}</th>
-          <th scope="col">${t('LAST_ERROR')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>`;
+    ${dataTable([t('AGENT'), t('LAST_ERROR')], rows, 'agents')}`;
 }
 
 function statsTable(stats: HilStats): Html {

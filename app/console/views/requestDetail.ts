@@ -4,6 +4,7 @@ import { t } from '../texts';
 import { jsonBlock, statusCell, timeText } from './format';
 import { type Html, html } from './html';
 import { layout } from './layout';
+import { dataTable } from './table';
 
 function timeline(r: HilRequest): Html {
   const rows: Array<[string, number | null]> = [
@@ -35,18 +36,7 @@ function replies(list: readonly HilReply[]): Html {
       </tr>`,
   );
   return html`<h2>${t('REPLIES')}</h2>
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">${t('TIME')}</th>
-          <th scope="col">${t('USER')}</th>
-          <th scope="col">${t('MESSAGE')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>`;
+    ${dataTable([t('TIME'), t('USER'), t('MESSAGE')], rows)}`;
 }
 
 /** The answer form the request's loop type takes (the admin API's approval / information / conversation). */
