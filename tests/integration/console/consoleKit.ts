@@ -2,7 +2,7 @@
  * What the console's browser tests share: one headless Debian Chromium per suite (playwright-core, no
  * browser download), logging in through the form, axe-core run inside the page, screenshots.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { OPERATOR } from '../hil/hilKit';
@@ -27,6 +27,10 @@ const FLAGS = [
  * /tmp/playwright_chromiumdev_profile-*, removed at close) and refuses one in `args`.
  */
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `The console's browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install chromium fonts-wqy-microhei (.ci/run installs them)`,
+    );
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, chromiumSandbox: false });
 }
 
