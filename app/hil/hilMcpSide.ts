@@ -2,7 +2,6 @@ import type { Router } from 'express';
 import type { HilCore } from './hilCore';
 import { MCP_BODY_BYTES, mcpRoutes } from './routes/mcpRoutes';
 import { McpSessions } from './routes/mcpSessions';
-import { mcpServer } from './routes/mcpTools';
 import { McpAsks } from './services/mcpAsks';
 
 /** What the MCP endpoint takes of the hub's core (hilHub.ts HilCore). */
@@ -24,7 +23,9 @@ export function mcpSide(core: McpSideDeps): { readonly router: Router; stop(): v
     logger,
     now,
     maxBodyBytes: MCP_BODY_BYTES,
-    newServer: (owner, calls) => mcpServer({ asks, logger, owner, calls, progressMs: settings.progressMs }),
+    // Loaded with the first session, like the SDK's transport (mcpSessions.ts): the tools import the SDK.
+    newServer: async (owner, calls) =>
+      (await import('./routes/mcpTools.js')).mcpServer({ asks, logger, owner, calls, progressMs: settings.progressMs }),
   });
   return { router: mcpRoutes({ logger, callers: core.callers, sessions }), stop: () => sessions.closeAll() };
 }

@@ -1,4 +1,3 @@
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import express, {
   type ErrorRequestHandler,
   type NextFunction,
@@ -73,12 +72,22 @@ async function dispatch(sessions: McpSessions, req: Request, res: Response): Pro
     abortOnDisconnect(sessions, session, req.body, res);
     return session.transport.handleRequest(req, res, req.body);
   }
-  if (req.method === 'POST' && isInitializeRequest(req.body)) {
+  if (req.method === 'POST' && isInitialize(req.body)) {
     if (await sessions.initialize(owner, req, res, req.body)) return;
     res.setHeader('Retry-After', '60');
     return rpcError(res, 503, SERVER_ERROR, 'Too many MCP sessions on this server, each with a call running');
   }
   return rpcError(res, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required');
+}
+
+/**
+ * The JSON-RPC `initialize` that opens a session, by its method only: the SDK (loaded with the first
+ * session, mcpSessions.ts) checks its params and answers a bad one itself.
+ */
+function isInitialize(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { jsonrpc, method, id } = body as { jsonrpc?: unknown; method?: unknown; id?: unknown };
+  return jsonrpc === '2.0' && method === 'initialize' && (typeof id === 'string' || typeof id === 'number');
 }
 
 /**

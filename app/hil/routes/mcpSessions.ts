@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import type { McpSettings } from '../../config/hil';
 import { errorFields } from '../../logger';
 import type { CallTracker } from './mcpTools';
+import type * as TransportModule from './mcpTransport';
 
 /** One MCP session (Streamable HTTP, MCP 2025-11-25 "Session Management"): bound to the key that opened it. */
 export interface McpSession {
@@ -22,7 +23,7 @@ export interface McpSessionsDeps {
   readonly logger: Logger;
   readonly now: () => number;
   /** The session's McpServer with its tools, for the key's name. */
-  readonly newServer: (owner: string, calls: CallTracker) => McpServer;
+  readonly newServer: (owner: string, calls: CallTracker) => Promise<McpServer>;
   /** Bytes of a POST body the transport reads itself (our route parses it first; this is the fallback). */
   readonly maxBodyBytes: number;
 }
@@ -60,8 +61,8 @@ export class McpSessions {
    */
   async initialize(owner: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<boolean> {
     if (this.sessions.size >= this.deps.settings.maxSessions && !this.closeIdlest()) return false;
-    const session = this.newSession(owner);
-    const server = this.deps.newServer(owner, tracker(session, this.deps.now));
+    const session = await this.newSession(owner);
+    const server = await this.deps.newServer(owner, tracker(session, this.deps.now));
     await server.connect(session.transport);
     await session.transport.handleRequest(req, res, body);
     // An initialize the SDK refused (bad params) opened nothing: its server is dropped.
@@ -79,9 +80,10 @@ export class McpSessions {
     for (const session of [...this.sessions.values()]) this.close(session);
   }
 
-  private newSession(owner: string): McpSession {
+  private async newSession(owner: string): Promise<McpSession> {
     const { logger, maxBodyBytes, now } = this.deps;
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const { newTransport } = await loadTransport();
+    const transport: StreamableHTTPServerTransport = newTransport({
       sessionIdGenerator: () => randomUUID(),
       maxRequestBodySize: maxBodyBytes,
       onsessioninitialized: (id) => {
@@ -136,4 +138,14 @@ function tracker(session: McpSession, now: () => number): CallTracker {
       };
     },
   };
+}
+
+/**
+ * The SDK is loaded with the first session, not at start: it and its dependencies cost about 12 MB of an
+ * idle gateway's RSS (bench "RSS idle"), and most gateways never see an MCP client.
+ */
+let transportModule: Promise<typeof TransportModule> | undefined;
+function loadTransport(): Promise<typeof TransportModule> {
+  transportModule ??= import('./mcpTransport.js');
+  return transportModule;
 }

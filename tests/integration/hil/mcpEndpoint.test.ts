@@ -15,6 +15,7 @@ import {
   MCP_USER,
   OTHER_KEY,
   connect,
+  deliveredNamed,
   post,
   requestNamed,
   startMcpHarness,
@@ -205,6 +206,7 @@ describe('the remote MCP endpoint', () => {
     const call = mcp.client.callTool({ name: 'request_information', arguments: { question: '预算多少？' } });
     const text = markdownOf(await pushTo(h, MCP_USER, seq));
     expect(text).toContain('预算多少？');
+    await deliveredNamed(h, text);
     const answered = await wsChat(h.ws!, wsText('五万', { userid: MCP_USER }));
     expect(answered.final?.content).toBe(`已收到你的回复 [#${shortIdOf(text)}] ✅`);
     expect(structured(await call)).toEqual({ status: 'completed', answer: '五万', responded_by: MCP_USER });

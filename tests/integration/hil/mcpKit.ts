@@ -82,6 +82,19 @@ export async function statusBecomes(h: Harness, id: string, status: string): Pro
   throw new Error(`request never became ${status}`);
 }
 
+/**
+ * Waits until the request a pushed text names is recorded as delivered: the push reaches the fake before
+ * the gateway records it, and a request that takes the next message takes it only once delivered.
+ */
+export async function deliveredNamed(h: Harness, text: string): Promise<HilRequest> {
+  for (let i = 0; i < 200; i += 1) {
+    const request = await requestNamed(h, text);
+    if (request.delivery === 'delivered') return request;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the request was never recorded as delivered');
+}
+
 /** The structured result of a tool call (the text content carries the same JSON). */
 export function structured(result: unknown): Record<string, unknown> {
   const { structuredContent, content } = result as {
