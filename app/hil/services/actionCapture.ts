@@ -1,14 +1,12 @@
 import type { BotProfile, Config } from '../../config';
 import type { EventReply, EventSource } from '../../services/channel';
 import type { CardClick, InboundClaimant } from '../../services/intake/claimants';
-import { chatAddressOf, partyOf } from '../../services/turn/conversationScope';
 import type { WecomEvent } from '../../services/wecom/inbound';
-import { type TemplateCard, buttonCard, updateCardReplyBody } from '../../services/wecom/templateCards';
-import { type HilRequests, OPEN_STATUSES } from '../store/hilRequests';
+import type { HilRequests } from '../store/hilRequests';
 import { ACTION_KEY, actionsOf } from './hilActions';
+import { clickGate, unknownCard, updateCard } from './cardClicks';
 import type { HilAnswers } from './hilAnswers';
-import { approvalCard, closedCard } from './hilRendering';
-import { mayAnswer } from './hilTargets';
+import { closedCard } from './hilRendering';
 
 /** Where a chosen action's follow-up goes: the click's way back to the chat, kept for the request. */
 export interface ActionFollowUp {
@@ -47,13 +45,10 @@ export class ActionCapture implements InboundClaimant {
       (await requests.byCardTaskId(bot.key, click.task_id)) ?? (await requests.byShortId(key[1] as string));
     const actions = request === undefined ? undefined : actionsOf(request);
     const action = actions?.[Number(key[2])];
-    if (request === undefined || action === undefined) return this.unknown(click.task_id);
-    if (!OPEN_STATUSES.includes(request.status)) return update(closedCard(request, config.texts));
-    const party = partyOf(event);
-    const chat = chatAddressOf(bot.key, party);
-    const sameChat = request.target.botKey === bot.key && request.target.chatid === chat.chatid;
-    if (!mayAnswer(request, party.userid, sameChat))
-      return update(approvalCard(request, config.texts, config.texts.HIL_NO_PERMISSION), [party.userid]);
+    if (request === undefined || action === undefined) return unknownCard(config.texts, click.task_id);
+    const gate = clickGate(bot, event, request, config.texts);
+    if (gate.kind === 'refused') return gate.reply;
+    const { party } = gate;
     // Reserved before the answer: the answer's change signal starts the follow-up, which looks for it.
     const late = source.reserveLate();
     if (late !== undefined) this.deps.followUp.expectLate(request.id, late);
@@ -63,21 +58,6 @@ export class ActionCapture implements InboundClaimant {
       { userid: party.userid, msgid: event.msgid },
     );
     if (outcome.kind !== 'applied') this.deps.followUp.dropLate(request.id);
-    return update(closedCard(outcome.request, config.texts));
+    return updateCard(closedCard(outcome.request, config.texts));
   }
-
-  private unknown(taskId: string): EventReply {
-    const { texts } = this.deps.config;
-    return update(
-      buttonCard({
-        title: texts.HIL_CARD_UNKNOWN,
-        buttons: [{ text: texts.HIL_BUTTON_DONE, key: 'hil:gone', style: 2 }],
-        taskId,
-      }),
-    );
-  }
-}
-
-function update(card: TemplateCard, userids?: readonly string[]): EventReply {
-  return { kind: 'reply', purpose: 'update_card', body: updateCardReplyBody(card, userids) };
 }

@@ -1,13 +1,11 @@
 import type { BotProfile, Config } from '../../config';
 import type { EventReply } from '../../services/channel';
 import type { CardClick } from '../../services/intake/claimants';
-import { chatAddressOf, partyOf } from '../../services/turn/conversationScope';
 import type { WecomEvent } from '../../services/wecom/inbound';
-import { type TemplateCard, buttonCard, updateCardReplyBody } from '../../services/wecom/templateCards';
-import { type HilRequest, type HilRequests, OPEN_STATUSES } from '../store/hilRequests';
+import type { HilRequest, HilRequests } from '../store/hilRequests';
+import { clickGate, unknownCard, updateCard } from './cardClicks';
 import type { HilAnswers } from './hilAnswers';
 import { CARD_ACTIONS, type CardAction, approvalCard, closedCard } from './hilRendering';
-import { mayAnswer } from './hilTargets';
 import { COMMENT_WAIT_MS } from './messageCapture';
 
 /** `hil:<action>:<short_id>`, as hilRendering writes the button keys. */
@@ -35,13 +33,11 @@ export class CardCapture {
     const [, action, shortId] = key as unknown as [string, CardAction, string];
     const { requests, config } = this.deps;
     const request = (await requests.byCardTaskId(bot.key, click.task_id)) ?? (await requests.byShortId(shortId));
-    if (request === undefined || request.cardTaskId === null) return this.unknown(click.task_id);
-    if (!OPEN_STATUSES.includes(request.status) || action === 'done') return update(closedCard(request, config.texts));
-    const party = partyOf(event);
-    const chat = chatAddressOf(bot.key, party);
-    const sameChat = request.target.botKey === bot.key && request.target.chatid === chat.chatid;
-    if (!mayAnswer(request, party.userid, sameChat))
-      return update(approvalCard(request, config.texts, config.texts.HIL_NO_PERMISSION), [party.userid]);
+    if (request === undefined || request.cardTaskId === null) return unknownCard(config.texts, click.task_id);
+    if (action === 'done') return updateCard(closedCard(request, config.texts));
+    const gate = clickGate(bot, event, request, config.texts);
+    if (gate.kind === 'refused') return gate.reply;
+    const { party, chat } = gate;
     if (action === 'comment') {
       await requests.setCommentWait({
         requestId: request.id,
@@ -51,7 +47,7 @@ export class CardCapture {
         draft: null,
         until: this.deps.now() + COMMENT_WAIT_MS,
       });
-      return update(approvalCard(request, config.texts, config.texts.HIL_COMMENT_TITLE), [party.userid]);
+      return updateCard(approvalCard(request, config.texts, config.texts.HIL_COMMENT_TITLE), [party.userid]);
     }
     const reason = await this.draftOf(request, bot.key, chat.chatid, party.userid);
     const decision = action === 'approve' ? 'approved' : 'rejected';
@@ -60,7 +56,7 @@ export class CardCapture {
       { kind: 'decide', decision, reason },
       { userid: party.userid, msgid: event.msgid },
     );
-    return update(closedCard(outcome.request, config.texts));
+    return updateCard(closedCard(outcome.request, config.texts));
   }
 
   /** A comment written after 填写意见 is the reason of the click; the wait ends with the decision. */
@@ -70,19 +66,4 @@ export class CardCapture {
     await this.deps.requests.clearCommentWait(botKey, chatid, userid);
     return wait.draft ?? '';
   }
-
-  private unknown(taskId: string): EventReply {
-    const { texts } = this.deps.config;
-    return update(
-      buttonCard({
-        title: texts.HIL_CARD_UNKNOWN,
-        buttons: [{ text: texts.HIL_BUTTON_DONE, key: 'hil:gone', style: 2 }],
-        taskId,
-      }),
-    );
-  }
-}
-
-function update(card: TemplateCard, userids?: readonly string[]): EventReply {
-  return { kind: 'reply', purpose: 'update_card', body: updateCardReplyBody(card, userids) };
 }
