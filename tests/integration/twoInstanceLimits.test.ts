@@ -9,19 +9,12 @@ import { describeWithPostgres } from '../helpers/databases';
 import { DEFAULT_TEXTS } from '../../app/config/texts';
 import type { GatewayProcess } from './gatewayProcess';
 import { type TwoGateways, startTwoGateways } from './twoGateways';
+import { until } from '../helpers/until';
 
 const POLL = { pollIntervalMs: 30, maxPolls: 300 };
 
 function asked(dify: FakeDify, question: string): boolean {
   return dify.runRequests('app-chat').some((r) => JSON.stringify(r.body).includes(question));
-}
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describeWithPostgres('a user’s limits on two instances on one PostgreSQL', () => {

@@ -9,18 +9,11 @@ import { loopbackRequest } from '../fakes/shared/loopbackRequest';
 import { WS_BOT_ID, wsText } from '../fakes/fakeWecomWs';
 import { type Harness, WS_BOT, startHarness } from './harness';
 import { streamOf, wsChat } from './wsChat';
+import { until } from '../helpers/until';
 
 async function readyz(h: Harness): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await loopbackRequest(`${h.url}/readyz`, { method: 'GET' });
   return { status: res.status, body: JSON.parse(res.text) as Record<string, unknown> };
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** The harness's callback bot removed: readiness then follows the websocket bot (see compose.ts readiness). */

@@ -5,6 +5,7 @@
  */
 import { enterChatPayload, templateCardEventPayload } from '../../fakes/fakeWecom';
 import { approvalContext } from '../../fakes/goHumanLoop';
+import { until } from '../../helpers/until';
 import type { Harness } from '../harness';
 import { ghl, postTo, shortIdOf, startHilHarness, waitConnected } from './hilKit';
 
@@ -155,10 +156,6 @@ describe('people in the loop with a callback bot', () => {
 });
 
 /** Waits (≤ 2 s) until the store says the request was delivered. */
-async function deliveredState(h: Harness, id: string): Promise<void> {
-  for (let i = 0; i < 80; i += 1) {
-    if ((await h.gateway.hil.requests.byId(id))?.delivery === 'delivered') return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`request ${id} was never recorded as delivered`);
+function deliveredState(h: Harness, id: string): Promise<void> {
+  return until(async () => (await h.gateway.hil.requests.byId(id))?.delivery === 'delivered', 2000, 'delivered');
 }

@@ -8,6 +8,7 @@ import type { McpSettings } from '../../../app/config/hil';
 import type { HilRequest } from '../../../app/hil/store/hilRequests';
 import { type Harness, WS_BOT, startHarness } from '../harness';
 import { API_KEY, shortIdOf, waitConnected } from './hilKit';
+import { until } from '../../helpers/until';
 
 export { API_KEY };
 export const OTHER_KEY = 'mcp-other-key-0123456789abcdef';
@@ -74,12 +75,9 @@ export async function requestNamed(h: Harness, text: string): Promise<HilRequest
 }
 
 export async function statusBecomes(h: Harness, id: string, status: string): Promise<HilRequest> {
-  for (let i = 0; i < 200; i += 1) {
-    const request = await h.gateway.hil.requests.byId(id);
-    if (request?.status === status) return request;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`request never became ${status}`);
+  let request: HilRequest | undefined;
+  await until(async () => (request = await h.gateway.hil.requests.byId(id))?.status === status, 5000, status);
+  return request as HilRequest;
 }
 
 /**
@@ -87,12 +85,9 @@ export async function statusBecomes(h: Harness, id: string, status: string): Pro
  * the gateway records it, and a request that takes the next message takes it only once delivered.
  */
 export async function deliveredNamed(h: Harness, text: string): Promise<HilRequest> {
-  for (let i = 0; i < 200; i += 1) {
-    const request = await requestNamed(h, text);
-    if (request.delivery === 'delivered') return request;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the request was never recorded as delivered');
+  let request: HilRequest | undefined;
+  await until(async () => (request = await requestNamed(h, text)).delivery === 'delivered', 5000, 'delivered');
+  return request as HilRequest;
 }
 
 /** The structured result of a tool call (the text content carries the same JSON). */
