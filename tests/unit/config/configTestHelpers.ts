@@ -38,3 +38,16 @@ export function expectNoSecret(texts: readonly string[], secret: string): void {
     for (const slice of slices) expect(text).not.toContain(slice);
   }
 }
+
+/** A complete self-built app with formal approvals (issue #16), secrets included. */
+export const APP_ENV = {
+  WECOM_CORP_ID: 'ww0123456789abcdef',
+  WECOM_APP_AGENT_ID: '1000002',
+  WECOM_APP_SECRET: 'app-secret-0123456789-abcdef',
+  WECOM_APP_TOKEN: 'callback-token-0123456789',
+  WECOM_APP_ENCODING_AES_KEY: AES_KEY_A,
+  WECOM_APPROVAL_CREATOR_USERID: 'robot',
+  WECOM_APPROVAL_DEFAULT_APPROVER: 'boss',
+  WECOM_APPROVAL_TEMPLATE_ID: 'tpl-a',
+  WECOM_INFO_TEMPLATE_ID: 'tpl-i',
+};
