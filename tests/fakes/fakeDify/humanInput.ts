@@ -83,6 +83,12 @@ export class FakeHumanInput {
     ];
   }
 
+  private failing = 0;
+
+  failSubmits(count: number): void {
+    this.failing = count;
+  }
+
   expire(token: string): void {
     const form = this.forms.find((f) => f.token === token);
     if (form !== undefined) form.expiresAt = 0;
@@ -90,6 +96,10 @@ export class FakeHumanInput {
 
   /** §4: 404 unknown or another app's; 412 submitted / expired; 400 invalid_form_data; else `{}` and resume. */
   submit(app: FakeDifyApp, token: string, body: Ev, res: ServerResponse): void {
+    if (this.failing > 0) {
+      this.failing -= 1;
+      return sendDifyError(res, difyError(503, 'internal_server_error', 'Service unavailable'));
+    }
     const user = requireUser(body);
     if (typeof user !== 'string') return sendDifyError(res, user);
     const form = this.forms.find((f) => f.token === token && f.apiKey === app.apiKey);

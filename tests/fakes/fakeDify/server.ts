@@ -184,6 +184,7 @@ export async function startFakeDify(opts: StartFakeDifyOptions = {}): Promise<Fa
     },
     forms: state.humanInput.forms,
     expireForm: (token) => state.humanInput.expire(token),
+    failFormSubmits: (count) => state.humanInput.failSubmits(count),
     close: async () => {
       for (const task of state.tasks.values()) task.stream.abort();
       state.humanInput.close();

@@ -139,6 +139,8 @@ export interface FakeDify {
   readonly forms: FakeForm[];
   /** Makes a form expired on the Dify side (its submit then gets 412 human_input_form_expired). */
   expireForm(token: string): void;
+  /** The next `count` form submits answer 503 (Dify down for a moment); nothing is submitted. */
+  failFormSubmits(count: number): void;
   close(): Promise<void>;
 }
 

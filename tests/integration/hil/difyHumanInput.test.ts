@@ -6,6 +6,7 @@
 import { type ClientFrame, wsCardEvent, wsText } from '../../fakes/fakeWecomWs';
 import type { RecordedRequest } from '../../fakes/fakeDify';
 import { type Harness, WS_BOT, startHarness } from '../harness';
+import { until } from '../../helpers/until';
 import { wsChat } from '../wsChat';
 import { cardOf, lastSeq, markdownOf, shortIdOf, updatedCard, waitConnected } from './hilKit';
 
@@ -89,6 +90,24 @@ describe('a Dify Human Input form over the long connection', () => {
     expect((await click('zhangsan', card.taskId, card.keys[1]!)).title).toBe('已选择「批准」✅ 由 zhangsan');
     await new Promise((r) => setTimeout(r, 300));
     expect(submits(h, form.token)).toHaveLength(1);
+  });
+
+  it('Dify down at the click: the sweep submits the form once Dify is back, and the resumed answer follows', async () => {
+    const { pushed, form } = await pause('sunqi', { kind: 'humanInput', form: { nodeTitle: '发布审核' } });
+    const card = cardOf(pushed);
+    h.dify.failFormSubmits(100);
+    const seq = lastSeq(h);
+    expect(await click('sunqi', card.taskId, card.keys[0]!)).toMatchObject({ title: '已选择「批准」✅ 由 sunqi' });
+    await until(() => submits(h, form.token).length >= 1, WAIT_MS, 'a submit attempt');
+    expect(form.submitted).toBeUndefined();
+    h.dify.failFormSubmits(0);
+    const resumed = await pushTo(h, 'sunqi', seq);
+    expect(markdownOf(resumed)).toBe('已选择：批准 {}');
+    expect(form.submitted).toMatchObject({ action: 'approve', user: form.user });
+    // Settled: no further attempt after the one that went through.
+    const attempts = submits(h, form.token).length;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(submits(h, form.token)).toHaveLength(attempts);
   });
 
   it('a form with a text field goes as markdown; a quote reply names the action and fills the field', async () => {
