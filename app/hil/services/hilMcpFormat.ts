@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { OutboxFailure } from '../../services/channel';
-import type { HilReply } from '../store/hilRequests';
+import type { HilReply, HilRequest } from '../store/hilRequests';
+
+/**
+ * The platform of every hil-mcp-style session, made through its HTTP API or the MCP tools, and the
+ * owner of those made through the HTTP API (its path token names no API key; issue #15 scope 1).
+ */
+export const HIL_MCP = 'hil-mcp';
 
 /**
  * hil-mcp's HIL-server wire format (hil.md §4.3, hil_server/handlers/api.py of hil-mcp 0.2.0; hil-clients.md
@@ -89,6 +95,17 @@ export function replyObject(reply: Pick<HilReply, 'userid' | 'text' | 'at'>): Re
     from_user: { userid: reply.userid, name: reply.userid, alias: '' },
     timestamp: new Date(reply.at).toISOString(),
   };
+}
+
+/**
+ * A session's replies as hil-mcp's Reply objects (hil.md §4.3); an operator's answer in the admin API
+ * records no reply, so its response stands in (the hil-mcp HTTP API and the MCP tools both answer so).
+ */
+export function sessionReplies(request: HilRequest, replies: readonly HilReply[]): ReplyObject[] {
+  if (replies.length > 0) return replies.map(replyObject);
+  const said = request.response?.['text'] ?? request.response?.['information'];
+  const text = typeof said === 'string' ? said : JSON.stringify(request.response ?? {});
+  return [replyObject({ userid: request.respondedBy ?? '', text, at: request.respondedAt ?? request.updatedAt })];
 }
 
 export function pollAnswer(sessionId: string, status: PollStatus, replies: readonly ReplyObject[] = []): PollAnswer {

@@ -5,6 +5,7 @@ import { OPEN_STATUSES } from '../store/hilRequests';
 import type { HilAsk } from './hilAsk';
 import { type KnownChats, resolveChat } from './hilChats';
 import {
+  HIL_MCP,
   HIL_MCP_MESSAGES,
   type PollAnswer,
   type ReplyObject,
@@ -12,13 +13,11 @@ import {
   type SendBody,
   notSentMessage,
   pollAnswer,
-  replyObject,
+  sessionReplies,
   splitImages,
 } from './hilMcpFormat';
 import { fill } from './hilRendering';
 
-/** The owner and platform of every hil-mcp session: its path token names no API key (issue #15 scope 1). */
-export const HIL_MCP = 'hil-mcp';
 /** hil-mcp's server default when a send has no timeout (hil.md §4.4). */
 const DEFAULT_TIMEOUT_MS = 300_000;
 const MAX_TIMEOUT_MS = 30 * 86400 * 1000;
@@ -150,13 +149,8 @@ export class HilMcpSessions {
     return request;
   }
 
-  /** The recorded replies; an operator's answer in the admin API has none, so its response stands in. */
   private async repliesOf(request: HilRequest): Promise<ReplyObject[]> {
-    const replies = await this.deps.requests.replies(request.id);
-    if (replies.length > 0) return replies.map(replyObject);
-    const said = request.response?.['text'] ?? request.response?.['information'];
-    const text = typeof said === 'string' ? said : JSON.stringify(request.response ?? {});
-    return [replyObject({ userid: request.respondedBy ?? '', text, at: request.respondedAt ?? request.updatedAt })];
+    return sessionReplies(request, await this.deps.requests.replies(request.id));
   }
 
   private timeoutMs(seconds: number | null | undefined): number {

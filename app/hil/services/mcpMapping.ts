@@ -7,14 +7,12 @@ import {
   MAX_WAIT_SECONDS,
   type WaitReplyResult,
 } from './mcpFormat';
+import { HIL_MCP, sessionReplies } from './hilMcpFormat';
 
 /**
  * Between an MCP tool call and a hub request (issue #15 scope 2): the request a call makes, in
  * hil-mcp's convention, and the tool result a request ended in (hil.md §4.2, §7.5).
  */
-
-/** The platform of requests made through MCP: the same convention as the hil-mcp HTTP API (issue #15 scope 1). */
-export const MCP_PLATFORM = 'hil-mcp';
 
 /** What a waiting tool asks. */
 export interface AskSpec {
@@ -35,7 +33,7 @@ export function newRequest(owner: string, target: HilTarget, spec: AskSpec, now:
   const capture = spec.loopType === 'approval' ? {} : { capture: 'next_message' };
   return {
     owner,
-    platform: MCP_PLATFORM,
+    platform: HIL_MCP,
     conversationId: `${target.botKey}|${target.chattype}|${target.chatid}`,
     requestId: randomUUID(),
     taskId: spec.taskId,
@@ -54,20 +52,6 @@ function stringOf(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** hil-mcp's `Reply` (hil.md §4.3): WeCom tells the gateway a userid only, so it is also the name. */
-function replyOf(userid: string, content: string, at: number): WaitReplyResult['replies'][number] {
-  const fromUser = { userid, name: userid, alias: '' };
-  return { msg_type: 'text', content, image_url: null, from_user: fromUser, timestamp: new Date(at).toISOString() };
-}
-
-/** An operator may have answered in the admin API: then there is no reply row, only the response. */
-function repliesOf(request: HilRequest, replies: readonly HilReply[]): WaitReplyResult['replies'] {
-  if (replies.length > 0) return replies.map((r) => replyOf(r.userid, r.text, r.at));
-  const answered = stringOf(request.response?.['information']) ?? stringOf(request.response?.['text']);
-  if (answered === null) return [];
-  return [replyOf(request.respondedBy ?? '', answered, request.respondedAt ?? request.updatedAt)];
-}
-
 export function waitReplyResult(request: HilRequest, replies: readonly HilReply[]): WaitReplyResult {
   const seconds = Math.round((request.expiresAt - request.createdAt) / 1000);
   switch (request.status) {
@@ -75,7 +59,7 @@ export function waitReplyResult(request: HilRequest, replies: readonly HilReply[
     case 'inprogress':
     case 'approved':
     case 'rejected':
-      return { status: 'success', replies: repliesOf(request, replies), message: 'the person replied' };
+      return { status: 'success', replies: sessionReplies(request, replies), message: 'the person replied' };
     case 'expired':
       return { status: 'timeout', replies: [], message: `no reply within ${seconds} s; ${closedHow(request)}` };
     case 'cancelled':
