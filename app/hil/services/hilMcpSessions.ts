@@ -17,6 +17,7 @@ import {
   splitImages,
 } from './hilMcpFormat';
 import { fill } from './hilRendering';
+import { expiredIfOverdue } from './overdue';
 
 /** hil-mcp's server default when a send has no timeout (hil.md §4.4). */
 const DEFAULT_TIMEOUT_MS = 300_000;
@@ -140,13 +141,9 @@ export class HilMcpSessions {
   private async session(sessionId: string): Promise<HilRequest | undefined> {
     if (!UUID.test(sessionId)) return undefined;
     const { requests, now } = this.deps;
-    let request = await requests.byId(sessionId);
+    const request = await requests.byId(sessionId);
     if (request === undefined || request.owner !== HIL_MCP || request.platform !== HIL_MCP) return undefined;
-    if (OPEN_STATUSES.includes(request.status) && request.expiresAt <= now()) {
-      await requests.expireDue(now());
-      request = (await requests.byId(request.id)) ?? request;
-    }
-    return request;
+    return expiredIfOverdue(requests, request, now());
   }
 
   private async repliesOf(request: HilRequest): Promise<ReplyObject[]> {

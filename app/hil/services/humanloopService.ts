@@ -1,6 +1,7 @@
 import type { Config } from '../../config';
-import { type HilRequest, type HilRequests, type JsonObject, OPEN_STATUSES } from '../store/hilRequests';
+import type { HilRequest, HilRequests, JsonObject } from '../store/hilRequests';
 import type { HilAsk } from './hilAsk';
+import { expiredIfOverdue } from './overdue';
 import type { CancelBody, CancelConversationBody, ContinueBody, RequestBody, StatusQuery } from './humanloopFormat';
 import { statusAnswer } from './humanloopFormat';
 import { resolveTarget } from './hilTargets';
@@ -71,13 +72,9 @@ export class HumanloopService {
 
   async status(owner: string, query: StatusQuery): Promise<HumanloopAnswer> {
     const { requests, now } = this.deps;
-    let request = await requests.byClientIds(owner, query.platform, query.conversation_id, query.request_id);
+    const request = await requests.byClientIds(owner, query.platform, query.conversation_id, query.request_id);
     if (request === undefined) return { success: false, error: 'Request not found' };
-    if (OPEN_STATUSES.includes(request.status) && request.expiresAt <= now()) {
-      await requests.expireDue(now());
-      request = (await requests.byId(request.id)) ?? request;
-    }
-    return statusAnswer(request) as HumanloopAnswer;
+    return statusAnswer(await expiredIfOverdue(requests, request, now())) as HumanloopAnswer;
   }
 
   async cancel(owner: string, body: CancelBody): Promise<HumanloopAnswer> {
